@@ -1,0 +1,299 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/mail"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MemberStatus says whether a member may use the instance yet.
+type MemberStatus string
+
+// Member statuses.
+const (
+	MemberActive  MemberStatus = "active"  // may sign in and take part
+	MemberPending MemberStatus = "pending" // registered, waiting for an admin's approval
+)
+
+// Member is a person with an account on this instance.
+type Member struct {
+	ID          string
+	Username    string
+	Email       string
+	DisplayName string
+	Bio         string
+	AvatarURL   string
+	IsAdmin     bool
+	Status      MemberStatus
+	JoinReason  string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Limits on what a member may enter.
+const (
+	maxUsernameLength    = 30
+	maxDisplayNameLength = 60
+	maxBioLength         = 500
+	maxURLLength         = 2000
+	maxEmailLength       = 254
+	maxJoinReasonLength  = 500
+)
+
+var usernamePattern = regexp.MustCompile(`^[a-z0-9_]+$`)
+
+// reservedNames cannot be taken by members (or, later, subwikis): they
+// name parts of the site or roles people would trust.
+var reservedNames = map[string]bool{
+	"about": true, "account": true, "accounts": true, "activitypub": true, "actor": true,
+	"admin": true, "administrator": true, "api": true, "auth": true, "c": true,
+	"feed": true, "healthz": true, "help": true, "home": true, "inbox": true,
+	"instance": true, "invite": true, "invites": true, "login": true, "logout": true,
+	"members": true, "moderator": true, "moderators": true, "mod": true, "nodeinfo": true,
+	"outbox": true, "postmaster": true, "root": true, "s": true, "search": true,
+	"settings": true, "signin": true, "signout": true, "signup": true, "static": true,
+	"staff": true, "subwiki": true, "subwikis": true, "support": true, "system": true,
+	"tidings": true, "u": true, "user": true, "users": true, "webmaster": true,
+	"well_known": true, "www": true,
+}
+
+// checkUsername enforces the fediverse rules for names.
+func checkUsername(name string) error {
+	switch {
+	case name == "":
+		return Errorf(EInvalid, "Choose a username.")
+	case len(name) > maxUsernameLength:
+		return Errorf(EInvalid, "A username can be at most %d characters long.", maxUsernameLength)
+	case !usernamePattern.MatchString(name):
+		return Errorf(EInvalid, "A username may contain only lowercase letters a-z, digits and underscores.")
+	case reservedNames[name]:
+		return Errorf(EConflict, "The username %q is reserved. Please choose another.", name)
+	}
+	return nil
+}
+
+// checkEmail accepts a bare address like name@example.org.
+func checkEmail(email string) error {
+	if email == "" {
+		return Errorf(EInvalid, "Enter an email address.")
+	}
+	addr, err := mail.ParseAddress(email)
+	if err != nil || addr.Address != email || len(email) > maxEmailLength || !strings.Contains(email, "@") {
+		return Errorf(EInvalid, "%q is not an email address like name@example.org.", email)
+	}
+	return nil
+}
+
+// checkText enforces a length limit and refuses control characters other
+// than line breaks (allowed only where multiline is true).
+func checkText(field, value string, limit int, multiline bool) error {
+	if !utf8.ValidString(value) {
+		return Errorf(EInvalid, "The %s is not valid text.", field)
+	}
+	if n := utf8.RuneCountInString(value); n > limit {
+		return Errorf(EInvalid, "The %s can be at most %d characters long (it has %d).", field, limit, n)
+	}
+	for _, r := range value {
+		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t')) {
+			return Errorf(EInvalid, "The %s contains a character that is not allowed.", field)
+		}
+	}
+	return nil
+}
+
+// checkWebURL accepts an empty string or an absolute http(s) URL.
+func checkWebURL(field, value string) error {
+	if value == "" {
+		return nil
+	}
+	u, err := url.Parse(value)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(value) > maxURLLength {
+		return Errorf(EInvalid, "The %s must be a web address starting with https://.", field)
+	}
+	return nil
+}
+
+// MemberCreate is what it takes to create a member.
+type MemberCreate struct {
+	Username    string
+	Email       string
+	DisplayName string // the username when empty
+	Password    string
+	IsAdmin     bool
+	JoinReason  string
+}
+
+// check validates c and fills defaults.
+func (c *MemberCreate) check() error {
+	c.DisplayName = strings.TrimSpace(c.DisplayName)
+	if c.DisplayName == "" {
+		c.DisplayName = c.Username
+	}
+	c.JoinReason = strings.TrimSpace(c.JoinReason)
+	for _, err := range []error{
+		checkUsername(c.Username),
+		checkEmail(c.Email),
+		checkText("display name", c.DisplayName, maxDisplayNameLength, false),
+		checkPassword(c.Password),
+		checkText("reason for joining", c.JoinReason, maxJoinReasonLength, true),
+	} {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CreateMember creates an active member, as an admin does from the
+// command line; registration modes do not apply. It refuses a taken or
+// reserved name with an EConflict error.
+func (db *DB) CreateMember(ctx context.Context, c MemberCreate) (*Member, error) {
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	hash, err := hashPassword(c.Password)
+	if err != nil {
+		return nil, err
+	}
+	var m *Member
+	err = db.write(ctx, func(tx *Tx) error {
+		m, err = tx.insertMember(ctx, c, hash, MemberActive)
+		return err
+	})
+	return m, err
+}
+
+// insertMember stores a new member; c must have been checked.
+func (tx *Tx) insertMember(ctx context.Context, c MemberCreate, passwordHash string, status MemberStatus) (*Member, error) {
+	m := &Member{
+		ID:          tx.newID(),
+		Username:    c.Username,
+		Email:       c.Email,
+		DisplayName: c.DisplayName,
+		IsAdmin:     c.IsAdmin,
+		Status:      status,
+		JoinReason:  c.JoinReason,
+		CreatedAt:   tx.now,
+		UpdatedAt:   tx.now,
+	}
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO members (id, username, email, display_name, password_hash, is_admin, status, join_reason, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.ID, m.Username, m.Email, m.DisplayName, passwordHash, m.IsAdmin, m.Status, m.JoinReason,
+		millis(tx.now), millis(tx.now))
+	if isUniqueViolation(err) {
+		return nil, tx.whichTaken(ctx, c)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("insert member %s: %w", c.Username, err)
+	}
+	return m, nil
+}
+
+// whichTaken explains a unique violation on members.
+func (tx *Tx) whichTaken(ctx context.Context, c MemberCreate) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM members WHERE username = ?`, c.Username).Scan(&n); err != nil {
+		return fmt.Errorf("check username %s: %w", c.Username, err)
+	}
+	if n > 0 {
+		return Errorf(EConflict, "The username %q is taken. Please choose another.", c.Username)
+	}
+	return Errorf(EConflict, "An account with this email address exists already.")
+}
+
+const memberColumns = `id, username, email, display_name, bio, avatar_url, is_admin, status, join_reason, created_at, updated_at`
+
+// scanMember reads a row of memberColumns.
+func scanMember(row interface{ Scan(...any) error }) (*Member, error) {
+	var m Member
+	var created, updated int64
+	err := row.Scan(&m.ID, &m.Username, &m.Email, &m.DisplayName, &m.Bio, &m.AvatarURL,
+		&m.IsAdmin, &m.Status, &m.JoinReason, &created, &updated)
+	if err != nil {
+		return nil, err
+	}
+	m.CreatedAt, m.UpdatedAt = fromMillis(created), fromMillis(updated)
+	return &m, nil
+}
+
+// memberWhere returns the one member matching the condition.
+func (tx *Tx) memberWhere(ctx context.Context, cond string, arg any) (*Member, error) {
+	m, err := scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM members WHERE `+cond, arg))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, Errorf(ENotFound, "No such member.")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find member: %w", err)
+	}
+	return m, nil
+}
+
+// MemberByUsername returns the member with the name, pending or active.
+func (db *DB) MemberByUsername(ctx context.Context, username string) (*Member, error) {
+	var m *Member
+	err := db.read(ctx, func(tx *Tx) (err error) {
+		m, err = tx.memberWhere(ctx, "username = ?", username)
+		return err
+	})
+	return m, err
+}
+
+// MemberByID returns the member with the id.
+func (db *DB) MemberByID(ctx context.Context, id string) (*Member, error) {
+	var m *Member
+	err := db.read(ctx, func(tx *Tx) (err error) {
+		m, err = tx.memberWhere(ctx, "id = ?", id)
+		return err
+	})
+	return m, err
+}
+
+// membersWhere lists members matching cond, newest first.
+func (tx *Tx) membersWhere(ctx context.Context, cond string, limit int, args ...any) ([]*Member, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+memberColumns+` FROM members WHERE `+cond+` ORDER BY id DESC LIMIT ?`,
+		append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("list members: %w", err)
+	}
+	defer rows.Close()
+	var list []*Member
+	for rows.Next() {
+		m, err := scanMember(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list members: %w", err)
+		}
+		list = append(list, m)
+	}
+	return list, rows.Err()
+}
+
+// NewestMembers lists up to limit active members, newest first.
+func (db *DB) NewestMembers(ctx context.Context, limit int) ([]*Member, error) {
+	var list []*Member
+	err := db.read(ctx, func(tx *Tx) (err error) {
+		list, err = tx.membersWhere(ctx, "status = ?", limit, MemberActive)
+		return err
+	})
+	return list, err
+}
+
+// CountMembers returns the number of active members.
+func (db *DB) CountMembers(ctx context.Context) (int, error) {
+	var n int
+	err := db.read(ctx, func(tx *Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT count(*) FROM members WHERE status = ?`, MemberActive).Scan(&n)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("count members: %w", err)
+	}
+	return n, nil
+}

@@ -1,0 +1,89 @@
+package storage
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// Password rules and argon2id parameters (RFC 9106 recommends at least
+// 19 MiB of memory and 2 passes when memory is scarce).
+const (
+	minPasswordLength = 8
+	maxPasswordBytes  = 256
+
+	argonTime    = 2
+	argonMemory  = 19 * 1024
+	argonThreads = 1
+	argonKeyLen  = 32
+	argonSaltLen = 16
+)
+
+// checkPassword enforces the password rules.
+func checkPassword(password string) error {
+	if utf8.RuneCountInString(password) < minPasswordLength {
+		return Errorf(EInvalid, "The password must be at least %d characters long.", minPasswordLength)
+	}
+	if len(password) > maxPasswordBytes {
+		return Errorf(EInvalid, "The password must be at most %d bytes long.", maxPasswordBytes)
+	}
+	return nil
+}
+
+// hashPassword returns the argon2id hash of password in the PHC string
+// format, with a random salt.
+func hashPassword(password string) (string, error) {
+	salt := make([]byte, argonSaltLen)
+	if _, err := rand.Read(salt); err != nil {
+		return "", fmt.Errorf("password salt: %w", err)
+	}
+	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
+		argon2.Version, argonMemory, argonTime, argonThreads,
+		base64.RawStdEncoding.EncodeToString(salt),
+		base64.RawStdEncoding.EncodeToString(key)), nil
+}
+
+// passwordMatches reports whether password hashes to encoded, using the
+// parameters stored in encoded.
+func passwordMatches(encoded, password string) bool {
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false
+	}
+	var version int
+	var memory, time uint32
+	var threads uint8
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+		return false
+	}
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &memory, &time, &threads); err != nil {
+		return false
+	}
+	salt, err := base64.RawStdEncoding.DecodeString(parts[4])
+	if err != nil {
+		return false
+	}
+	want, err := base64.RawStdEncoding.DecodeString(parts[5])
+	if err != nil {
+		return false
+	}
+	got := argon2.IDKey([]byte(password), salt, time, memory, threads, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// dummyPasswordHash is checked against when no member has the name, so
+// that a sign-in takes as long whether or not the name exists.
+var dummyPasswordHash = sync.OnceValue(func() string {
+	h, err := hashPassword("no member has this password")
+	if err != nil {
+		panic(err)
+	}
+	return h
+})

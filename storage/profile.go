@@ -1,0 +1,91 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// ProfileUpdate holds the profile fields a member changes; nil fields
+// stay as they are.
+type ProfileUpdate struct {
+	DisplayName *string
+	Bio         *string
+	AvatarURL   *string
+}
+
+// UpdateProfile changes the public profile of the member with the id.
+func (db *DB) UpdateProfile(ctx context.Context, memberID string, upd ProfileUpdate) (*Member, error) {
+	var m *Member
+	err := db.write(ctx, func(tx *Tx) (err error) {
+		m, err = tx.memberWhere(ctx, "id = ?", memberID)
+		if err != nil {
+			return err
+		}
+		if upd.DisplayName != nil {
+			m.DisplayName = strings.TrimSpace(*upd.DisplayName)
+			if m.DisplayName == "" {
+				m.DisplayName = m.Username
+			}
+		}
+		if upd.Bio != nil {
+			m.Bio = strings.TrimSpace(*upd.Bio)
+		}
+		if upd.AvatarURL != nil {
+			m.AvatarURL = strings.TrimSpace(*upd.AvatarURL)
+		}
+		for _, err := range []error{
+			checkText("display name", m.DisplayName, maxDisplayNameLength, false),
+			checkText("bio", m.Bio, maxBioLength, true),
+			checkWebURL("avatar address", m.AvatarURL),
+		} {
+			if err != nil {
+				return err
+			}
+		}
+		m.UpdatedAt = tx.now
+		_, err = tx.ExecContext(ctx, `UPDATE members SET display_name = ?, bio = ?, avatar_url = ?, updated_at = ? WHERE id = ?`,
+			m.DisplayName, m.Bio, m.AvatarURL, millis(tx.now), m.ID)
+		if err != nil {
+			return fmt.Errorf("update profile of %s: %w", m.Username, err)
+		}
+		return nil
+	})
+	return m, err
+}
+
+// ChangePassword replaces a member's password after checking the current
+// one, and ends every other session of the member, keeping only the one
+// whose token is keepSession.
+func (db *DB) ChangePassword(ctx context.Context, memberID, current, next, keepSession string) error {
+	if err := checkPassword(next); err != nil {
+		return err
+	}
+	var stored string
+	err := db.read(ctx, func(tx *Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT password_hash FROM members WHERE id = ?`, memberID).Scan(&stored)
+	})
+	if err != nil {
+		return fmt.Errorf("read password of %s: %w", memberID, err)
+	}
+	if !passwordMatches(stored, current) {
+		return Errorf(EForbidden, "The current password is not right.")
+	}
+	hash, err := hashPassword(next)
+	if err != nil {
+		return err
+	}
+	return db.write(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE members SET password_hash = ?, updated_at = ? WHERE id = ? AND password_hash = ?`,
+			hash, millis(tx.now), memberID, stored)
+		if err != nil {
+			return fmt.Errorf("change password of %s: %w", memberID, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return Errorf(EConflict, "The password was changed at the same time elsewhere. Please try again.")
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE member_id = ? AND token_hash <> ?`,
+			memberID, hashToken(keepSession))
+		return err
+	})
+}

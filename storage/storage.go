@@ -1,0 +1,142 @@
+// Package storage is the model of Tidings: the domain types, the rules that
+// keep them true, and their persistence in SQLite. Every exported operation
+// runs in one transaction and either applies all of its changes or none.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// DB is the Tidings database: one connection that writes and a pool of
+// connections that only read, both on the same SQLite file in WAL mode.
+type DB struct {
+	writer *sql.DB
+	reader *sql.DB
+	ids    *idSource
+
+	// Now returns the current time; tests replace it to make time stand still.
+	Now func() time.Time
+
+	// Registration is the instance's registration mode, applied by Register.
+	Registration RegistrationMode
+}
+
+// pragmas are set on every connection through the DSN, so that each pooled
+// connection has them, not only the first.
+const pragmas = "_pragma=busy_timeout(10000)" +
+	"&_pragma=journal_mode(WAL)" +
+	"&_pragma=foreign_keys(1)" +
+	"&_pragma=synchronous(NORMAL)"
+
+// Open opens (creating if needed) the database file at path and applies
+// any migrations it has not had yet.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("create database directory: %w", err)
+		}
+	}
+	writer, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	writer.SetMaxOpenConns(1)
+	writer.SetConnMaxIdleTime(0)
+
+	db := &DB{writer: writer, ids: newIDSource(), Now: time.Now, Registration: RegistrationOpen}
+	if err := writer.PingContext(ctx); err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if err := db.migrate(ctx); err != nil {
+		writer.Close()
+		return nil, err
+	}
+
+	reader, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(1)")
+	if err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("open database %s for reading: %w", path, err)
+	}
+	reader.SetMaxOpenConns(max(4, 2*runtime.NumCPU()))
+	db.reader = reader
+	return db, nil
+}
+
+// Close closes both connection pools.
+func (db *DB) Close() error {
+	return errors.Join(db.reader.Close(), db.writer.Close())
+}
+
+// Ping checks that the database answers a query.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.reader.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Tx is a transaction that carries the one time at which all of its
+// changes happen.
+type Tx struct {
+	*sql.Tx
+	now time.Time
+	db  *DB
+}
+
+// newID returns a fresh time-sortable id.
+func (tx *Tx) newID() string {
+	return tx.db.ids.next(tx.now)
+}
+
+// write runs fn in a transaction on the writer connection and commits it
+// if fn returns nil.
+func (db *DB) write(ctx context.Context, fn func(*Tx) error) error {
+	return db.run(ctx, db.writer, fn)
+}
+
+// read runs fn in a transaction on a reader connection.
+func (db *DB) read(ctx context.Context, fn func(*Tx) error) error {
+	return db.run(ctx, db.reader, fn)
+}
+
+func (db *DB) run(ctx context.Context, pool *sql.DB, fn func(*Tx) error) error {
+	sqlTx, err := pool.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	tx := &Tx{Tx: sqlTx, now: db.Now().UTC(), db: db}
+	if err := fn(tx); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// isUniqueViolation reports whether err is SQLite's unique constraint
+// failure, judged by its code, never by its text.
+func isUniqueViolation(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE ||
+			se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// millis is how times are stored: milliseconds since the Unix epoch, UTC.
+func millis(t time.Time) int64 { return t.UnixMilli() }
+
+// fromMillis turns a stored time back into a time.Time in UTC.
+func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
