@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/tidings-social/tidings/storage"
+)
+
+// admin runs the admin subcommands, which work on the same database as
+// serve, even while it runs.
+func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usageError("admin needs a subcommand: create-member, approve or invite")
+	}
+	sub, args := args[0], args[1:]
+	fs := flag.NewFlagSet("admin "+sub, flag.ContinueOnError)
+	configFile := fs.String("config", "", "config file")
+	email := fs.String("email", "", "email address of the new member")
+	isAdmin := fs.Bool("admin", false, "make the new member an admin")
+	displayName := fs.String("display-name", "", "display name of the new member")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+
+	var want int
+	switch sub {
+	case "create-member", "approve":
+		want = 1
+	case "invite":
+		want = 0
+	default:
+		return usageError("unknown admin subcommand %q (known: create-member, approve, invite)", sub)
+	}
+	if len(rest) != want {
+		if want == 1 {
+			return usageError("admin %s needs a member name: tidings admin %s NAME", sub, sub)
+		}
+		return usageError("admin %s takes no arguments", sub)
+	}
+
+	cfg, err := loadConfig(configSource(*configFile))
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	db, err := storage.Open(ctx, cfg.Storage.Path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	switch sub {
+	case "create-member":
+		if *email == "" {
+			return usageError("admin create-member needs --email EMAIL")
+		}
+		password, err := readPassword(stdin, stderr)
+		if err != nil {
+			return err
+		}
+		m, err := db.CreateMember(ctx, storage.MemberCreate{
+			Username: rest[0], Email: *email, DisplayName: *displayName, Password: password, IsAdmin: *isAdmin,
+		})
+		if err != nil {
+			return cliError(err)
+		}
+		role := "member"
+		if m.IsAdmin {
+			role = "admin"
+		}
+		fmt.Fprintf(stdout, "created %s @%s (%s); sign in at %s://%s/signin\n", role, m.Username, m.Email, cfg.Server.Scheme, cfg.Server.Domain)
+	case "approve":
+		m, err := db.ApproveMember(ctx, rest[0])
+		if err != nil {
+			return cliError(err)
+		}
+		fmt.Fprintf(stdout, "approved @%s; they can sign in now\n", m.Username)
+	case "invite":
+		inv, err := db.CreateInvite(ctx, "")
+		if err != nil {
+			return cliError(err)
+		}
+		fmt.Fprintln(stdout, inv.Code)
+		fmt.Fprintf(stderr, "valid until %s; link: %s://%s/signup?invite=%s\n",
+			inv.ExpiresAt.Format("2006-01-02 15:04 MST"), cfg.Server.Scheme, cfg.Server.Domain, inv.Code)
+	}
+	return nil
+}
+
+// cliError shows a storage error's message for people, not its code.
+func cliError(err error) error {
+	if storage.ErrorCode(err) == storage.EInternal {
+		return err
+	}
+	return errors.New(storage.ErrorMessage(err))
+}
+
+// readPassword reads the new member's password: asked twice without echo
+// on a terminal, or the first line of piped input.
+func readPassword(stdin io.Reader, prompt io.Writer) (string, error) {
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(prompt, "Password: ")
+		first, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(prompt)
+		if err != nil {
+			return "", fmt.Errorf("read password: %w", err)
+		}
+		fmt.Fprint(prompt, "Password again: ")
+		second, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(prompt)
+		if err != nil {
+			return "", fmt.Errorf("read password: %w", err)
+		}
+		if string(first) != string(second) {
+			return "", errors.New("the two passwords are not the same")
+		}
+		return string(first), nil
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read password from stdin: %w", err)
+	}
+	password := strings.TrimRight(line, "\r\n")
+	if password == "" {
+		return "", errors.New("no password on stdin: pipe it in, e.g. echo 'a long password' | tidings admin create-member ...")
+	}
+	return password, nil
+}

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/tidings-social/tidings/storage"
+	"github.com/tidings-social/tidings/web"
+)
+
+// Main is a running Tidings instance: its database and its web server.
+// Tests start the real thing with Run and stop it with Close.
+type Main struct {
+	Config Config
+	Logger *slog.Logger
+
+	// Listener, when set, is served instead of listening on
+	// Config.Server.Listen; tests pass one bound to port 0.
+	Listener net.Listener
+
+	DB     *storage.DB
+	server *http.Server
+	errc   chan error
+}
+
+// Run opens the database, builds the site and starts serving. It
+// returns once the instance accepts connections.
+func (m *Main) Run(ctx context.Context) error {
+	if m.Logger == nil {
+		m.Logger = slog.New(slog.DiscardHandler)
+	}
+	db, err := storage.Open(ctx, m.Config.Storage.Path)
+	if err != nil {
+		return err
+	}
+	db.Registration = storage.RegistrationMode(m.Config.Registration.Mode)
+	m.DB = db
+
+	site, err := web.NewServer(ctx, db, web.Config{
+		Domain:         m.Config.Server.Domain,
+		Scheme:         m.Config.Server.Scheme,
+		InstanceName:   m.Config.Server.InstanceName,
+		Description:    m.Config.Server.Description,
+		Version:        version,
+		TrustedProxies: m.Config.trustedProxies(),
+	}, m.Logger)
+	if err != nil {
+		db.Close()
+		return err
+	}
+
+	if m.Listener == nil {
+		m.Listener, err = net.Listen("tcp", m.Config.Server.Listen)
+		if err != nil {
+			db.Close()
+			return fmt.Errorf("listen on %s: %w", m.Config.Server.Listen, err)
+		}
+	}
+	m.server = &http.Server{
+		Handler:           site,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+	}
+	m.errc = make(chan error, 1)
+	go func() {
+		if err := m.server.Serve(m.Listener); !errors.Is(err, http.ErrServerClosed) {
+			m.errc <- err
+		}
+		close(m.errc)
+	}()
+	return nil
+}
+
+// Done returns a channel that yields an error if serving fails.
+func (m *Main) Done() <-chan error { return m.errc }
+
+// Close stops accepting requests, lets those under way finish for up to
+// ten seconds, and closes the database.
+func (m *Main) Close() error {
+	var errs []error
+	if m.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		errs = append(errs, m.server.Shutdown(ctx))
+	}
+	if m.DB != nil {
+		errs = append(errs, m.DB.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Addr is the address the instance listens on.
+func (m *Main) Addr() string { return m.Listener.Addr().String() }

@@ -1,0 +1,30 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/tidings-social/tidings/storage"
+)
+
+// homePage is the data of the front page.
+type homePage struct {
+	MemberCount int
+	Newest      []*storage.Member
+	Mode        storage.RegistrationMode
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	count, err := s.db.CountMembers(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	newest, err := s.db.NewestMembers(r.Context(), 12)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "home", s.cfg.InstanceName, homePage{
+		MemberCount: count, Newest: newest, Mode: s.db.Registration,
+	})
+}

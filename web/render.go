@@ -1,0 +1,141 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/tidings-social/tidings/storage"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+// pages holds every page template, each parsed with the layout once at
+// start-up.
+type pages struct {
+	byName map[string]*template.Template
+}
+
+// templateFuncs are the helpers templates may call.
+var templateFuncs = template.FuncMap{
+	"date": func(t time.Time) string { return t.Format("2 January 2006") },
+	"datetime": func(t time.Time) string {
+		return t.Format("2 Jan 2006, 15:04 MST")
+	},
+	"isoTime": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"query":   url.QueryEscape,
+	"initial": initial,
+}
+
+// initial is the first letter of a name, for an avatar placeholder.
+func initial(name string) string {
+	for _, r := range name {
+		return strings.ToUpper(string(r))
+	}
+	return "?"
+}
+
+func parsePages() (*pages, error) {
+	names, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	p := &pages{byName: map[string]*template.Template{}}
+	for _, file := range names {
+		name := strings.TrimSuffix(path.Base(file), ".html")
+		if name == "layout" {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(templateFiles, "templates/layout.html", file)
+		if err != nil {
+			return nil, err
+		}
+		p.byName[name] = t
+	}
+	return p, nil
+}
+
+// view is what every page template receives: the layout's data and the
+// page's own in Data.
+type view struct {
+	Title string
+	Site  Config
+	Me    *storage.Member
+	CSRF  string
+	Flash string
+	Path  string
+	Data  any
+}
+
+// render writes the page with the status. Templates are executed into a
+// buffer first, so a template error never leaves half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
+	t, ok := s.pages.byName[name]
+	if !ok {
+		s.log.Error("no such template", "name", name)
+		http.Error(w, "Something went wrong on our side.", http.StatusInternalServerError)
+		return
+	}
+	v := view{
+		Title: title,
+		Site:  s.cfg,
+		Me:    currentMember(r),
+		CSRF:  s.csrfToken(r),
+		Flash: s.takeFlash(w, r),
+		Path:  r.URL.Path,
+		Data:  data,
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, v); err != nil {
+		s.log.Error("render page", "name", name, "err", err)
+		http.Error(w, "Something went wrong on our side.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+const flashCookie = "tidings_flash"
+
+// setFlash leaves a short message for the next page shown, after a
+// redirect.
+func (s *Server) setFlash(w http.ResponseWriter, msg string) {
+	http.SetCookie(w, &http.Cookie{
+		Name: flashCookie, Value: url.QueryEscape(msg), Path: "/", MaxAge: 60,
+		HttpOnly: true, Secure: s.cfg.secureCookies(), SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// takeFlash returns the message left by setFlash and removes it.
+func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) string {
+	c, err := r.Cookie(flashCookie)
+	if err != nil {
+		return ""
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: flashCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.cfg.secureCookies(), SameSite: http.SameSiteLaxMode,
+	})
+	msg, err := url.QueryUnescape(c.Value)
+	if err != nil {
+		return ""
+	}
+	return msg
+}
+
+// redirect sends the browser to a page after a successful form.
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, flash string) {
+	if flash != "" {
+		s.setFlash(w, flash)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}

@@ -1,0 +1,101 @@
+// Package web serves the Tidings site: routes, HTML pages rendered from
+// embedded templates, forms, sign-in sessions and CSRF protection.
+package web
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/netip"
+
+	"github.com/gorilla/mux"
+
+	"github.com/tidings-social/tidings/storage"
+)
+
+// Config is what the web layer needs to know about the instance.
+type Config struct {
+	Domain         string // host[:port] the instance is known by, e.g. "news.example"
+	Scheme         string // "https", or "http" for a local instance
+	InstanceName   string
+	Description    string
+	Version        string
+	TrustedProxies []netip.Prefix // peers whose X-Forwarded-For is believed
+}
+
+// secureCookies reports whether cookies must only travel over https.
+func (c Config) secureCookies() bool { return c.Scheme == "https" }
+
+// Server is the HTTP handler of the site. It holds its dependencies and
+// is built once in cmd.
+type Server struct {
+	db      *storage.DB
+	cfg     Config
+	log     *slog.Logger
+	pages   *pages
+	csrfKey []byte
+	handler http.Handler
+}
+
+// NewServer builds the site on db.
+func NewServer(ctx context.Context, db *storage.DB, cfg Config, log *slog.Logger) (*Server, error) {
+	pages, err := parsePages()
+	if err != nil {
+		return nil, fmt.Errorf("parse templates: %w", err)
+	}
+	key, err := db.InstanceSecret(ctx, "csrf", 32)
+	if err != nil {
+		return nil, fmt.Errorf("csrf key: %w", err)
+	}
+	s := &Server{db: db, cfg: cfg, log: log, pages: pages, csrfKey: key}
+	s.handler = s.recoverPanics(s.logRequests(s.secureHeaders(s.loadSession(s.routes()))))
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.handler.ServeHTTP(w, r)
+}
+
+// routes maps every path of the site to its handler.
+func (s *Server) routes() http.Handler {
+	r := mux.NewRouter()
+	r.NotFoundHandler = http.HandlerFunc(s.notFound)
+	r.MethodNotAllowedHandler = http.HandlerFunc(s.methodNotAllowed)
+
+	r.HandleFunc("/healthz", s.health).Methods(http.MethodGet, http.MethodHead)
+	r.PathPrefix("/static/").Handler(s.staticFiles()).Methods(http.MethodGet, http.MethodHead)
+
+	site := r.NewRoute().Subrouter()
+	site.Use(s.checkCSRF)
+	site.HandleFunc("/", s.home).Methods(http.MethodGet)
+	site.HandleFunc("/signup", s.signupForm).Methods(http.MethodGet)
+	site.HandleFunc("/signup", s.signup).Methods(http.MethodPost)
+	site.HandleFunc("/signin", s.signinForm).Methods(http.MethodGet)
+	site.HandleFunc("/signin", s.signin).Methods(http.MethodPost)
+	site.HandleFunc("/signout", s.signout).Methods(http.MethodPost)
+	site.HandleFunc("/@{name}", s.profile).Methods(http.MethodGet)
+	site.Handle("/settings/profile", s.membersOnly(s.profileForm)).Methods(http.MethodGet)
+	site.Handle("/settings/profile", s.membersOnly(s.saveProfile)).Methods(http.MethodPost)
+	site.Handle("/settings/password", s.membersOnly(s.passwordForm)).Methods(http.MethodGet)
+	site.Handle("/settings/password", s.membersOnly(s.changePassword)).Methods(http.MethodPost)
+	site.Handle("/invites", s.membersOnly(s.invites)).Methods(http.MethodGet)
+	site.Handle("/invites", s.membersOnly(s.createInvite)).Methods(http.MethodPost)
+	site.Handle("/admin/approvals", s.adminsOnly(s.approvals)).Methods(http.MethodGet)
+	site.Handle("/admin/approvals/{name}/approve", s.adminsOnly(s.approve)).Methods(http.MethodPost)
+	site.Handle("/admin/approvals/{name}/reject", s.adminsOnly(s.reject)).Methods(http.MethodPost)
+	return r
+}
+
+// health answers 200 when the database answers.
+func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := s.db.Ping(r.Context()); err != nil {
+		s.log.Error("health check: database does not answer", "err", err)
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	fmt.Fprintln(w, "ok")
+}

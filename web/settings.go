@@ -1,0 +1,65 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/tidings-social/tidings/storage"
+)
+
+// profileForm is the data of the profile settings form.
+type profileForm struct {
+	DisplayName string
+	Bio         string
+	AvatarURL   string
+	Error       string
+}
+
+func (s *Server) profileForm(w http.ResponseWriter, r *http.Request) {
+	me := currentMember(r)
+	s.render(w, r, http.StatusOK, "settings_profile", "Edit profile", profileForm{
+		DisplayName: me.DisplayName, Bio: me.Bio, AvatarURL: me.AvatarURL,
+	})
+}
+
+func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request) {
+	form := profileForm{
+		DisplayName: r.PostForm.Get("display_name"),
+		Bio:         r.PostForm.Get("bio"),
+		AvatarURL:   r.PostForm.Get("avatar_url"),
+	}
+	m, err := s.db.UpdateProfile(r.Context(), currentMember(r).ID, storage.ProfileUpdate{
+		DisplayName: &form.DisplayName, Bio: &form.Bio, AvatarURL: &form.AvatarURL,
+	})
+	if err != nil {
+		status, msg := s.failure(r, err)
+		form.Error = msg
+		s.render(w, r, status, "settings_profile", "Edit profile", form)
+		return
+	}
+	s.redirect(w, r, "/@"+m.Username, "Your profile is saved.")
+}
+
+// passwordForm is the data of the change-password form.
+type passwordForm struct {
+	Error string
+}
+
+func (s *Server) passwordForm(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "settings_password", "Change password", passwordForm{})
+}
+
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
+	next := r.PostForm.Get("new_password")
+	if next != r.PostForm.Get("new_password_again") {
+		s.render(w, r, http.StatusBadRequest, "settings_password", "Change password",
+			passwordForm{Error: "The two new passwords are not the same."})
+		return
+	}
+	err := s.db.ChangePassword(r.Context(), currentMember(r).ID, r.PostForm.Get("current_password"), next, sessionToken(r))
+	if err != nil {
+		status, msg := s.failure(r, err)
+		s.render(w, r, status, "settings_password", "Change password", passwordForm{Error: msg})
+		return
+	}
+	s.redirect(w, r, "/settings/password", "Your password is changed. Other devices have been signed out.")
+}
