@@ -41,6 +41,15 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	default:
 		return usageError("unknown admin subcommand %q (known: create-member, approve, invite)", sub)
 	}
+	var stray string
+	fs.Visit(func(f *flag.Flag) {
+		if sub != "create-member" && f.Name != "config" {
+			stray = f.Name
+		}
+	})
+	if stray != "" {
+		return usageError("admin %s does not take --%s", sub, stray)
+	}
 	if len(rest) != want {
 		if want == 1 {
 			return usageError("admin %s needs a member name: tidings admin %s NAME", sub, sub)
@@ -48,6 +57,15 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return usageError("admin %s takes no arguments", sub)
 	}
 
+	var password string
+	if sub == "create-member" {
+		if *email == "" {
+			return usageError("admin create-member needs --email EMAIL")
+		}
+		if password, err = readPassword(stdin, stderr); err != nil {
+			return err
+		}
+	}
 	cfg, err := loadConfig(configSource(*configFile))
 	if err != nil {
 		return err
@@ -61,13 +79,6 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 
 	switch sub {
 	case "create-member":
-		if *email == "" {
-			return usageError("admin create-member needs --email EMAIL")
-		}
-		password, err := readPassword(stdin, stderr)
-		if err != nil {
-			return err
-		}
 		m, err := db.CreateMember(ctx, storage.MemberCreate{
 			Username: rest[0], Email: *email, DisplayName: *displayName, Password: password, IsAdmin: *isAdmin,
 		})

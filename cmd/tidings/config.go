@@ -121,7 +121,12 @@ func ParseConfig(file string, doc []byte) (Config, error) {
 	lines := keyLines(doc)
 	var errs []error
 	for _, p := range cfg.problems() {
-		errs = append(errs, &ConfigError{File: file, Line: lines[p.key], Key: p.key, Msg: p.msg})
+		line := lines[p.key]
+		if line == 0 {
+			section, _, _ := strings.Cut(p.key, ".")
+			p.msg += fmt.Sprintf(" (the file does not set it, so the default applies; set it in [%s])", section)
+		}
+		errs = append(errs, &ConfigError{File: file, Line: line, Key: p.key, Msg: p.msg})
 	}
 	return cfg, errors.Join(errs...)
 }
