@@ -36,6 +36,12 @@ type Member struct {
 	JoinReason  string
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+
+	// ManuallyApprovesFollowers makes follows wait for the member's approval.
+	ManuallyApprovesFollowers bool
+	// HideNetwork hides who the member follows and who follows them; the
+	// counts stay public.
+	HideNetwork bool
 }
 
 // Limits on what a member may enter.
@@ -159,20 +165,40 @@ func (db *DB) CreateMember(ctx context.Context, c MemberCreate) (*Member, error)
 	if err := c.check(); err != nil {
 		return nil, err
 	}
-	hash, err := hashPassword(c.Password)
+	secrets, err := newMemberSecrets(c.Password)
 	if err != nil {
 		return nil, err
 	}
 	var m *Member
 	err = db.write(ctx, func(tx *Tx) error {
-		m, err = tx.insertMember(ctx, c, hash, MemberActive)
+		m, err = tx.insertMember(ctx, c, secrets, MemberActive)
 		return err
 	})
 	return m, err
 }
 
-// insertMember stores a new member; c must have been checked.
-func (tx *Tx) insertMember(ctx context.Context, c MemberCreate, passwordHash string, status MemberStatus) (*Member, error) {
+// memberSecrets are what a new member gets that take time to make, so
+// they are made before the transaction: the password hash and the keys.
+type memberSecrets struct {
+	passwordHash string
+	keys         keyPair
+}
+
+func newMemberSecrets(password string) (memberSecrets, error) {
+	hash, err := hashPassword(password)
+	if err != nil {
+		return memberSecrets{}, err
+	}
+	keys, err := newKeyPair()
+	if err != nil {
+		return memberSecrets{}, err
+	}
+	return memberSecrets{passwordHash: hash, keys: keys}, nil
+}
+
+// insertMember stores a new member and their actor; c must have been
+// checked.
+func (tx *Tx) insertMember(ctx context.Context, c MemberCreate, secrets memberSecrets, status MemberStatus) (*Member, error) {
 	m := &Member{
 		ID:          tx.newID(),
 		Username:    c.Username,
@@ -187,13 +213,18 @@ func (tx *Tx) insertMember(ctx context.Context, c MemberCreate, passwordHash str
 	_, err := tx.ExecContext(ctx, `
 		INSERT INTO members (id, username, email, display_name, password_hash, is_admin, status, join_reason, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		m.ID, m.Username, m.Email, m.DisplayName, passwordHash, m.IsAdmin, m.Status, m.JoinReason,
+		m.ID, m.Username, m.Email, m.DisplayName, secrets.passwordHash, m.IsAdmin, m.Status, m.JoinReason,
 		millis(tx.now), millis(tx.now))
 	if isUniqueViolation(err) {
 		return nil, tx.whichTaken(ctx, c)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("insert member %s: %w", c.Username, err)
+	}
+	site := tx.db.Site
+	err = tx.insertLocalActor(ctx, m.ID, KindPerson, m.Username, site.ActorURI(m.Username), site.ProfileURL(m.Username), secrets.keys)
+	if err != nil {
+		return nil, err
 	}
 	return m, nil
 }
@@ -210,14 +241,15 @@ func (tx *Tx) whichTaken(ctx context.Context, c MemberCreate) error {
 	return Errorf(EConflict, "An account with this email address exists already.")
 }
 
-const memberColumns = `id, username, email, display_name, bio, avatar_url, is_admin, status, join_reason, created_at, updated_at`
+const memberColumns = `id, username, email, display_name, bio, avatar_url, is_admin, status, join_reason, created_at, updated_at,
+	manually_approves_followers, hide_network`
 
 // scanMember reads a row of memberColumns.
 func scanMember(row interface{ Scan(...any) error }) (*Member, error) {
 	var m Member
 	var created, updated int64
 	err := row.Scan(&m.ID, &m.Username, &m.Email, &m.DisplayName, &m.Bio, &m.AvatarURL,
-		&m.IsAdmin, &m.Status, &m.JoinReason, &created, &updated)
+		&m.IsAdmin, &m.Status, &m.JoinReason, &created, &updated, &m.ManuallyApprovesFollowers, &m.HideNetwork)
 	if err != nil {
 		return nil, err
 	}

@@ -9,12 +9,16 @@ import (
 // ProfileUpdate holds the profile fields a member changes; nil fields
 // stay as they are.
 type ProfileUpdate struct {
-	DisplayName *string
-	Bio         *string
-	AvatarURL   *string
+	DisplayName               *string
+	Bio                       *string
+	AvatarURL                 *string
+	ManuallyApprovesFollowers *bool
+	HideNetwork               *bool
 }
 
-// UpdateProfile changes the public profile of the member with the id.
+// UpdateProfile changes the public profile of the member with the id
+// and tells their followers on other servers. Turning off the approval
+// of followers accepts the requests waiting.
 func (db *DB) UpdateProfile(ctx context.Context, memberID string, upd ProfileUpdate) (*Member, error) {
 	var m *Member
 	err := db.write(ctx, func(tx *Tx) (err error) {
@@ -34,6 +38,13 @@ func (db *DB) UpdateProfile(ctx context.Context, memberID string, upd ProfileUpd
 		if upd.AvatarURL != nil {
 			m.AvatarURL = strings.TrimSpace(*upd.AvatarURL)
 		}
+		wasLocked := m.ManuallyApprovesFollowers
+		if upd.ManuallyApprovesFollowers != nil {
+			m.ManuallyApprovesFollowers = *upd.ManuallyApprovesFollowers
+		}
+		if upd.HideNetwork != nil {
+			m.HideNetwork = *upd.HideNetwork
+		}
 		for _, err := range []error{
 			checkText("display name", m.DisplayName, maxDisplayNameLength, false),
 			checkText("bio", m.Bio, maxBioLength, true),
@@ -44,12 +55,21 @@ func (db *DB) UpdateProfile(ctx context.Context, memberID string, upd ProfileUpd
 			}
 		}
 		m.UpdatedAt = tx.now
-		_, err = tx.ExecContext(ctx, `UPDATE members SET display_name = ?, bio = ?, avatar_url = ?, updated_at = ? WHERE id = ?`,
-			m.DisplayName, m.Bio, m.AvatarURL, millis(tx.now), m.ID)
+		_, err = tx.ExecContext(ctx, `UPDATE members SET display_name = ?, bio = ?, avatar_url = ?,
+			manually_approves_followers = ?, hide_network = ?, updated_at = ? WHERE id = ?`,
+			m.DisplayName, m.Bio, m.AvatarURL, m.ManuallyApprovesFollowers, m.HideNetwork, millis(tx.now), m.ID)
 		if err != nil {
 			return fmt.Errorf("update profile of %s: %w", m.Username, err)
 		}
-		return nil
+		if wasLocked && !m.ManuallyApprovesFollowers {
+			if err := tx.acceptPendingFollowers(ctx, m.ID); err != nil {
+				return err
+			}
+		}
+		if m.Status != MemberActive {
+			return nil
+		}
+		return tx.enqueue(ctx, EventUpdateActor, m.ID, m.ID, OutboxPayload{})
 	})
 	return m, err
 }

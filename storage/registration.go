@@ -51,7 +51,7 @@ func (db *DB) Register(ctx context.Context, r Registration) (*Member, error) {
 	if err := r.check(); err != nil {
 		return nil, err
 	}
-	hash, err := hashPassword(r.Password)
+	secrets, err := newMemberSecrets(r.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +67,7 @@ func (db *DB) Register(ctx context.Context, r Registration) (*Member, error) {
 				return err
 			}
 		}
-		m, err = tx.insertMember(ctx, r.MemberCreate, hash, status)
+		m, err = tx.insertMember(ctx, r.MemberCreate, secrets, status)
 		if err != nil {
 			return err
 		}
@@ -137,8 +137,10 @@ func (db *DB) RejectMember(ctx context.Context, username string) error {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM members WHERE id = ?`, m.ID); err != nil {
-			return fmt.Errorf("reject %s: %w", username, err)
+		for _, table := range []string{"actors", "members"} {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE id = ?`, m.ID); err != nil {
+				return fmt.Errorf("reject %s: %w", username, err)
+			}
 		}
 		return nil
 	})

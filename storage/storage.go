@@ -20,6 +20,7 @@ import (
 // DB is the Tidings database: one connection that writes and a pool of
 // connections that only read, both on the same SQLite file in WAL mode.
 type DB struct {
+	path   string
 	writer *sql.DB
 	reader *sql.DB
 	ids    *idSource
@@ -29,6 +30,9 @@ type DB struct {
 
 	// Registration is the instance's registration mode, applied by Register.
 	Registration RegistrationMode
+
+	// Site is the instance's public address, from which local ids are made.
+	Site Site
 }
 
 // pragmas are set on every connection through the DSN, so that each pooled
@@ -38,9 +42,10 @@ const pragmas = "_pragma=busy_timeout(10000)" +
 	"&_pragma=foreign_keys(1)" +
 	"&_pragma=synchronous(NORMAL)"
 
-// Open opens (creating if needed) the database file at path and applies
-// any migrations it has not had yet.
-func Open(ctx context.Context, path string) (*DB, error) {
+// Open opens (creating if needed) the database file at path for the
+// instance at site, applies any migrations it has not had yet, and makes
+// the actors (with their keys) that the instance and its members lack.
+func Open(ctx context.Context, path string, site Site) (*DB, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("create database directory: %w", err)
@@ -53,7 +58,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	writer.SetMaxOpenConns(1)
 	writer.SetConnMaxIdleTime(0)
 
-	db := &DB{writer: writer, ids: newIDSource(), Now: time.Now, Registration: RegistrationOpen}
+	db := &DB{path: path, writer: writer, ids: newIDSource(), Now: time.Now, Registration: RegistrationOpen, Site: site}
 	if err := writer.PingContext(ctx); err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -70,6 +75,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	reader.SetMaxOpenConns(max(4, 2*runtime.NumCPU()))
 	db.reader = reader
+	if err := db.prepareSite(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 

@@ -7,6 +7,9 @@ import (
 	"time"
 )
 
+// testSite is the address test databases are made for.
+var testSite = Site{Scheme: "https", Domain: "tidings.test"}
+
 // testClock is a clock that only moves when told to.
 type testClock struct{ now time.Time }
 
@@ -17,7 +20,7 @@ func (c *testClock) Advance(d time.Duration) { c.now = c.now.Add(d) }
 // clock that stands still.
 func openTestDB(t *testing.T) (*DB, *testClock) {
 	t.Helper()
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "tidings.db"))
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "tidings.db"), testSite)
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
@@ -51,7 +54,7 @@ func TestOpenTwiceAppliesMigrationsOnce(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "data", "tidings.db")
 	ctx := context.Background()
 	for i := 0; i < 2; i++ {
-		db, err := Open(ctx, path)
+		db, err := Open(ctx, path, testSite)
 		if err != nil {
 			t.Fatalf("open #%d: %v", i+1, err)
 		}

@@ -71,7 +71,7 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	ctx := context.Background()
-	db, err := storage.Open(ctx, cfg.Storage.Path)
+	db, err := storage.Open(ctx, cfg.Storage.Path, cfg.site())
 	if err != nil {
 		return err
 	}

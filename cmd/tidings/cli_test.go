@@ -49,7 +49,7 @@ func openConfigDB(t *testing.T, file string) *storage.DB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := storage.Open(context.Background(), cfg.Storage.Path)
+	db, err := storage.Open(context.Background(), cfg.Storage.Path, cfg.site())
 	if err != nil {
 		t.Fatal(err)
 	}

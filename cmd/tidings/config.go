@@ -348,6 +348,11 @@ func modeList() string {
 	return strings.Join(names, ", ")
 }
 
+// site is the instance's public address.
+func (c *Config) site() storage.Site {
+	return storage.Site{Scheme: c.Server.Scheme, Domain: c.Server.Domain}
+}
+
 // trustedProxies returns the parsed [server] trusted_proxies; they have
 // been checked.
 func (c *Config) trustedProxies() []netip.Prefix {

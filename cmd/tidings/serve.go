@@ -34,7 +34,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Logger == nil {
 		m.Logger = slog.New(slog.DiscardHandler)
 	}
-	db, err := storage.Open(ctx, m.Config.Storage.Path)
+	db, err := storage.Open(ctx, m.Config.Storage.Path, m.Config.site())
 	if err != nil {
 		return err
 	}

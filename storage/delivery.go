@@ -1,0 +1,216 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// HostUnavailableAfter is how long a server may fail every delivery
+// before it is marked unavailable and skipped until it answers again.
+const HostUnavailableAfter = 7 * 24 * time.Hour
+
+// Delivery is one activity to be sent to one inbox.
+type Delivery struct {
+	ID        string
+	OutboxID  string
+	Inbox     string
+	Host      string
+	ActorID   string // the local actor who signs it
+	Activity  []byte
+	Attempts  int
+	CreatedAt time.Time
+}
+
+// ExpandOutbox turns an outbox event into deliveries: it stores the
+// activity built for it and one delivery per distinct inbox, skipping
+// servers marked unavailable, and marks the event done, all at once. A
+// nil activity marks the event done with nothing to send.
+func (db *DB) ExpandOutbox(ctx context.Context, eventID string, activity []byte, inboxes []string) (int, error) {
+	created := 0
+	err := db.write(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE outbox SET activity = ?, processed_at = ? WHERE id = ? AND processed_at IS NULL`,
+			activity, millis(tx.now), eventID)
+		if err != nil {
+			return fmt.Errorf("expand outbox %s: %w", eventID, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 || activity == nil {
+			return nil // expanded before, or nothing to send
+		}
+		for _, inbox := range inboxes {
+			host := inboxHost(inbox)
+			if host == "" {
+				continue
+			}
+			res, err := tx.ExecContext(ctx, `INSERT INTO deliveries (id, outbox_id, inbox, host, next_attempt_at, created_at)
+				SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM hosts WHERE host = ? AND unavailable = 1)
+				ON CONFLICT (outbox_id, inbox) DO NOTHING`,
+				tx.newID(), eventID, inbox, host, millis(tx.now), millis(tx.now), host)
+			if err != nil {
+				return fmt.Errorf("insert delivery to %s: %w", inbox, err)
+			}
+			n, _ := res.RowsAffected()
+			created += int(n)
+		}
+		return nil
+	})
+	return created, err
+}
+
+// inboxHost is the lowercased host[:port] of an inbox URL, or "".
+func inboxHost(inbox string) string {
+	u, err := url.Parse(inbox)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") {
+		return ""
+	}
+	return strings.ToLower(u.Host)
+}
+
+// ClaimDeliveries takes up to limit deliveries that are due and holds
+// them for lease; one not finished within it is taken again, so a crash
+// loses nothing (and a receiver may see an activity twice, which it
+// deduplicates by id).
+func (db *DB) ClaimDeliveries(ctx context.Context, limit int, lease time.Duration) ([]*Delivery, error) {
+	var list []*Delivery
+	err := db.write(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT d.id, d.outbox_id, d.inbox, d.host, o.actor_id, o.activity, d.attempts, d.created_at
+			FROM deliveries d JOIN outbox o ON o.id = d.outbox_id
+			WHERE d.delivered_at IS NULL AND d.dropped_at IS NULL AND d.next_attempt_at <= ?
+			ORDER BY d.next_attempt_at, d.id LIMIT ?`, millis(tx.now), limit)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var d Delivery
+			var created int64
+			if err := rows.Scan(&d.ID, &d.OutboxID, &d.Inbox, &d.Host, &d.ActorID, &d.Activity, &d.Attempts, &created); err != nil {
+				rows.Close()
+				return err
+			}
+			d.CreatedAt = fromMillis(created)
+			list = append(list, &d)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, d := range list {
+			d.Attempts++
+			if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET attempts = ?, next_attempt_at = ? WHERE id = ?`,
+				d.Attempts, millis(tx.now.Add(lease)), d.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim deliveries: %w", err)
+	}
+	return list, nil
+}
+
+// DeliverySucceeded records an acknowledged delivery; its server
+// answers, so it is available again.
+func (db *DB) DeliverySucceeded(ctx context.Context, d *Delivery) error {
+	return db.write(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET delivered_at = ?, last_error = '' WHERE id = ?`,
+			millis(tx.now), d.ID); err != nil {
+			return fmt.Errorf("delivery %s succeeded: %w", d.ID, err)
+		}
+		return tx.hostAnswered(ctx, d.Host)
+	})
+}
+
+// DeliveryFailed records a failed attempt. With a zero retryAt the
+// delivery is dropped for good (410 Gone, a permanent refusal, or too
+// old); else it is tried again then. A server failing every delivery for
+// HostUnavailableAfter is marked unavailable: its deliveries are dropped
+// and no new ones are made until it answers again.
+func (db *DB) DeliveryFailed(ctx context.Context, d *Delivery, reason string, retryAt time.Time) error {
+	return db.write(ctx, func(tx *Tx) error {
+		var err error
+		if retryAt.IsZero() {
+			_, err = tx.ExecContext(ctx, `UPDATE deliveries SET dropped_at = ?, last_error = ? WHERE id = ?`,
+				millis(tx.now), reason, d.ID)
+		} else {
+			_, err = tx.ExecContext(ctx, `UPDATE deliveries SET next_attempt_at = ?, last_error = ? WHERE id = ?`,
+				millis(retryAt), reason, d.ID)
+		}
+		if err != nil {
+			return fmt.Errorf("delivery %s failed: %w", d.ID, err)
+		}
+		return tx.hostFailed(ctx, d.Host)
+	})
+}
+
+// hostAnswered clears a server's failures.
+func (tx *Tx) hostAnswered(ctx context.Context, host string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO hosts (host, failing_since, unavailable, last_success) VALUES (?, NULL, 0, ?)
+		ON CONFLICT (host) DO UPDATE SET failing_since = NULL, unavailable = 0, last_success = excluded.last_success`,
+		host, millis(tx.now))
+	if err != nil {
+		return fmt.Errorf("host %s answered: %w", host, err)
+	}
+	return nil
+}
+
+// hostFailed notes a failure and marks the server unavailable once it
+// has failed for long enough.
+func (tx *Tx) hostFailed(ctx context.Context, host string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO hosts (host, failing_since) VALUES (?, ?)
+		ON CONFLICT (host) DO UPDATE SET failing_since = coalesce(hosts.failing_since, excluded.failing_since)`,
+		host, millis(tx.now))
+	if err != nil {
+		return fmt.Errorf("host %s failed: %w", host, err)
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE hosts SET unavailable = 1 WHERE host = ? AND unavailable = 0 AND failing_since <= ?`,
+		host, millis(tx.now.Add(-HostUnavailableAfter)))
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		_, err = tx.ExecContext(ctx, `UPDATE deliveries SET dropped_at = ?, last_error = 'host unavailable'
+			WHERE host = ? AND delivered_at IS NULL AND dropped_at IS NULL`, millis(tx.now), host)
+	}
+	return err
+}
+
+// HostAnswered records that a server showed signs of life (it sent us an
+// activity), so deliveries to it resume.
+func (db *DB) HostAnswered(ctx context.Context, host string) error {
+	return db.write(ctx, func(tx *Tx) error {
+		var unavailable int
+		err := tx.QueryRowContext(ctx, `SELECT unavailable FROM hosts WHERE host = ?`, strings.ToLower(host)).Scan(&unavailable)
+		if err != nil || unavailable == 0 {
+			return nil // unknown or fine: nothing to write on this hot path
+		}
+		return tx.hostAnswered(ctx, strings.ToLower(host))
+	})
+}
+
+// HostUnavailable reports whether deliveries to the server are skipped.
+func (db *DB) HostUnavailable(ctx context.Context, host string) (bool, error) {
+	var unavailable bool
+	err := db.read(ctx, func(tx *Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT unavailable FROM hosts WHERE host = ?`, strings.ToLower(host)).Scan(&unavailable)
+		if err != nil {
+			unavailable = false
+		}
+		return nil
+	})
+	return unavailable, err
+}
+
+// DeliveryCounts tells how many deliveries are pending, delivered and
+// dropped, for an overview and for tests.
+func (db *DB) DeliveryCounts(ctx context.Context) (pending, delivered, dropped int, err error) {
+	err = db.read(ctx, func(tx *Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT
+			coalesce(sum(delivered_at IS NULL AND dropped_at IS NULL), 0),
+			coalesce(sum(delivered_at IS NOT NULL), 0),
+			coalesce(sum(dropped_at IS NOT NULL), 0) FROM deliveries`).Scan(&pending, &delivered, &dropped)
+	})
+	return pending, delivered, dropped, err
+}

@@ -1,0 +1,104 @@
+package storage
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+func TestInboundIsStoredOnceAndClaimedWithALease(t *testing.T) {
+	db, clock := openTestDB(t)
+	ctx := context.Background()
+	stored, err := db.StoreInbound(ctx, "https://r.example/a/1", "https://r.example/u/bob", "Create", []byte(`{}`))
+	if err != nil || !stored {
+		t.Fatalf("store = %v, %v", stored, err)
+	}
+	if again, _ := db.StoreInbound(ctx, "https://r.example/a/1", "https://r.example/u/bob", "Create", []byte(`{}`)); again {
+		t.Error("a duplicate activity was stored")
+	}
+	claimed, _ := db.ClaimInbound(ctx, 10, time.Minute)
+	if len(claimed) != 1 || claimed[0].Attempts != 1 {
+		t.Fatalf("claimed = %+v", claimed)
+	}
+	if more, _ := db.ClaimInbound(ctx, 10, time.Minute); len(more) != 0 {
+		t.Error("claimed twice within the lease")
+	}
+	// A worker that died leaves it to be taken again after the lease.
+	clock.Advance(2 * time.Minute)
+	claimed, _ = db.ClaimInbound(ctx, 10, time.Minute)
+	if len(claimed) != 1 || claimed[0].Attempts != 2 {
+		t.Fatalf("after the lease: %+v", claimed)
+	}
+	if err := db.FinishInbound(ctx, claimed[0].ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(time.Hour)
+	if n, _ := db.PendingInbound(ctx); n != 0 {
+		t.Errorf("pending = %d", n)
+	}
+}
+
+func TestDeliveries(t *testing.T) {
+	db, clock := openTestDB(t)
+	ctx := context.Background()
+	alice := mustCreateMember(t, db, "alice")
+	db.CreatePost(ctx, alice.ID, "news")
+	events, _ := db.PendingOutbox(ctx, 10)
+	inboxes := []string{"https://a.example/inbox", "https://b.example/inbox", "https://a.example/inbox", "not a url"}
+	n, err := db.ExpandOutbox(ctx, events[0].ID, []byte(`{"type":"Create"}`), inboxes)
+	if err != nil || n != 2 {
+		t.Fatalf("expanded into %d, %v", n, err)
+	}
+	if again, _ := db.ExpandOutbox(ctx, events[0].ID, []byte(`{}`), inboxes); again != 0 {
+		t.Error("expanded twice")
+	}
+	if pending, _ := db.PendingOutbox(ctx, 10); len(pending) != 0 {
+		t.Error("event still pending")
+	}
+	claimed, _ := db.ClaimDeliveries(ctx, 10, time.Minute)
+	if len(claimed) != 2 || claimed[0].ActorID != alice.ID || string(claimed[0].Activity) != `{"type":"Create"}` {
+		t.Fatalf("claimed = %+v", claimed)
+	}
+	var a, b *Delivery
+	for _, d := range claimed {
+		if d.Host == "a.example" {
+			a = d
+		} else {
+			b = d
+		}
+	}
+	if err := db.DeliverySucceeded(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.DeliveryFailed(ctx, b, "503", clock.now.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	pending, delivered, dropped, _ := db.DeliveryCounts(ctx)
+	if pending != 1 || delivered != 1 || dropped != 0 {
+		t.Errorf("counts = %d pending, %d delivered, %d dropped", pending, delivered, dropped)
+	}
+
+	// b.example fails for a week: it becomes unavailable, its delivery is
+	// dropped and new events skip it, until it answers again.
+	clock.Advance(HostUnavailableAfter + time.Hour)
+	claimed, _ = db.ClaimDeliveries(ctx, 10, time.Minute)
+	db.DeliveryFailed(ctx, claimed[0], "503", clock.now.Add(time.Hour))
+	if down, _ := db.HostUnavailable(ctx, "b.example"); !down {
+		t.Fatal("b.example not marked unavailable")
+	}
+	_, _, dropped, _ = db.DeliveryCounts(ctx)
+	if dropped != 1 {
+		t.Errorf("dropped = %d", dropped)
+	}
+	db.CreatePost(ctx, alice.ID, "more news")
+	events, _ = db.PendingOutbox(ctx, 10)
+	if n, _ := db.ExpandOutbox(ctx, events[0].ID, []byte(`{}`), inboxes); n != 1 {
+		t.Errorf("expanded into %d deliveries, want 1 (b.example skipped)", n)
+	}
+	if err := db.HostAnswered(ctx, "B.example"); err != nil {
+		t.Fatal(err)
+	}
+	if down, _ := db.HostUnavailable(ctx, "b.example"); down {
+		t.Error("b.example still unavailable after it answered")
+	}
+}

@@ -1,0 +1,112 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Inbound is an activity another server delivered, as stored before it
+// was acknowledged.
+type Inbound struct {
+	ID          string
+	ActivityURI string
+	ActorURI    string
+	Type        string
+	Body        []byte
+	ReceivedAt  time.Time
+	Attempts    int
+}
+
+// StoreInbound durably records a verified inbound activity, to be
+// processed after the sender has its answer. It reports false for an
+// activity id received before, which changes nothing.
+func (db *DB) StoreInbound(ctx context.Context, activityURI, actorURI, typ string, body []byte) (bool, error) {
+	stored := false
+	err := db.write(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO inbox (id, activity_uri, actor_uri, type, body, received_at, next_attempt_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (activity_uri) DO NOTHING`,
+			tx.newID(), activityURI, actorURI, typ, body, millis(tx.now), millis(tx.now))
+		if err != nil {
+			return fmt.Errorf("store inbound %s: %w", activityURI, err)
+		}
+		n, _ := res.RowsAffected()
+		stored = n > 0
+		return nil
+	})
+	return stored, err
+}
+
+// ClaimInbound takes up to limit activities due for processing and holds
+// them for lease, so that no other worker takes them meanwhile; one not
+// finished within the lease (say, after a crash) is taken again.
+func (db *DB) ClaimInbound(ctx context.Context, limit int, lease time.Duration) ([]*Inbound, error) {
+	var list []*Inbound
+	err := db.write(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id, activity_uri, actor_uri, type, body, received_at, attempts
+			FROM inbox WHERE processed_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
+			millis(tx.now), limit)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var in Inbound
+			var received int64
+			if err := rows.Scan(&in.ID, &in.ActivityURI, &in.ActorURI, &in.Type, &in.Body, &received, &in.Attempts); err != nil {
+				rows.Close()
+				return err
+			}
+			in.ReceivedAt = fromMillis(received)
+			list = append(list, &in)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, in := range list {
+			in.Attempts++
+			if _, err := tx.ExecContext(ctx, `UPDATE inbox SET attempts = ?, next_attempt_at = ? WHERE id = ?`,
+				in.Attempts, millis(tx.now.Add(lease)), in.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim inbound: %w", err)
+	}
+	return list, nil
+}
+
+// FinishInbound marks an inbound activity processed. A non-empty note
+// records why it had no effect or was given up.
+func (db *DB) FinishInbound(ctx context.Context, id, note string) error {
+	return db.write(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE inbox SET processed_at = ?, last_error = ? WHERE id = ?`, millis(tx.now), note, id)
+		if err != nil {
+			return fmt.Errorf("finish inbound %s: %w", id, err)
+		}
+		return nil
+	})
+}
+
+// RetryInbound leaves an inbound activity to be tried again at retryAt.
+func (db *DB) RetryInbound(ctx context.Context, id, reason string, retryAt time.Time) error {
+	return db.write(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE inbox SET next_attempt_at = ?, last_error = ? WHERE id = ?`,
+			millis(retryAt), reason, id)
+		if err != nil {
+			return fmt.Errorf("retry inbound %s: %w", id, err)
+		}
+		return nil
+	})
+}
+
+// PendingInbound counts inbound activities not yet processed.
+func (db *DB) PendingInbound(ctx context.Context) (int, error) {
+	var n int
+	err := db.read(ctx, func(tx *Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT count(*) FROM inbox WHERE processed_at IS NULL`).Scan(&n)
+	})
+	return n, err
+}

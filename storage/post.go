@@ -1,0 +1,199 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"html"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Post visibilities, as Mastodon reads them from to and cc.
+const (
+	Public    = "public"    // as:Public in to
+	Unlisted  = "unlisted"  // as:Public in cc
+	Followers = "followers" // the author's followers only
+	Direct    = "direct"    // the people mentioned only
+)
+
+const maxPostLength = 5000
+
+// Post is something an actor published: here, or on another server.
+type Post struct {
+	ID            string
+	URI           string
+	AuthorID      string
+	Author        *Actor // filled by the listing operations
+	Local         bool
+	Source        string // what a local author wrote
+	Content       string // sanitized HTML
+	URL           string
+	Visibility    string
+	InReplyTo     string
+	Published     time.Time
+	Updated       time.Time
+	LikeCount     int
+	AnnounceCount int
+}
+
+const postFields = `p.id, p.uri, p.author_id, p.local, p.source, p.content, p.url, p.visibility, p.in_reply_to,
+	p.published, p.updated, p.like_count, p.announce_count`
+
+func scanPost(row interface{ Scan(...any) error }, extra ...any) (*Post, error) {
+	var p Post
+	var published, updated int64
+	err := row.Scan(append([]any{&p.ID, &p.URI, &p.AuthorID, &p.Local, &p.Source, &p.Content, &p.URL,
+		&p.Visibility, &p.InReplyTo, &published, &updated, &p.LikeCount, &p.AnnounceCount}, extra...)...)
+	if err != nil {
+		return nil, err
+	}
+	p.Published = fromMillis(published)
+	if updated != 0 {
+		p.Updated = fromMillis(updated)
+	}
+	return &p, nil
+}
+
+func (tx *Tx) postWhere(ctx context.Context, cond string, args ...any) (*Post, error) {
+	p, err := scanPost(tx.QueryRowContext(ctx, `SELECT `+postFields+` FROM posts p WHERE `+cond, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, Errorf(ENotFound, "No such post.")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find post: %w", err)
+	}
+	return p, nil
+}
+
+// PostByID returns the post with the id.
+func (db *DB) PostByID(ctx context.Context, id string) (*Post, error) {
+	var p *Post
+	err := db.read(ctx, func(tx *Tx) (err error) {
+		p, err = tx.postWhere(ctx, "p.id = ?", id)
+		return err
+	})
+	return p, err
+}
+
+// PostByURI returns the post with the ActivityPub id.
+func (db *DB) PostByURI(ctx context.Context, uri string) (*Post, error) {
+	var p *Post
+	err := db.read(ctx, func(tx *Tx) (err error) {
+		p, err = tx.postWhere(ctx, "p.uri = ?", uri)
+		return err
+	})
+	return p, err
+}
+
+// renderText turns what a member typed into HTML: escaped, with blank
+// lines between paragraphs and line breaks kept.
+func renderText(text string) string {
+	var b strings.Builder
+	for _, para := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
+		para = strings.TrimSpace(para)
+		if para == "" {
+			continue
+		}
+		b.WriteString("<p>")
+		b.WriteString(strings.ReplaceAll(html.EscapeString(para), "\n", "<br>"))
+		b.WriteString("</p>")
+	}
+	return b.String()
+}
+
+// CreatePost publishes a public post by the member on their profile and
+// tells their followers.
+func (db *DB) CreatePost(ctx context.Context, memberID, text string) (*Post, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return nil, Errorf(EInvalid, "Write something first.")
+	}
+	if err := checkText("post", text, maxPostLength, true); err != nil {
+		return nil, err
+	}
+	var p *Post
+	err := db.write(ctx, func(tx *Tx) error {
+		m, err := tx.memberWhere(ctx, "id = ?", memberID)
+		if err != nil {
+			return err
+		}
+		if m.Status != MemberActive {
+			return Errorf(EForbidden, "Your account cannot post yet.")
+		}
+		id := tx.newID()
+		p = &Post{ID: id, URI: tx.db.Site.PostURI(id), AuthorID: memberID, Local: true, Source: text,
+			Content: renderText(text), Visibility: Public, Published: tx.now}
+		p.URL = p.URI
+		if err := tx.insertPost(ctx, p); err != nil {
+			return err
+		}
+		return tx.enqueue(ctx, EventCreatePost, p.ID, memberID, OutboxPayload{})
+	})
+	return p, err
+}
+
+func (tx *Tx) insertPost(ctx context.Context, p *Post) error {
+	var updated int64
+	if !p.Updated.IsZero() {
+		updated = millis(p.Updated)
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO posts (id, uri, author_id, local, source, content, url, visibility,
+		in_reply_to, published, updated, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.ID, p.URI, p.AuthorID, p.Local, p.Source, p.Content, p.URL, p.Visibility, p.InReplyTo,
+		millis(p.Published), updated, millis(tx.now))
+	if err != nil {
+		return fmt.Errorf("insert post %s: %w", p.URI, err)
+	}
+	return nil
+}
+
+// DeletePost deletes the member's own post and tells their followers.
+func (db *DB) DeletePost(ctx context.Context, memberID, postID string) error {
+	return db.write(ctx, func(tx *Tx) error {
+		p, err := tx.postWhere(ctx, "p.id = ?", postID)
+		if err != nil {
+			return err
+		}
+		if p.AuthorID != memberID {
+			return Errorf(EForbidden, "You can only delete your own posts.")
+		}
+		if err := tx.deletePost(ctx, p); err != nil {
+			return err
+		}
+		return tx.enqueue(ctx, EventDeletePost, "", memberID, OutboxPayload{ObjectURI: p.URI})
+	})
+}
+
+// deletePost removes a post and leaves a tombstone for its id.
+func (tx *Tx) deletePost(ctx context.Context, p *Post) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM posts WHERE id = ?`, p.ID); err != nil {
+		return fmt.Errorf("delete post %s: %w", p.URI, err)
+	}
+	return tx.tombstone(ctx, p.URI)
+}
+
+func (tx *Tx) tombstone(ctx context.Context, uri string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO tombstones (uri, deleted_at) VALUES (?, ?) ON CONFLICT DO NOTHING`, uri, millis(tx.now))
+	if err != nil {
+		return fmt.Errorf("tombstone %s: %w", uri, err)
+	}
+	return nil
+}
+
+func (tx *Tx) isTombstoned(ctx context.Context, uri string) (bool, error) {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tombstones WHERE uri = ?`, uri).Scan(&n); err != nil {
+		return false, fmt.Errorf("check tombstone: %w", err)
+	}
+	return n > 0, nil
+}
+
+// sameHost reports whether two URLs are on the same server.
+func sameHost(a, b string) bool {
+	ua, errA := url.Parse(a)
+	ub, errB := url.Parse(b)
+	return errA == nil && errB == nil && ua.Host != "" && strings.EqualFold(ua.Host, ub.Host)
+}
