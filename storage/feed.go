@@ -71,3 +71,16 @@ func (db *DB) CountLocalPosts(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// CountPostsBy counts the public and unlisted posts of an actor.
+func (db *DB) CountPostsBy(ctx context.Context, actorID string) (int, error) {
+	var n int
+	err := db.read(ctx, func(tx *Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT count(*) FROM posts WHERE author_id = ? AND visibility IN ('public', 'unlisted')`,
+			actorID).Scan(&n)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("count posts of %s: %w", actorID, err)
+	}
+	return n, nil
+}

@@ -317,3 +317,62 @@ func (tx *Tx) acceptPendingFollowers(ctx context.Context, memberID string) error
 	}
 	return rows.Err()
 }
+
+// IsFollowedLocally reports whether any member here follows the actor,
+// which makes its posts worth keeping.
+func (db *DB) IsFollowedLocally(ctx context.Context, actorID string) (bool, error) {
+	var n int
+	err := db.read(ctx, func(tx *Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT count(*) FROM follows f JOIN actors a ON a.id = f.follower_id
+			WHERE f.followee_id = ? AND f.state = 'accepted' AND a.local = 1 LIMIT 1`, actorID).Scan(&n)
+	})
+	if err != nil {
+		return false, fmt.Errorf("local followers of %s: %w", actorID, err)
+	}
+	return n > 0, nil
+}
+
+// UndoActivity takes back the follow, like or boost the actor made with
+// the activity id, for an Undo that names it only by id. It reports
+// whether there was one.
+func (db *DB) UndoActivity(ctx context.Context, actorID, activityURI string) (bool, error) {
+	found := false
+	err := db.write(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM follows WHERE follower_id = ? AND activity_uri = ?`, actorID, activityURI)
+		if err != nil {
+			return fmt.Errorf("undo follow %s: %w", activityURI, err)
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			found = true
+			return nil
+		}
+		var postID, kind string
+		err = tx.QueryRowContext(ctx, `SELECT post_id, kind FROM reactions WHERE actor_id = ? AND activity_uri = ?`,
+			actorID, activityURI).Scan(&postID, &kind)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("find reaction %s: %w", activityURI, err)
+		}
+		found = true
+		if _, err := tx.ExecContext(ctx, `DELETE FROM reactions WHERE actor_id = ? AND post_id = ? AND kind = ?`,
+			actorID, postID, kind); err != nil {
+			return err
+		}
+		col := countColumn(kind)
+		_, err = tx.ExecContext(ctx, `UPDATE posts SET `+col+` = max(0, `+col+` - 1) WHERE id = ?`, postID)
+		return err
+	})
+	return found, err
+}
+
+// FollowByID returns the follow with the id, or nil when it is gone.
+func (db *DB) FollowByID(ctx context.Context, id string) (*Follow, error) {
+	var f *Follow
+	err := db.read(ctx, func(tx *Tx) (err error) {
+		f, err = tx.followWhere(ctx, "id = ?", id)
+		return err
+	})
+	return f, err
+}

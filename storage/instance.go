@@ -100,3 +100,30 @@ func (db *DB) addMissingMemberActors(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Usage is what NodeInfo reports of an instance's activity.
+type Usage struct {
+	Members        int // active members
+	ActiveMonth    int // members who signed in or posted in the last 30 days
+	ActiveHalfyear int // the same over 180 days
+	LocalPosts     int
+}
+
+// InstanceUsage counts members and posts for NodeInfo.
+func (db *DB) InstanceUsage(ctx context.Context) (Usage, error) {
+	var u Usage
+	const activeSince = `(SELECT count(*) FROM members m WHERE m.status = 'active' AND (
+		EXISTS (SELECT 1 FROM sessions s WHERE s.member_id = m.id AND s.created_at > %[1]s) OR
+		EXISTS (SELECT 1 FROM posts p WHERE p.author_id = m.id AND p.published > %[1]s)))`
+	err := db.read(ctx, func(tx *Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM members WHERE status = 'active'), `+
+			fmt.Sprintf(activeSince, "?1")+`, `+fmt.Sprintf(activeSince, "?2")+`,
+			(SELECT count(*) FROM posts WHERE local = 1)`,
+			millis(tx.now.AddDate(0, 0, -30)), millis(tx.now.AddDate(0, 0, -180))).
+			Scan(&u.Members, &u.ActiveMonth, &u.ActiveHalfyear, &u.LocalPosts)
+	})
+	if err != nil {
+		return Usage{}, fmt.Errorf("instance usage: %w", err)
+	}
+	return u, nil
+}

@@ -88,9 +88,9 @@ func (db *DB) PostByURI(ctx context.Context, uri string) (*Post, error) {
 	return p, err
 }
 
-// renderText turns what a member typed into HTML: escaped, with blank
-// lines between paragraphs and line breaks kept.
-func renderText(text string) string {
+// TextToHTML turns plain text a member typed (a post, a bio) into HTML:
+// escaped, with blank lines between paragraphs and line breaks kept.
+func TextToHTML(text string) string {
 	var b strings.Builder
 	for _, para := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
 		para = strings.TrimSpace(para)
@@ -125,7 +125,7 @@ func (db *DB) CreatePost(ctx context.Context, memberID, text string) (*Post, err
 		}
 		id := tx.newID()
 		p = &Post{ID: id, URI: tx.db.Site.PostURI(id), AuthorID: memberID, Local: true, Source: text,
-			Content: renderText(text), Visibility: Public, Published: tx.now}
+			Content: TextToHTML(text), Visibility: Public, Published: tx.now}
 		p.URL = p.URI
 		if err := tx.insertPost(ctx, p); err != nil {
 			return err

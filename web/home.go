@@ -11,6 +11,7 @@ type homePage struct {
 	MemberCount int
 	Newest      []*storage.Member
 	Mode        storage.RegistrationMode
+	Feed        *storage.FeedPage // for a signed-in member
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
@@ -24,7 +25,12 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "home", s.cfg.InstanceName, homePage{
-		MemberCount: count, Newest: newest, Mode: s.db.Registration,
-	})
+	page := homePage{MemberCount: count, Newest: newest, Mode: s.db.Registration}
+	if me := currentMember(r); me != nil {
+		if page.Feed, err = s.db.HomeFeed(r.Context(), me.ID, r.URL.Query().Get("before"), feedPageSize); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, http.StatusOK, "home", s.cfg.InstanceName, page)
 }

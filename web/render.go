@@ -29,9 +29,35 @@ var templateFuncs = template.FuncMap{
 	"datetime": func(t time.Time) string {
 		return t.Format("2 Jan 2006, 15:04 MST")
 	},
-	"isoTime": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"query":   url.QueryEscape,
-	"initial": initial,
+	"isoTime":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"query":       url.QueryEscape,
+	"initial":     initial,
+	"profilePath": profilePath,
+	"avatar":      avatarOf,
+	// trusted marks HTML that storage made safe: sanitized remote HTML,
+	// or escaped text of local members.
+	"trusted": func(html string) template.HTML { return template.HTML(html) },
+}
+
+// avatarData is what the avatar template shows.
+type avatarData struct {
+	URL  string
+	Name string
+}
+
+// avatarOf reads the picture and name of a member or an actor.
+func avatarOf(v any) avatarData {
+	switch x := v.(type) {
+	case *storage.Member:
+		return avatarData{URL: x.AvatarURL, Name: x.DisplayName}
+	case *storage.Actor:
+		name := x.DisplayName
+		if name == "" {
+			name = x.Username
+		}
+		return avatarData{URL: x.IconURL, Name: name}
+	}
+	return avatarData{Name: "?"}
 }
 
 // initial is the first letter of a name, for an avatar placeholder.

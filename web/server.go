@@ -11,6 +11,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/tidings-social/tidings/federation"
 	"github.com/tidings-social/tidings/storage"
 )
 
@@ -31,6 +32,7 @@ func (c Config) secureCookies() bool { return c.Scheme == "https" }
 // is built once in cmd.
 type Server struct {
 	db      *storage.DB
+	fed     *federation.Federator
 	cfg     Config
 	log     *slog.Logger
 	pages   *pages
@@ -38,8 +40,8 @@ type Server struct {
 	handler http.Handler
 }
 
-// NewServer builds the site on db.
-func NewServer(ctx context.Context, db *storage.DB, cfg Config, log *slog.Logger) (*Server, error) {
+// NewServer builds the site on db, with fed's ActivityPub endpoints.
+func NewServer(ctx context.Context, db *storage.DB, fed *federation.Federator, cfg Config, log *slog.Logger) (*Server, error) {
 	pages, err := parsePages()
 	if err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)
@@ -48,7 +50,7 @@ func NewServer(ctx context.Context, db *storage.DB, cfg Config, log *slog.Logger
 	if err != nil {
 		return nil, fmt.Errorf("csrf key: %w", err)
 	}
-	s := &Server{db: db, cfg: cfg, log: log, pages: pages, csrfKey: key}
+	s := &Server{db: db, fed: fed, cfg: cfg, log: log, pages: pages, csrfKey: key}
 	s.handler = s.recoverPanics(s.logRequests(s.secureHeaders(s.loadSession(s.routes()))))
 	return s, nil
 }
@@ -66,6 +68,7 @@ func (s *Server) routes() http.Handler {
 
 	r.HandleFunc("/healthz", s.health).Methods(http.MethodGet, http.MethodHead)
 	r.PathPrefix("/static/").Handler(s.staticFiles()).Methods(http.MethodGet, http.MethodHead)
+	s.fed.Routes(r)
 
 	site := r.NewRoute().Subrouter()
 	site.Use(s.checkCSRF)
@@ -76,6 +79,15 @@ func (s *Server) routes() http.Handler {
 	site.HandleFunc("/signin", s.signin).Methods(http.MethodPost)
 	site.HandleFunc("/signout", s.signout).Methods(http.MethodPost)
 	site.HandleFunc("/@{name}", s.profile).Methods(http.MethodGet)
+	site.HandleFunc("/@{name}/{list:followers|following}", s.followList).Methods(http.MethodGet)
+	site.HandleFunc("/search", s.search).Methods(http.MethodGet)
+	site.Handle("/follow", s.membersOnly(s.follow)).Methods(http.MethodPost)
+	site.Handle("/unfollow", s.membersOnly(s.unfollow)).Methods(http.MethodPost)
+	site.Handle("/follow-requests", s.membersOnly(s.followRequests)).Methods(http.MethodGet)
+	site.Handle("/follow-requests/{decision:approve|reject}", s.membersOnly(s.decideFollowRequest)).Methods(http.MethodPost)
+	site.Handle("/posts", s.membersOnly(s.createPost)).Methods(http.MethodPost)
+	site.HandleFunc("/posts/{id}", s.post).Methods(http.MethodGet)
+	site.Handle("/posts/{id}/delete", s.membersOnly(s.deletePost)).Methods(http.MethodPost)
 	site.Handle("/settings/profile", s.membersOnly(s.profileForm)).Methods(http.MethodGet)
 	site.Handle("/settings/profile", s.membersOnly(s.saveProfile)).Methods(http.MethodPost)
 	site.Handle("/settings/password", s.membersOnly(s.passwordForm)).Methods(http.MethodGet)

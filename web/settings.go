@@ -8,16 +8,19 @@ import (
 
 // profileForm is the data of the profile settings form.
 type profileForm struct {
-	DisplayName string
-	Bio         string
-	AvatarURL   string
-	Error       string
+	DisplayName               string
+	Bio                       string
+	AvatarURL                 string
+	ManuallyApprovesFollowers bool
+	HideNetwork               bool
+	Error                     string
 }
 
 func (s *Server) profileForm(w http.ResponseWriter, r *http.Request) {
 	me := currentMember(r)
 	s.render(w, r, http.StatusOK, "settings_profile", "Edit profile", profileForm{
 		DisplayName: me.DisplayName, Bio: me.Bio, AvatarURL: me.AvatarURL,
+		ManuallyApprovesFollowers: me.ManuallyApprovesFollowers, HideNetwork: me.HideNetwork,
 	})
 }
 
@@ -26,9 +29,13 @@ func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request) {
 		DisplayName: r.PostForm.Get("display_name"),
 		Bio:         r.PostForm.Get("bio"),
 		AvatarURL:   r.PostForm.Get("avatar_url"),
+
+		ManuallyApprovesFollowers: r.PostForm.Get("manually_approves_followers") == "1",
+		HideNetwork:               r.PostForm.Get("hide_network") == "1",
 	}
 	m, err := s.db.UpdateProfile(r.Context(), currentMember(r).ID, storage.ProfileUpdate{
 		DisplayName: &form.DisplayName, Bio: &form.Bio, AvatarURL: &form.AvatarURL,
+		ManuallyApprovesFollowers: &form.ManuallyApprovesFollowers, HideNetwork: &form.HideNetwork,
 	})
 	if err != nil {
 		status, msg := s.failure(r, err)

@@ -52,7 +52,8 @@ type RegistrationConfig struct {
 
 // FederationConfig is the [federation] section.
 type FederationConfig struct {
-	AllowPrivateAddresses bool `toml:"allow_private_addresses"`
+	AllowPrivateAddresses bool  `toml:"allow_private_addresses"`
+	MaxInboxBytes         int64 `toml:"max_inbox_bytes"`
 }
 
 // LogConfig is the [log] section.
@@ -73,6 +74,7 @@ func DefaultConfig() Config {
 		},
 		Storage:      StorageConfig{Path: "tidings-data/tidings.db"},
 		Registration: RegistrationConfig{Mode: string(storage.RegistrationOpen)},
+		Federation:   FederationConfig{MaxInboxBytes: 1 << 20},
 		Log:          LogConfig{Level: "info", Format: "text"},
 	}
 }
@@ -288,6 +290,9 @@ func (c *Config) problems() []problem {
 	}
 	if !storage.RegistrationMode(c.Registration.Mode).Valid() {
 		add("registration.mode", "%q must be one of %s", c.Registration.Mode, modeList())
+	}
+	if n := c.Federation.MaxInboxBytes; n < 64<<10 || n > 64<<20 {
+		add("federation.max_inbox_bytes", "%d must be between 65536 (64 KiB) and 67108864 (64 MiB)", n)
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

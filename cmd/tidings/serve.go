@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/tidings-social/tidings/federation"
 	"github.com/tidings-social/tidings/storage"
 	"github.com/tidings-social/tidings/web"
 )
@@ -23,9 +24,12 @@ type Main struct {
 	// Config.Server.Listen; tests pass one bound to port 0.
 	Listener net.Listener
 
-	DB     *storage.DB
-	server *http.Server
-	errc   chan error
+	DB        *storage.DB
+	Federator *federation.Federator
+	server    *http.Server
+	errc      chan error
+	stopWork  context.CancelFunc
+	workDone  chan struct{}
 }
 
 // Run opens the database, builds the site and starts serving. It
@@ -41,7 +45,15 @@ func (m *Main) Run(ctx context.Context) error {
 	db.Registration = storage.RegistrationMode(m.Config.Registration.Mode)
 	m.DB = db
 
-	site, err := web.NewServer(ctx, db, web.Config{
+	m.Federator = federation.New(db, federation.Config{
+		Site:                  m.Config.site(),
+		Version:               version,
+		InstanceName:          m.Config.Server.InstanceName,
+		Description:           m.Config.Server.Description,
+		AllowPrivateAddresses: m.Config.Federation.AllowPrivateAddresses,
+		MaxInboxBytes:         m.Config.Federation.MaxInboxBytes,
+	}, m.Logger)
+	site, err := web.NewServer(ctx, db, m.Federator, web.Config{
 		Domain:         m.Config.Server.Domain,
 		Scheme:         m.Config.Server.Scheme,
 		InstanceName:   m.Config.Server.InstanceName,
@@ -70,6 +82,12 @@ func (m *Main) Run(ctx context.Context) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
 	}
+	workCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	m.stopWork, m.workDone = stop, make(chan struct{})
+	go func() {
+		defer close(m.workDone)
+		m.Federator.Run(workCtx)
+	}()
 	m.errc = make(chan error, 1)
 	go func() {
 		if err := m.server.Serve(m.Listener); !errors.Is(err, http.ErrServerClosed) {
@@ -84,13 +102,18 @@ func (m *Main) Run(ctx context.Context) error {
 func (m *Main) Done() <-chan error { return m.errc }
 
 // Close stops accepting requests, lets those under way finish for up to
-// ten seconds, and closes the database.
+// ten seconds, stops the federation workers (what they had not finished
+// stays in the database for the next start), and closes the database.
 func (m *Main) Close() error {
 	var errs []error
 	if m.server != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		errs = append(errs, m.server.Shutdown(ctx))
+	}
+	if m.stopWork != nil {
+		m.stopWork()
+		<-m.workDone
 	}
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())

@@ -1,0 +1,103 @@
+package federation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/go-fed/activity/streams/vocab"
+
+	"github.com/tidings-social/tidings/storage"
+)
+
+// activity is what Tidings reads of any transitive activity.
+type activity interface {
+	vocab.Type
+	GetActivityStreamsActor() vocab.ActivityStreamsActorProperty
+	GetActivityStreamsObject() vocab.ActivityStreamsObjectProperty
+	GetActivityStreamsTo() vocab.ActivityStreamsToProperty
+	GetActivityStreamsCc() vocab.ActivityStreamsCcProperty
+}
+
+// ignored is an inbound activity that has no effect here; the reason is
+// kept on its record.
+type ignored struct{ reason string }
+
+func (e *ignored) Error() string { return e.reason }
+
+func ignore(format string, args ...any) error {
+	return &ignored{reason: fmt.Sprintf(format, args...)}
+}
+
+// handler is the function for one kind of inbound activity.
+type handler func(ctx context.Context, actor *storage.Actor, act activity) error
+
+// handlers maps activity types to their handlers, one file each.
+func (f *Federator) handlers() map[string]handler {
+	return map[string]handler{
+		"Follow":   f.onFollow,
+		"Accept":   f.onAccept,
+		"Reject":   f.onReject,
+		"Undo":     f.onUndo,
+		"Create":   f.onCreate,
+		"Update":   f.onUpdate,
+		"Delete":   f.onDelete,
+		"Like":     f.onLike,
+		"Announce": f.onAnnounce,
+	}
+}
+
+// process carries out one stored inbound activity. Errors that may pass
+// (a server not answering) are returned for a retry; anything else is
+// reported as permanent.
+func (f *Federator) process(ctx context.Context, in *storage.Inbound) (permanent bool, err error) {
+	t, _, err := decode(ctx, in.Body)
+	if err != nil {
+		return true, err
+	}
+	act, ok := t.(activity)
+	if !ok {
+		return true, ignore("a %s is not an activity this server handles", t.GetTypeName())
+	}
+	h, ok := f.handlers()[t.GetTypeName()]
+	if !ok {
+		return true, ignore("%s activities are not handled", t.GetTypeName())
+	}
+	actor, err := f.db.ActorByURI(ctx, in.ActorURI)
+	if err != nil {
+		return storage.ErrorCode(err) != storage.EInternal, err
+	}
+	err = h(ctx, actor, act)
+	if err == nil {
+		return false, nil
+	}
+	var ig *ignored
+	if errors.As(err, &ig) {
+		return true, err
+	}
+	if errors.Is(err, errFetch) || storage.ErrorCode(err) == storage.EInternal {
+		return false, err
+	}
+	return true, err
+}
+
+// objectOf is the one object of an activity.
+func objectOf(act activity) (ref, error) {
+	refs := refsOf(act.GetActivityStreamsObject())
+	if len(refs) != 1 || refs[0].IRI == "" {
+		return ref{}, ignore("the %s must have exactly one object with an id", act.GetTypeName())
+	}
+	return refs[0], nil
+}
+
+// localActor returns the local actor with the id, or an ignored error.
+func (f *Federator) localActor(ctx context.Context, uri string) (*storage.Actor, error) {
+	if !f.cfg.Site.IsLocal(uri) {
+		return nil, ignore("%s is not an actor of this server", uri)
+	}
+	a, err := f.db.ActorByURI(ctx, uri)
+	if err != nil {
+		return nil, ignore("%s is not an actor of this server", uri)
+	}
+	return a, nil
+}

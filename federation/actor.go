@@ -1,0 +1,193 @@
+package federation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"github.com/go-fed/activity/streams"
+	"github.com/go-fed/activity/streams/vocab"
+	"github.com/gorilla/mux"
+
+	"github.com/tidings-social/tidings/storage"
+)
+
+// mustURL parses a URL this server made; a failure is a bug.
+func mustURL(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		panic(fmt.Sprintf("bad local URL %q: %v", s, err))
+	}
+	return u
+}
+
+func idProperty(s string) vocab.JSONLDIdProperty {
+	p := streams.NewJSONLDIdProperty()
+	p.Set(mustURL(s))
+	return p
+}
+
+// actorType is what every actor type of go-fed lets Tidings set.
+type actorType interface {
+	vocab.Type
+	SetActivityStreamsPreferredUsername(vocab.ActivityStreamsPreferredUsernameProperty)
+	SetActivityStreamsName(vocab.ActivityStreamsNameProperty)
+	SetActivityStreamsSummary(vocab.ActivityStreamsSummaryProperty)
+	SetActivityStreamsUrl(vocab.ActivityStreamsUrlProperty)
+	SetActivityStreamsInbox(vocab.ActivityStreamsInboxProperty)
+	SetActivityStreamsOutbox(vocab.ActivityStreamsOutboxProperty)
+	SetActivityStreamsFollowers(vocab.ActivityStreamsFollowersProperty)
+	SetActivityStreamsFollowing(vocab.ActivityStreamsFollowingProperty)
+	SetActivityStreamsIcon(vocab.ActivityStreamsIconProperty)
+	SetActivityStreamsPublished(vocab.ActivityStreamsPublishedProperty)
+	SetW3IDSecurityV1PublicKey(vocab.W3IDSecurityV1PublicKeyProperty)
+	SetTootDiscoverable(vocab.TootDiscoverableProperty)
+}
+
+// fillActor sets what every local actor document carries.
+func fillActor(t actorType, a *storage.Actor, name, summaryHTML string) {
+	t.SetJSONLDId(idProperty(a.URI))
+	username := streams.NewActivityStreamsPreferredUsernameProperty()
+	username.SetXMLSchemaString(a.Username)
+	t.SetActivityStreamsPreferredUsername(username)
+	if name != "" {
+		p := streams.NewActivityStreamsNameProperty()
+		p.AppendXMLSchemaString(name)
+		t.SetActivityStreamsName(p)
+	}
+	summary := streams.NewActivityStreamsSummaryProperty()
+	summary.AppendXMLSchemaString(summaryHTML)
+	t.SetActivityStreamsSummary(summary)
+	link := streams.NewActivityStreamsUrlProperty()
+	link.AppendIRI(mustURL(a.URL))
+	t.SetActivityStreamsUrl(link)
+	inbox := streams.NewActivityStreamsInboxProperty()
+	inbox.SetIRI(mustURL(a.Inbox))
+	t.SetActivityStreamsInbox(inbox)
+	outbox := streams.NewActivityStreamsOutboxProperty()
+	outbox.SetIRI(mustURL(a.Outbox))
+	t.SetActivityStreamsOutbox(outbox)
+	followers := streams.NewActivityStreamsFollowersProperty()
+	followers.SetIRI(mustURL(a.Followers))
+	t.SetActivityStreamsFollowers(followers)
+	following := streams.NewActivityStreamsFollowingProperty()
+	following.SetIRI(mustURL(a.Following))
+	t.SetActivityStreamsFollowing(following)
+	if !a.Published.IsZero() {
+		published := streams.NewActivityStreamsPublishedProperty()
+		published.Set(a.Published)
+		t.SetActivityStreamsPublished(published)
+	}
+	if a.IconURL != "" {
+		if u, err := url.Parse(a.IconURL); err == nil {
+			image := streams.NewActivityStreamsImage()
+			imageURL := streams.NewActivityStreamsUrlProperty()
+			imageURL.AppendIRI(u)
+			image.SetActivityStreamsUrl(imageURL)
+			icon := streams.NewActivityStreamsIconProperty()
+			icon.AppendActivityStreamsImage(image)
+			t.SetActivityStreamsIcon(icon)
+		}
+	}
+	discoverable := streams.NewTootDiscoverableProperty()
+	discoverable.Set(a.Discoverable)
+	t.SetTootDiscoverable(discoverable)
+
+	key := streams.NewW3IDSecurityV1PublicKey()
+	key.SetJSONLDId(idProperty(a.KeyID))
+	owner := streams.NewW3IDSecurityV1OwnerProperty()
+	owner.SetIRI(mustURL(a.URI))
+	key.SetW3IDSecurityV1Owner(owner)
+	pem := streams.NewW3IDSecurityV1PublicKeyPemProperty()
+	pem.Set(a.PublicKeyPEM)
+	key.SetW3IDSecurityV1PublicKeyPem(pem)
+	keys := streams.NewW3IDSecurityV1PublicKeyProperty()
+	keys.AppendW3IDSecurityV1PublicKey(key)
+	t.SetW3IDSecurityV1PublicKey(keys)
+}
+
+// actorExtras are the actor fields go-fed's vocabulary lacks.
+func actorExtras(a *storage.Actor) map[string]any {
+	return map[string]any{
+		"endpoints":                 map[string]any{"sharedInbox": a.SharedInbox},
+		"manuallyApprovesFollowers": a.ManuallyApprovesFollowers,
+		"indexable":                 false,
+	}
+}
+
+// memberDocument is the Person document of an active local member.
+func (f *Federator) memberDocument(ctx context.Context, username string) ([]byte, error) {
+	m, err := f.db.MemberByUsername(ctx, username)
+	if err != nil {
+		return nil, err
+	}
+	if m.Status != storage.MemberActive {
+		return nil, storage.Errorf(storage.ENotFound, "No such member.")
+	}
+	a, err := f.db.ActorByID(ctx, m.ID)
+	if err != nil {
+		return nil, err
+	}
+	person := streams.NewActivityStreamsPerson()
+	fillActor(person, a, m.DisplayName, storage.TextToHTML(m.Bio))
+	return encode(person, actorExtras(a))
+}
+
+// instanceDocument is the Application document of the instance actor.
+func (f *Federator) instanceDocument(ctx context.Context) ([]byte, error) {
+	a, err := f.db.InstanceActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	app := streams.NewActivityStreamsApplication()
+	fillActor(app, a, f.cfg.InstanceName, "")
+	return encode(app, actorExtras(a))
+}
+
+// serveMember answers GET /users/{name}: the Person for ActivityPub
+// clients, a redirect to the profile page for browsers.
+func (f *Federator) serveMember(w http.ResponseWriter, r *http.Request) {
+	name := mux.Vars(r)["name"]
+	if !WantsActivityJSON(r) {
+		http.Redirect(w, r, "/@"+name, http.StatusSeeOther)
+		return
+	}
+	f.ServeMemberDocument(w, r, name)
+}
+
+// ServeMemberDocument answers with the Person document of the member; the
+// profile page at /@name uses it for ActivityPub clients.
+func (f *Federator) ServeMemberDocument(w http.ResponseWriter, r *http.Request, username string) {
+	body, err := f.memberDocument(r.Context(), username)
+	f.answer(w, r, body, err)
+}
+
+func (f *Federator) serveInstanceActor(w http.ResponseWriter, r *http.Request) {
+	body, err := f.instanceDocument(r.Context())
+	f.answer(w, r, body, err)
+}
+
+// errGone is an object that was deleted; it is answered 410 Gone.
+var errGone = errors.New("deleted")
+
+// answer writes a document, or the error's status with a safe reason.
+func (f *Federator) answer(w http.ResponseWriter, r *http.Request, body []byte, err error) {
+	if errors.Is(err, errGone) {
+		writeProblem(w, http.StatusGone, "deleted")
+		return
+	}
+	switch storage.ErrorCode(err) {
+	case "":
+		writeJSON(w, activityContentType, http.StatusOK, body)
+	case storage.ENotFound:
+		writeProblem(w, http.StatusNotFound, "not found")
+
+	case storage.EInternal:
+		f.log.Error("federation request failed", "path", r.URL.Path, "err", err)
+		writeProblem(w, http.StatusInternalServerError, "internal error")
+	default:
+		writeProblem(w, http.StatusBadRequest, storage.ErrorMessage(err))
+	}
+}

@@ -1,0 +1,84 @@
+package federation
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/go-fed/activity/streams"
+	"github.com/go-fed/activity/streams/vocab"
+)
+
+// activityStreamsContext is the AS2 context: documents that come without
+// any @context (Lemmy's stored assets, some servers' activities) are
+// read as if they had it.
+const activityStreamsContext = "https://www.w3.org/ns/activitystreams"
+
+// outgoingContext is the @context of every document Tidings serves or
+// sends: AS2, security (publicKey), and the extension terms Mastodon
+// expects, named as Mastodon names them.
+var outgoingContext = []any{
+	activityStreamsContext,
+	"https://w3id.org/security/v1",
+	map[string]any{
+		"manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
+		"sensitive":                 "as:sensitive",
+		"Hashtag":                   "as:Hashtag",
+		"toot":                      "http://joinmastodon.org/ns#",
+		"discoverable":              "toot:discoverable",
+		"indexable":                 "toot:indexable",
+	},
+}
+
+// ErrUnknownType is a document of a type this server does not know (such
+// as Pleroma's EmojiReact). Inboxes accept and ignore such activities.
+var ErrUnknownType = errors.New("unknown ActivityStreams type")
+
+// encode serializes an ActivityStreams value with the outgoing context.
+func encode(t vocab.Type, extra map[string]any) ([]byte, error) {
+	m, err := streams.Serialize(t)
+	if err != nil {
+		return nil, fmt.Errorf("serialize %s: %w", t.GetTypeName(), err)
+	}
+	m["@context"] = outgoingContext
+	for k, v := range extra {
+		m[k] = v
+	}
+	return json.Marshal(m)
+}
+
+// decode reads a JSON document into a typed ActivityStreams value. It
+// returns ErrUnknownType (wrapped) for a type go-fed does not know, and
+// another error for anything that is not an ActivityStreams object.
+func decode(ctx context.Context, body []byte) (vocab.Type, map[string]any, error) {
+	var m map[string]any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&m); err != nil {
+		return nil, nil, fmt.Errorf("not a JSON object: %w", err)
+	}
+	if dec.More() {
+		return nil, nil, errors.New("not a single JSON object")
+	}
+	t, err := toType(ctx, m)
+	return t, m, err
+}
+
+// toType resolves a decoded JSON object into a typed value.
+func toType(ctx context.Context, m map[string]any) (vocab.Type, error) {
+	if _, ok := m["@context"]; !ok {
+		m["@context"] = activityStreamsContext
+	}
+	if _, ok := m["type"]; !ok {
+		return nil, errors.New("the object has no type")
+	}
+	t, err := streams.ToType(ctx, m)
+	if errors.Is(err, streams.ErrUnhandledType) {
+		return nil, fmt.Errorf("%w %v", ErrUnknownType, m["type"])
+	}
+	if err != nil {
+		return nil, fmt.Errorf("not a valid ActivityStreams object: %w", err)
+	}
+	return t, nil
+}

@@ -1,0 +1,105 @@
+// Package federation speaks ActivityPub for Tidings: actor documents,
+// WebFinger and NodeInfo, the inboxes, HTTP signatures, fetching remote
+// actors and objects, and delivering the outbox.
+package federation
+
+import (
+	"context"
+	"crypto/rsa"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/tidings-social/tidings/storage"
+)
+
+// Config is what federation needs to know about the instance.
+type Config struct {
+	Site                  storage.Site
+	Version               string
+	InstanceName          string
+	Description           string
+	AllowPrivateAddresses bool  // let fetches and deliveries reach loopback and private networks (tests)
+	MaxInboxBytes         int64 // largest inbox request body; 1 MiB when zero
+}
+
+// Federator is the ActivityPub side of an instance.
+type Federator struct {
+	db     *storage.DB
+	cfg    Config
+	client *Client
+	log    *slog.Logger
+	keys   keyCache
+}
+
+// New makes the federator of an instance.
+func New(db *storage.DB, cfg Config, log *slog.Logger) *Federator {
+	if cfg.MaxInboxBytes <= 0 {
+		cfg.MaxInboxBytes = 1 << 20
+	}
+	f := &Federator{db: db, cfg: cfg, log: log}
+	f.client = NewClient(ClientConfig{
+		UserAgent:             f.UserAgent(),
+		AllowPrivateAddresses: cfg.AllowPrivateAddresses,
+	})
+	return f
+}
+
+// UserAgent names Tidings, its version and the instance on every
+// outgoing request (GoToSocial refuses requests without one).
+func (f *Federator) UserAgent() string {
+	return fmt.Sprintf("Tidings/%s (+%s/)", f.cfg.Version, f.cfg.Site.Base())
+}
+
+// signingKey is a local actor's parsed private key.
+type signingKey struct {
+	id  string
+	key *rsa.PrivateKey
+}
+
+// keyCache keeps parsed private keys: parsing a PEM key costs more than
+// signing with it.
+type keyCache struct {
+	mu   sync.RWMutex
+	byID map[string]signingKey
+}
+
+// signer returns a Signer that signs as the local actor with the id.
+func (f *Federator) signer(ctx context.Context, actorID string) (Signer, error) {
+	f.keys.mu.RLock()
+	k, ok := f.keys.byID[actorID]
+	f.keys.mu.RUnlock()
+	if !ok {
+		keyID, pemText, err := f.db.SigningKey(ctx, actorID)
+		if err != nil {
+			return nil, err
+		}
+		key, err := storage.ParsePrivateKey(pemText)
+		if err != nil {
+			return nil, fmt.Errorf("key of %s: %w", actorID, err)
+		}
+		k = signingKey{id: keyID, key: key}
+		f.keys.mu.Lock()
+		if f.keys.byID == nil {
+			f.keys.byID = map[string]signingKey{}
+		}
+		f.keys.byID[actorID] = k
+		f.keys.mu.Unlock()
+	}
+	return func(r *http.Request, body []byte) error {
+		return SignRequest(r, body, k.id, k.key, f.now())
+	}, nil
+}
+
+// instanceSigner signs as the instance actor, as fetches are signed.
+func (f *Federator) instanceSigner(ctx context.Context) (Signer, error) {
+	inst, err := f.db.InstanceActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return f.signer(ctx, inst.ID)
+}
+
+func (f *Federator) now() time.Time { return f.db.Now() }

@@ -1,0 +1,145 @@
+package federation
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/tidings-social/tidings/storage"
+)
+
+// envelope is what the inbox reads of an activity before trusting it.
+type envelope struct {
+	ID    string
+	Type  string
+	Actor string
+}
+
+// readEnvelope takes the id, type and actor of an activity; the actor
+// may be given by id or embedded.
+func readEnvelope(raw map[string]any) (envelope, error) {
+	var e envelope
+	e.ID, _ = raw["id"].(string)
+	e.Type, _ = raw["type"].(string)
+	switch actor := raw["actor"].(type) {
+	case string:
+		e.Actor = actor
+	case map[string]any:
+		e.Actor, _ = actor["id"].(string)
+	case []any:
+		if len(actor) == 1 {
+			if s, ok := actor[0].(string); ok {
+				e.Actor = s
+			}
+		}
+	}
+	switch {
+	case e.Type == "":
+		return e, errors.New("the activity has no type")
+	case e.ID == "":
+		return e, errors.New("the activity has no id")
+	case e.Actor == "":
+		return e, errors.New("the activity has no actor")
+	case !sameHost(e.ID, e.Actor):
+		return e, errors.New("the activity's id is not on its actor's server")
+	}
+	return e, nil
+}
+
+// serveInbox takes an activity delivered to an actor's inbox or to the
+// shared inbox: it checks size, form, signature and sender, stores the
+// activity durably and answers 202. Everything else happens later, from
+// the stored record, so nothing in this request waits on another server
+// except fetching the key of a sender never seen before.
+func (f *Federator) serveInbox(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, f.cfg.MaxInboxBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeProblem(w, http.StatusRequestEntityTooLarge, "the activity is larger than this server accepts")
+			return
+		}
+		writeProblem(w, http.StatusBadRequest, "the request body could not be read")
+		return
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(body, &raw); err != nil {
+		writeProblem(w, http.StatusBadRequest, "the body is not a JSON object")
+		return
+	}
+	env, err := readEnvelope(raw)
+	if err != nil {
+		writeProblem(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	status, reason := f.authenticate(r.Context(), r, body, env)
+	if status != 0 {
+		writeProblem(w, status, reason)
+		return
+	}
+	if _, err := toType(r.Context(), raw); err != nil {
+		if errors.Is(err, ErrUnknownType) {
+			w.WriteHeader(http.StatusAccepted) // accepted and ignored
+			return
+		}
+		writeProblem(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if _, err := f.db.StoreInbound(r.Context(), env.ID, env.Actor, env.Type, body); err != nil {
+		f.log.Error("store inbound activity", "id", env.ID, "err", err)
+		writeProblem(w, http.StatusServiceUnavailable, "the activity could not be stored; try again later")
+		return
+	}
+	if err := f.db.HostAnswered(r.Context(), hostOf(env.Actor)); err != nil {
+		f.log.Warn("mark host available", "host", hostOf(env.Actor), "err", err)
+	}
+	w.WriteHeader(http.StatusAccepted)
+}
+
+// authenticate checks the request's HTTP signature and that its key
+// belongs to the activity's actor. It returns 0 when all is well, else
+// the status and reason to answer with.
+func (f *Federator) authenticate(ctx context.Context, r *http.Request, body []byte, env envelope) (int, string) {
+	keyID, err := SignatureKeyID(r)
+	if err != nil {
+		return http.StatusUnauthorized, err.Error()
+	}
+	owner, err := f.actorForKey(ctx, keyID, false)
+	if err != nil {
+		if env.Type == "Delete" && errors.Is(err, errFetch) {
+			// An account deleted on its server can no longer show its key;
+			// there is nothing of it to delete here unless we know it.
+			return http.StatusAccepted, "accepted"
+		}
+		f.log.Info("inbox: signing key not usable", "key", keyID, "err", err)
+		return http.StatusUnauthorized, "the signing key could not be fetched or is not usable"
+	}
+	if err := f.verify(r, body, owner); err != nil {
+		var sigErr *SignatureError
+		if !errors.As(err, &sigErr) || !sigErr.Mismatch || f.now().Sub(owner.FetchedAt) < time.Minute {
+			return http.StatusUnauthorized, err.Error() // a new copy of the key cannot help
+		}
+		// The actor may have a new key: fetch it once more and try again.
+		fresh, ferr := f.actorForKey(ctx, keyID, true)
+		if ferr != nil || f.verify(r, body, fresh) != nil {
+			return http.StatusUnauthorized, err.Error()
+		}
+		owner = fresh
+	}
+	if owner.URI != env.Actor {
+		return http.StatusUnauthorized, "the signing key belongs to " + owner.URI + ", not to the activity's actor " + env.Actor
+	}
+	return 0, ""
+}
+
+// verify checks the request's signature with the actor's stored key.
+func (f *Federator) verify(r *http.Request, body []byte, a *storage.Actor) error {
+	pub, err := parsePublicKey(a.PublicKeyPEM)
+	if err != nil {
+		return &SignatureError{Reason: "the key of " + a.URI + " is not a usable public key"}
+	}
+	return VerifyRequest(r, body, pub, f.now())
+}

@@ -1,0 +1,73 @@
+package federation
+
+import (
+	"net/http"
+
+	"github.com/gorilla/mux"
+
+	"github.com/tidings-social/tidings/storage"
+)
+
+// Routes adds the ActivityPub endpoints to the router. Addresses shared
+// with web pages (/@name, /posts/id) match only requests that ask for
+// ActivityPub JSON, so the site's routes, added after, serve browsers.
+func (f *Federator) Routes(r *mux.Router) {
+	get := []string{http.MethodGet, http.MethodHead}
+	r.HandleFunc("/.well-known/webfinger", f.webfinger).Methods(get...)
+	r.HandleFunc("/.well-known/host-meta", f.hostMeta).Methods(get...)
+	r.HandleFunc("/.well-known/nodeinfo", f.nodeInfoLinks).Methods(get...)
+	r.HandleFunc("/nodeinfo/2.1", f.nodeInfo).Methods(get...)
+
+	r.HandleFunc("/inbox", f.serveInbox).Methods(http.MethodPost)
+	r.HandleFunc("/actor", f.serveInstanceActor).Methods(get...)
+	r.HandleFunc("/actor/inbox", f.serveInbox).Methods(http.MethodPost)
+	r.HandleFunc("/users/{name}", f.serveMember).Methods(get...)
+	r.HandleFunc("/users/{name}/inbox", f.serveInbox).Methods(http.MethodPost)
+	r.HandleFunc("/users/{name}/outbox", f.serveOutbox).Methods(get...)
+	r.HandleFunc("/users/{name}/followers", f.serveFollowers).Methods(get...)
+	r.HandleFunc("/users/{name}/following", f.serveFollowing).Methods(get...)
+
+	wantsJSON := func(r *http.Request, _ *mux.RouteMatch) bool { return WantsActivityJSON(r) }
+	r.HandleFunc("/@{name}", func(w http.ResponseWriter, r *http.Request) {
+		f.ServeMemberDocument(w, r, mux.Vars(r)["name"])
+	}).Methods(get...).MatcherFunc(wantsJSON)
+	r.HandleFunc("/posts/{id}", f.servePost).Methods(get...).MatcherFunc(wantsJSON)
+	r.HandleFunc("/posts/{id}/activity", f.servePostActivity).Methods(get...)
+}
+
+// servePost answers a local public post as a Note; a deleted one is Gone.
+func (f *Federator) servePost(w http.ResponseWriter, r *http.Request) {
+	body, err := f.postDocument(r, false)
+	f.answer(w, r, body, err)
+}
+
+// servePostActivity answers the Create that published a post.
+func (f *Federator) servePostActivity(w http.ResponseWriter, r *http.Request) {
+	body, err := f.postDocument(r, true)
+	f.answer(w, r, body, err)
+}
+
+func (f *Federator) postDocument(r *http.Request, asCreate bool) ([]byte, error) {
+	ctx := r.Context()
+	uri := f.cfg.Site.PostURI(mux.Vars(r)["id"])
+	p, err := f.db.PostByURI(ctx, uri)
+	if storage.ErrorCode(err) == storage.ENotFound {
+		if gone, _ := f.db.IsDeleted(ctx, uri); gone {
+			return nil, errGone
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !p.Local || (p.Visibility != storage.Public && p.Visibility != storage.Unlisted) {
+		return nil, storage.Errorf(storage.ENotFound, "No such post.")
+	}
+	author, err := f.db.ActorByID(ctx, p.AuthorID)
+	if err != nil {
+		return nil, err
+	}
+	if asCreate {
+		return encode(createOf(p, author), nil)
+	}
+	return encode(noteOf(p, author), nil)
+}
