@@ -81,6 +81,23 @@ func (f *Federator) process(ctx context.Context, in *storage.Inbound) (permanent
 	return true, err
 }
 
+// checkShape refuses an activity of a kind handled here that lacks what
+// its handler needs: one object, with an id. (go-fed's parser accepts
+// nearly anything, keeping what it cannot read as unknown properties.)
+func (f *Federator) checkShape(t vocab.Type) error {
+	if _, handled := f.handlers()[t.GetTypeName()]; !handled {
+		return nil
+	}
+	act, ok := t.(activity)
+	if !ok {
+		return fmt.Errorf("a %s must be an activity", t.GetTypeName())
+	}
+	if _, err := objectOf(act); err != nil {
+		return errors.New(err.Error())
+	}
+	return nil
+}
+
 // objectOf is the one object of an activity.
 func objectOf(act activity) (ref, error) {
 	refs := refsOf(act.GetActivityStreamsObject())

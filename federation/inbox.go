@@ -80,7 +80,11 @@ func (f *Federator) serveInbox(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, status, reason)
 		return
 	}
-	if _, err := toType(r.Context(), raw); err != nil {
+	t, err := toType(r.Context(), raw)
+	if err == nil {
+		err = f.checkShape(t)
+	}
+	if err != nil {
 		if errors.Is(err, ErrUnknownType) {
 			w.WriteHeader(http.StatusAccepted) // accepted and ignored
 			return
