@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/go-fed/activity/streams"
+	"github.com/go-fed/activity/streams/vocab"
 
 	"github.com/tidings-social/tidings/storage"
 )
@@ -58,7 +59,8 @@ func (f *Federator) build(ctx context.Context, e *storage.OutboxEvent) ([]byte, 
 			return nil, nil, err
 		}
 		follow := followOf(e.Payload.ObjectURI, sender.URI, target.URI)
-		body, err := encode(undoFollowOf(e.Payload.ObjectURI+"#undo", follow, sender.URI, target.URI), nil)
+		undo := aboutFollowOf(streams.NewActivityStreamsUndo(), e.Payload.ObjectURI+"#undo", follow, sender.URI, target.URI)
+		body, err := encode(undo, nil)
 		return body, []string{target.Inbox}, err
 	case storage.EventAcceptFollow, storage.EventRejectFollow:
 		follower, err := f.db.ActorByID(ctx, e.Payload.TargetActorID)
@@ -67,12 +69,11 @@ func (f *Federator) build(ctx context.Context, e *storage.OutboxEvent) ([]byte, 
 		}
 		follow := followOf(e.Payload.ObjectURI, follower.URI, sender.URI)
 		id := f.cfg.Site.ActivityURI(e.ID)
-		var body []byte
-		if e.Kind == storage.EventAcceptFollow {
-			body, err = encode(acceptOf(id, follow, sender.URI, follower.URI), nil)
-		} else {
-			body, err = encode(rejectOf(id, follow, sender.URI, follower.URI), nil)
+		var answer vocab.Type = aboutFollowOf(streams.NewActivityStreamsAccept(), id, follow, sender.URI, follower.URI)
+		if e.Kind == storage.EventRejectFollow {
+			answer = aboutFollowOf(streams.NewActivityStreamsReject(), id, follow, sender.URI, follower.URI)
 		}
+		body, err := encode(answer, nil)
 		return body, []string{follower.Inbox}, err
 	case storage.EventCreatePost:
 		post, err := f.db.PostByID(ctx, e.SubjectID)

@@ -40,40 +40,24 @@ func followOf(id, follower, followee string) vocab.ActivityStreamsFollow {
 	return follow
 }
 
-// undoFollowOf takes a Follow back.
-func undoFollowOf(id string, follow vocab.ActivityStreamsFollow, follower, followee string) vocab.ActivityStreamsUndo {
-	undo := streams.NewActivityStreamsUndo()
-	undo.SetJSONLDId(idProperty(id))
-	undo.SetActivityStreamsActor(actorProperty(follower))
-	object := streams.NewActivityStreamsObjectProperty()
-	object.AppendActivityStreamsFollow(follow)
-	undo.SetActivityStreamsObject(object)
-	undo.SetActivityStreamsTo(toProperty(followee))
-	return undo
+// aboutFollow is an activity about a Follow: Undo, Accept or Reject.
+type aboutFollow interface {
+	vocab.Type
+	SetActivityStreamsActor(vocab.ActivityStreamsActorProperty)
+	SetActivityStreamsObject(vocab.ActivityStreamsObjectProperty)
+	SetActivityStreamsTo(vocab.ActivityStreamsToProperty)
 }
 
-// acceptOf accepts a Follow, which it embeds as Mastodon expects.
-func acceptOf(id string, follow vocab.ActivityStreamsFollow, followee, follower string) vocab.ActivityStreamsAccept {
-	accept := streams.NewActivityStreamsAccept()
-	accept.SetJSONLDId(idProperty(id))
-	accept.SetActivityStreamsActor(actorProperty(followee))
+// aboutFollowOf fills an activity by actor, sent to to, that embeds the
+// Follow (as Mastodon expects in Accept and Undo).
+func aboutFollowOf[T aboutFollow](t T, id string, follow vocab.ActivityStreamsFollow, actor, to string) T {
+	t.SetJSONLDId(idProperty(id))
+	t.SetActivityStreamsActor(actorProperty(actor))
 	object := streams.NewActivityStreamsObjectProperty()
 	object.AppendActivityStreamsFollow(follow)
-	accept.SetActivityStreamsObject(object)
-	accept.SetActivityStreamsTo(toProperty(follower))
-	return accept
-}
-
-// rejectOf refuses a Follow.
-func rejectOf(id string, follow vocab.ActivityStreamsFollow, followee, follower string) vocab.ActivityStreamsReject {
-	reject := streams.NewActivityStreamsReject()
-	reject.SetJSONLDId(idProperty(id))
-	reject.SetActivityStreamsActor(actorProperty(followee))
-	object := streams.NewActivityStreamsObjectProperty()
-	object.AppendActivityStreamsFollow(follow)
-	reject.SetActivityStreamsObject(object)
-	reject.SetActivityStreamsTo(toProperty(follower))
-	return reject
+	t.SetActivityStreamsObject(object)
+	t.SetActivityStreamsTo(toProperty(to))
+	return t
 }
 
 // deleteOf deletes a post, leaving a Tombstone.
