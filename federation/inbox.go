@@ -145,5 +145,13 @@ func (f *Federator) verify(r *http.Request, body []byte, a *storage.Actor) error
 	if err != nil {
 		return &SignatureError{Reason: "the key of " + a.URI + " is not a usable public key"}
 	}
+	if r.URL.Scheme == "" {
+		// A server sees no scheme in the request line; RFC 9421 signs the
+		// whole target URI, so give it the one this instance is reached by.
+		withScheme := *r.URL
+		withScheme.Scheme = f.cfg.Site.Scheme
+		r = r.Clone(r.Context())
+		r.URL = &withScheme
+	}
 	return VerifyRequest(r, body, pub, f.now())
 }

@@ -129,10 +129,10 @@ func SignatureKeyID(r *http.Request) (keyID string, err error) {
 // VerifyRequest checks the request's signature with the signer's public key
 // (*rsa.PublicKey or ed25519.PublicKey), the digest of body, and the time
 // window. body is the whole request body, already read; r.Body is not
-// touched. The scheme in r.URL, when empty, is taken to be https: Tidings
-// runs behind a TLS-terminating proxy and the fediverse federates over HTTPS,
-// so an RFC 9421 @target-uri is rebuilt as https://r.Host/path. Every refusal
-// is a *SignatureError.
+// touched. The scheme in r.URL, when empty, is taken to be https (an
+// inbox sets the instance's own scheme first, since behind a TLS proxy
+// r.TLS says nothing), so an RFC 9421 @target-uri is rebuilt as
+// SCHEME://r.Host/path. Every refusal is a *SignatureError.
 func VerifyRequest(r *http.Request, body []byte, pub crypto.PublicKey, now time.Time) error {
 	if r.Header.Get("Signature-Input") != "" {
 		return verifyMessageSignature(r, body, pub, now)

@@ -177,8 +177,8 @@ func (s *messageSignature) checkPolicy(r *http.Request, body []byte) error {
 
 // coversURIParts accepts @authority, @path and, when the URL has one,
 // @query in place of @target-uri: some servers sign the target that way, and
-// together they name the same resource (only the scheme is left out, and we
-// serve https alone).
+// together they name the same resource (only the scheme is left out, which
+// is the instance's own).
 func (s *messageSignature) coversURIParts(r *http.Request) bool {
 	return s.covers("@authority") && s.covers("@path") && (r.URL.RawQuery == "" || s.covers("@query"))
 }
