@@ -84,7 +84,10 @@ func (f *Federator) process(ctx context.Context, in *storage.Inbound) (permanent
 // checkShape refuses an activity of a kind handled here that lacks what
 // its handler needs: one object, with an id. (go-fed's parser accepts
 // nearly anything, keeping what it cannot read as unknown properties.)
-func (f *Federator) checkShape(t vocab.Type) error {
+// An object of a type go-fed does not know (a Lemmy ChatMessage, a
+// Lock being undone) is not readable either; such an activity is
+// accepted and ignored, like an unknown activity.
+func (f *Federator) checkShape(t vocab.Type, raw map[string]any) error {
 	if _, handled := f.handlers()[t.GetTypeName()]; !handled {
 		return nil
 	}
@@ -93,6 +96,12 @@ func (f *Federator) checkShape(t vocab.Type) error {
 		return fmt.Errorf("a %s must be an activity", t.GetTypeName())
 	}
 	if _, err := objectOf(act); err != nil {
+		if object, ok := raw["object"].(map[string]any); ok {
+			id, _ := object["id"].(string)
+			if typ, ok := object["type"]; ok && hostOf(id) != "" {
+				return fmt.Errorf("%w: a %s of %v", ErrUnknownType, t.GetTypeName(), typ)
+			}
+		}
 		return errors.New(err.Error())
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/go-fed/activity/streams"
 	"github.com/go-fed/activity/streams/vocab"
@@ -30,6 +31,53 @@ var outgoingContext = []any{
 		"discoverable":              "toot:discoverable",
 		"indexable":                 "toot:indexable",
 	},
+}
+
+// naturalLanguageProperties hold text that go-fed may mistake for a link.
+var naturalLanguageProperties = []string{"content", "name", "summary"}
+
+// keepTextAsText moves a text that begins like a URL ("UPDATE: ...",
+// "PSA: ...") into the language map of its property, in m and the objects
+// nested in it: go-fed reads any string with a scheme-like prefix as an
+// IRI and the text would be lost. An existing language map is kept.
+func keepTextAsText(v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		for _, key := range naturalLanguageProperties {
+			s, ok := x[key].(string)
+			if !ok || !looksLikeIRI(s) {
+				continue
+			}
+			if _, has := x[key+"Map"]; !has {
+				x[key+"Map"] = map[string]any{"und": s}
+			}
+			delete(x, key)
+		}
+		for key, nested := range x {
+			if key != "@context" {
+				keepTextAsText(nested)
+			}
+		}
+	case []any:
+		for _, item := range x {
+			keepTextAsText(item)
+		}
+	}
+}
+
+// looksLikeIRI reports whether go-fed would parse s as a URL with a
+// scheme: a word of letters, digits, +, - or . before a colon.
+func looksLikeIRI(s string) bool {
+	scheme, _, ok := strings.Cut(s, ":")
+	if !ok || scheme == "" {
+		return false
+	}
+	for _, r := range scheme {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '+' || r == '-' || r == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 // ErrUnknownType is a document of a type this server does not know (such
@@ -70,6 +118,7 @@ func toType(ctx context.Context, m map[string]any) (vocab.Type, error) {
 	if _, ok := m["@context"]; !ok {
 		m["@context"] = activityStreamsContext
 	}
+	keepTextAsText(m)
 	if _, ok := m["type"]; !ok {
 		return nil, errors.New("the object has no type")
 	}

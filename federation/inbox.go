@@ -82,7 +82,7 @@ func (f *Federator) serveInbox(w http.ResponseWriter, r *http.Request) {
 	}
 	t, err := toType(r.Context(), raw)
 	if err == nil {
-		err = f.checkShape(t)
+		err = f.checkShape(t, raw)
 	}
 	if err != nil {
 		if errors.Is(err, ErrUnknownType) {

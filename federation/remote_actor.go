@@ -98,6 +98,11 @@ func publicKeyOf(a actorable, keyID string) (id, pem string, err error) {
 		if keyID != "" && kid != keyID {
 			continue
 		}
+		if !sameHost(kid, idOf(a)) {
+			// Else an actor could claim another server's key id, and
+			// signatures made with that key would be taken as its own.
+			return "", "", fmt.Errorf("the key id %q is not on the actor's server", kid)
+		}
 		if owner := key.GetW3IDSecurityV1Owner(); owner != nil && owner.IsIRI() && owner.GetIRI().String() != idOf(a) {
 			return "", "", fmt.Errorf("the key %s is owned by %s, not by %s", kid, owner.GetIRI(), idOf(a))
 		}

@@ -144,7 +144,20 @@ func (f *Federator) ResolveHandle(ctx context.Context, handle string) (*storage.
 	if err != nil {
 		return nil, err
 	}
-	return f.ResolveActor(ctx, self)
+	a, err := f.ResolveActor(ctx, self)
+	if err != nil {
+		return nil, err
+	}
+	if strings.EqualFold(a.Username, user) && strings.EqualFold(a.Host, host) {
+		return a, nil
+	}
+	// The handle's server named an actor elsewhere (a custom domain, or a
+	// spoof): as Mastodon does, the actor's own server must confirm it.
+	back, err := f.webfingerSelf(ctx, a.Username, a.Host)
+	if err != nil || back != a.URI {
+		return nil, storage.Errorf(storage.ENotFound, "@%s@%s points to %s, whose server does not confirm it.", user, host, a.URI)
+	}
+	return a, nil
 }
 
 // webfingerSelf asks host's WebFinger for the actor id of user@host,

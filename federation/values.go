@@ -1,7 +1,9 @@
 package federation
 
 import (
+	"maps"
 	"net/url"
+	"slices"
 	"reflect"
 	"time"
 
@@ -126,7 +128,7 @@ type textList[T textItem] interface {
 }
 
 // textOf returns the first text of a property, preferring a plain
-// string, then English, then any language.
+// string, then English, then the language that sorts first.
 func textOf[T textItem](p textList[T]) string {
 	if isNil(p) {
 		return ""
@@ -137,13 +139,13 @@ func textOf[T textItem](p textList[T]) string {
 		if it.IsXMLSchemaString() {
 			return it.GetXMLSchemaString()
 		}
-		if it.IsRDFLangString() {
+		if it.IsRDFLangString() && fallback == "" {
 			langs := it.GetRDFLangString()
 			if en, ok := langs["en"]; ok {
 				return en
 			}
-			for _, v := range langs {
-				fallback = v
+			for _, lang := range slices.Sorted(maps.Keys(langs)) {
+				fallback = langs[lang]
 				break
 			}
 		}
