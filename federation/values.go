@@ -3,8 +3,8 @@ package federation
 import (
 	"maps"
 	"net/url"
-	"slices"
 	"reflect"
+	"slices"
 	"time"
 
 	"github.com/go-fed/activity/streams/vocab"
