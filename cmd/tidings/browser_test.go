@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -156,6 +157,16 @@ func evaluate[T any](t *testing.T, ctx context.Context, expr string) T {
 	return v
 }
 
+// waitInPage waits up to five seconds for the JavaScript expression to be
+// true in the page, such as a viewport change that Chromium applies
+// after the command that asked for it returns. It reports whether it
+// became true; the caller checks the value and says what was wrong.
+func waitInPage(t *testing.T, ctx context.Context, expr string) bool {
+	t.Helper()
+	_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(5*time.Second)))
+	return err == nil
+}
+
 // do runs the actions in the tab and fails the test on an error.
 func do(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
@@ -275,8 +286,9 @@ func TestBrowserSignUpSignInEditProfile(t *testing.T) {
 	do(t, ctx, "emulate a phone",
 		chromedp.EmulateViewport(390, 844, chromedp.EmulatePortrait, chromedp.EmulateMobile),
 	)
+	waitInPage(t, ctx, `window.innerWidth === 390`)
 	if got, want := evaluate[int](t, ctx, `window.innerWidth`), 390; got != want {
-		t.Errorf("mobile viewport width = %d, want %d", got, want)
+		t.Fatalf("mobile viewport width = %d, want %d", got, want)
 	}
 	if got, limit := evaluate[int](t, ctx, `document.documentElement.scrollWidth`), 390; got > limit {
 		t.Errorf("mobile page width = %d, want at most %d (no sideways scrolling)", got, limit)
@@ -287,6 +299,7 @@ func TestBrowserSignUpSignInEditProfile(t *testing.T) {
 	if _, err := chromedp.Call(ctx, emulation.ClearDeviceMetricsOverride, cdp.Empty{}); err != nil {
 		t.Fatalf("stop emulating a phone: %v", err)
 	}
+	waitInPage(t, ctx, fmt.Sprintf(`window.innerWidth === %d`, desktopWidth))
 	if got, want := evaluate[int](t, ctx, `window.innerWidth`), desktopWidth; got != want {
 		t.Errorf("viewport width after the phone = %d, want %d", got, want)
 	}
@@ -300,7 +313,7 @@ func TestBrowserSignUpSignInEditProfile(t *testing.T) {
 	if err != nil {
 		t.Fatalf("emulate dark color scheme: %v", err)
 	}
-	if !evaluate[bool](t, ctx, `matchMedia("(prefers-color-scheme: dark)").matches`) {
+	if !waitInPage(t, ctx, `matchMedia("(prefers-color-scheme: dark)").matches`) {
 		t.Errorf("prefers-color-scheme: dark does not match after emulating it")
 	}
 	if dark := evaluate[string](t, ctx, background); dark == light {
