@@ -18,6 +18,13 @@ const inboxWorkers = 4
 // into deliveries, and delivers them. Everything it works on is in the
 // database, so a stop at any point loses nothing.
 func (f *Federator) Run(ctx context.Context) {
+	// What a stopped or killed process had taken and not finished is due
+	// again at once, instead of when its claim would have lapsed.
+	if deliveries, inbound, err := f.db.ReleaseClaims(ctx); err != nil {
+		f.log.Error("release claims", "err", err)
+	} else if deliveries+inbound > 0 {
+		f.log.Info("resuming unfinished work", "deliveries", deliveries, "inbound", inbound)
+	}
 	var wg sync.WaitGroup
 	run := func(fn func(context.Context)) {
 		wg.Add(1)

@@ -98,8 +98,8 @@ func (db *DB) ClaimDeliveries(ctx context.Context, limit int, lease time.Duratio
 		}
 		for _, d := range list {
 			d.Attempts++
-			if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET attempts = ?, next_attempt_at = ? WHERE id = ?`,
-				d.Attempts, millis(tx.now.Add(lease)), d.ID); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET attempts = ?, next_attempt_at = ?, claimed_at = ? WHERE id = ?`,
+				d.Attempts, millis(tx.now.Add(lease)), millis(tx.now), d.ID); err != nil {
 				return err
 			}
 		}
@@ -111,11 +111,39 @@ func (db *DB) ClaimDeliveries(ctx context.Context, limit int, lease time.Duratio
 	return list, nil
 }
 
+// ReleaseClaims makes every delivery and inbound activity that a worker
+// had taken and not finished due at once. It is for start-up: one
+// process serves an SQLite database, so whatever is claimed then was held
+// by a process that stopped (or was killed) before it finished.
+func (db *DB) ReleaseClaims(ctx context.Context) (deliveries, inbound int, err error) {
+	err = db.write(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE deliveries SET next_attempt_at = ?, claimed_at = NULL
+			WHERE claimed_at IS NOT NULL AND delivered_at IS NULL AND dropped_at IS NULL`, millis(tx.now))
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		deliveries = int(n)
+		res, err = tx.ExecContext(ctx, `UPDATE inbox SET next_attempt_at = ?, claimed_at = NULL
+			WHERE claimed_at IS NOT NULL AND processed_at IS NULL`, millis(tx.now))
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		inbound = int(n)
+		return nil
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("release claims: %w", err)
+	}
+	return deliveries, inbound, nil
+}
+
 // DeliverySucceeded records an acknowledged delivery; its server
 // answers, so it is available again.
 func (db *DB) DeliverySucceeded(ctx context.Context, d *Delivery) error {
 	return db.write(ctx, func(tx *Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET delivered_at = ?, last_error = '' WHERE id = ?`,
+		if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET delivered_at = ?, claimed_at = NULL, last_error = '' WHERE id = ?`,
 			millis(tx.now), d.ID); err != nil {
 			return fmt.Errorf("delivery %s succeeded: %w", d.ID, err)
 		}
@@ -132,10 +160,10 @@ func (db *DB) DeliveryFailed(ctx context.Context, d *Delivery, reason string, re
 	return db.write(ctx, func(tx *Tx) error {
 		var err error
 		if retryAt.IsZero() {
-			_, err = tx.ExecContext(ctx, `UPDATE deliveries SET dropped_at = ?, last_error = ? WHERE id = ?`,
+			_, err = tx.ExecContext(ctx, `UPDATE deliveries SET dropped_at = ?, claimed_at = NULL, last_error = ? WHERE id = ?`,
 				millis(tx.now), reason, d.ID)
 		} else {
-			_, err = tx.ExecContext(ctx, `UPDATE deliveries SET next_attempt_at = ?, last_error = ? WHERE id = ?`,
+			_, err = tx.ExecContext(ctx, `UPDATE deliveries SET next_attempt_at = ?, claimed_at = NULL, last_error = ? WHERE id = ?`,
 				millis(retryAt), reason, d.ID)
 		}
 		if err != nil {

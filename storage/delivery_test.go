@@ -102,3 +102,27 @@ func TestDeliveries(t *testing.T) {
 		t.Error("b.example still unavailable after it answered")
 	}
 }
+
+func TestReleaseClaimsAfterACrash(t *testing.T) {
+	db, _ := openTestDB(t)
+	ctx := context.Background()
+	alice := mustCreateMember(t, db, "alice")
+	db.CreatePost(ctx, alice.ID, "news")
+	events, _ := db.PendingOutbox(ctx, 10)
+	db.ExpandOutbox(ctx, events[0].ID, []byte(`{}`), []string{"https://a.example/inbox", "https://b.example/inbox"})
+	db.StoreInbound(ctx, "https://r.example/a/1", "https://r.example/u/bob", "Create", []byte(`{}`))
+	claimed, _ := db.ClaimDeliveries(ctx, 10, time.Hour)
+	db.DeliverySucceeded(ctx, claimed[0])
+	db.ClaimInbound(ctx, 10, time.Hour)
+	// The process dies here, holding one delivery and the inbound activity.
+	deliveries, inbound, err := db.ReleaseClaims(ctx)
+	if err != nil || deliveries != 1 || inbound != 1 {
+		t.Fatalf("released %d deliveries, %d inbound, %v; want 1, 1", deliveries, inbound, err)
+	}
+	if again, _ := db.ClaimDeliveries(ctx, 10, time.Hour); len(again) != 1 || again[0].ID != claimed[1].ID {
+		t.Errorf("after release, claimed %+v; want the unfinished delivery", again)
+	}
+	if again, _ := db.ClaimInbound(ctx, 10, time.Hour); len(again) != 1 {
+		t.Errorf("after release, claimed %d inbound; want 1", len(again))
+	}
+}

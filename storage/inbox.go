@@ -65,8 +65,8 @@ func (db *DB) ClaimInbound(ctx context.Context, limit int, lease time.Duration) 
 		}
 		for _, in := range list {
 			in.Attempts++
-			if _, err := tx.ExecContext(ctx, `UPDATE inbox SET attempts = ?, next_attempt_at = ? WHERE id = ?`,
-				in.Attempts, millis(tx.now.Add(lease)), in.ID); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE inbox SET attempts = ?, next_attempt_at = ?, claimed_at = ? WHERE id = ?`,
+				in.Attempts, millis(tx.now.Add(lease)), millis(tx.now), in.ID); err != nil {
 				return err
 			}
 		}
@@ -82,7 +82,7 @@ func (db *DB) ClaimInbound(ctx context.Context, limit int, lease time.Duration) 
 // records why it had no effect or was given up.
 func (db *DB) FinishInbound(ctx context.Context, id, note string) error {
 	return db.write(ctx, func(tx *Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE inbox SET processed_at = ?, last_error = ? WHERE id = ?`, millis(tx.now), note, id)
+		_, err := tx.ExecContext(ctx, `UPDATE inbox SET processed_at = ?, claimed_at = NULL, last_error = ? WHERE id = ?`, millis(tx.now), note, id)
 		if err != nil {
 			return fmt.Errorf("finish inbound %s: %w", id, err)
 		}
@@ -93,7 +93,7 @@ func (db *DB) FinishInbound(ctx context.Context, id, note string) error {
 // RetryInbound leaves an inbound activity to be tried again at retryAt.
 func (db *DB) RetryInbound(ctx context.Context, id, reason string, retryAt time.Time) error {
 	return db.write(ctx, func(tx *Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE inbox SET next_attempt_at = ?, last_error = ? WHERE id = ?`,
+		_, err := tx.ExecContext(ctx, `UPDATE inbox SET next_attempt_at = ?, claimed_at = NULL, last_error = ? WHERE id = ?`,
 			millis(retryAt), reason, id)
 		if err != nil {
 			return fmt.Errorf("retry inbound %s: %w", id, err)
