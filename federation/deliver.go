@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
-	"sync"
 	"time"
 
 	"github.com/tidings-social/tidings/storage"
@@ -12,8 +11,10 @@ import (
 
 // Delivery policy.
 const (
-	deliveryWorkers  = 64              // requests in flight at once
-	perHostLimit     = 4               // of which to any one server
+	deliveryWorkers  = 64 // requests in flight at once
+	perHostLimit     = 4  // of which to any one server
+	heldLimit        = 4 * deliveryWorkers
+	claimBatch       = deliveryWorkers // claim once this much room is free
 	deliveryLease    = 5 * time.Minute // a claimed delivery not done by then is taken again
 	firstRetry       = 30 * time.Second
 	maxRetryInterval = 12 * time.Hour
@@ -31,87 +32,152 @@ func retryDelay(attempts int) time.Duration {
 	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
 }
 
-// hostSlots caps the requests in flight to each server.
-type hostSlots struct {
-	mu    sync.Mutex
-	slots map[string]chan struct{}
+// dispatcher holds the claimed deliveries and hands them to workers so
+// that no server has more than perHostLimit requests in flight. A server
+// has at most about twice that many held; the rest stay in the database,
+// so a slow server never blocks deliveries to the others.
+type dispatcher struct {
+	waiting map[string][]*storage.Delivery // claimed, not yet sent, by host
+	busy    map[string]int                 // in flight, by host
+	held    int                            // waiting plus in flight
+	free    int                            // idle workers
 }
 
-func (h *hostSlots) acquire(ctx context.Context, host string) bool {
-	h.mu.Lock()
-	if h.slots == nil {
-		h.slots = map[string]chan struct{}{}
+// fullHosts are the servers that have as much work held as they may
+// take at once.
+func (d *dispatcher) fullHosts() []string {
+	var hosts []string
+	for host, n := range d.busy {
+		if n+len(d.waiting[host]) >= perHostLimit {
+			hosts = append(hosts, host)
+		}
 	}
-	slot, ok := h.slots[host]
-	if !ok {
-		slot = make(chan struct{}, perHostLimit)
-		h.slots[host] = slot
+	for host, list := range d.waiting {
+		if _, busy := d.busy[host]; !busy && len(list) >= perHostLimit {
+			hosts = append(hosts, host)
+		}
 	}
-	h.mu.Unlock()
-	select {
-	case slot <- struct{}{}:
-		return true
-	case <-ctx.Done():
-		return false
+	return hosts
+}
+
+func (d *dispatcher) add(list []*storage.Delivery) {
+	for _, del := range list {
+		d.waiting[del.Host] = append(d.waiting[del.Host], del)
+		d.held++
 	}
 }
 
-func (h *hostSlots) release(host string) {
-	h.mu.Lock()
-	slot := h.slots[host]
-	h.mu.Unlock()
-	<-slot
+// next takes a delivery whose server has room, or nil.
+func (d *dispatcher) next() *storage.Delivery {
+	if d.free == 0 {
+		return nil
+	}
+	for host, list := range d.waiting {
+		if d.busy[host] >= perHostLimit {
+			continue
+		}
+		del := list[0]
+		if len(list) == 1 {
+			delete(d.waiting, host)
+		} else {
+			d.waiting[host] = list[1:]
+		}
+		d.busy[host]++
+		d.free--
+		return del
+	}
+	return nil
+}
+
+func (d *dispatcher) finished(host string) {
+	d.busy[host]--
+	if d.busy[host] == 0 {
+		delete(d.busy, host)
+	}
+	d.held--
+	d.free++
 }
 
 // runDeliveries claims due deliveries and sends them with a pool of
-// workers until ctx ends; in-flight sends finish first.
+// workers until ctx ends; sends under way finish first, and claimed ones
+// not sent stay claimed for the next start to take back.
 func (f *Federator) runDeliveries(ctx context.Context) {
-	queue := make(chan *storage.Delivery, deliveryWorkers)
-	var hosts hostSlots
-	var wg sync.WaitGroup
+	jobs := make(chan *storage.Delivery, deliveryWorkers)
+	done := make(chan string, deliveryWorkers)
 	for range deliveryWorkers {
-		wg.Add(1)
 		go func() {
-			defer wg.Done()
-			for d := range queue {
-				if !hosts.acquire(ctx, d.Host) {
-					continue // shutting down; the lease brings it back later
-				}
-				f.deliver(context.WithoutCancel(ctx), d)
-				hosts.release(d.Host)
+			for del := range jobs {
+				f.deliver(context.WithoutCancel(ctx), del)
+				done <- del.Host
 			}
 		}()
 	}
+	d := &dispatcher{waiting: map[string][]*storage.Delivery{}, busy: map[string]int{}, free: deliveryWorkers}
 	defer func() {
-		close(queue)
-		wg.Wait()
+		close(jobs)
+		for inFlight := deliveryWorkers - d.free; inFlight > 0; inFlight-- {
+			<-done
+		}
 	}()
+	poll := time.NewTimer(pollInterval)
+	defer poll.Stop()
+	claim := true               // whether more may be due
+	capped := map[string]bool{} // servers that had more due than were taken
 	for {
-		room := cap(queue) - len(queue)
-		var claimed []*storage.Delivery
-		if room > 0 {
-			var err error
-			claimed, err = f.db.ClaimDeliveries(ctx, room, deliveryLease)
+		for del := d.next(); del != nil; del = d.next() {
+			jobs <- del
+		}
+		// Claim in batches: each claim is a query over the whole queue.
+		if room := heldLimit - d.held; claim && (room >= claimBatch || d.held == 0) {
+			skip := d.fullHosts()
+			claimed, err := f.db.ClaimDeliveries(ctx, room, perHostLimit, deliveryLease, skip...)
 			if err != nil && ctx.Err() == nil {
 				f.log.Error("claim deliveries", "err", err)
 			}
+			d.add(claimed)
+			capped = cappedHosts(claimed, skip)
+			if len(claimed) < room {
+				claim = false
+				poll.Reset(pollInterval)
+			}
+			continue
 		}
-		for _, d := range claimed {
-			queue <- d
-		}
-		if len(claimed) == 0 && !sleep(ctx, pollInterval) {
+		select {
+		case <-ctx.Done():
 			return
+		case host := <-done:
+			d.finished(host)
+			claim = claim || capped[host] // that server may have more due
+		case <-poll.C:
+			claim = true
 		}
 	}
+}
+
+// cappedHosts are the servers of which a claim took as many deliveries
+// as it may, or none because they were skipped: they may have more due.
+func cappedHosts(claimed []*storage.Delivery, skipped []string) map[string]bool {
+	count := map[string]int{}
+	for _, d := range claimed {
+		count[d.Host]++
+	}
+	capped := map[string]bool{}
+	for host, n := range count {
+		if n >= perHostLimit {
+			capped[host] = true
+		}
+	}
+	for _, host := range skipped {
+		capped[host] = true
+	}
+	return capped
 }
 
 // deliver sends one delivery and records the outcome.
 func (f *Federator) deliver(ctx context.Context, d *storage.Delivery) {
 	sign, err := f.signer(ctx, d.ActorID)
 	if err == nil {
-		sendCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		err = f.client.PostActivity(sendCtx, d.Inbox, d.Activity, sign)
-		cancel()
+		err = f.client.PostActivity(ctx, d.Inbox, d.Activity, sign)
 	}
 	if err == nil {
 		if err := f.db.DeliverySucceeded(ctx, d); err != nil {

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"strings"
@@ -72,13 +73,29 @@ func inboxHost(inbox string) string {
 // them for lease; one not finished within it is taken again, so a crash
 // loses nothing (and a receiver may see an activity twice, which it
 // deduplicates by id).
-func (db *DB) ClaimDeliveries(ctx context.Context, limit int, lease time.Duration) ([]*Delivery, error) {
+//
+// At most perHost deliveries to any one server are taken (0: no limit),
+// and none to the servers in skipHosts (those the caller has enough work
+// for already), so that one slow server cannot fill the caller's hands.
+func (db *DB) ClaimDeliveries(ctx context.Context, limit, perHost int, lease time.Duration, skipHosts ...string) ([]*Delivery, error) {
+	if perHost <= 0 {
+		perHost = limit
+	}
+	skip, err := json.Marshal(append([]string{}, skipHosts...))
+	if err != nil {
+		return nil, err
+	}
 	var list []*Delivery
-	err := db.write(ctx, func(tx *Tx) error {
+	err = db.write(ctx, func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT d.id, d.outbox_id, d.inbox, d.host, o.actor_id, o.activity, d.attempts, d.created_at
-			FROM deliveries d JOIN outbox o ON o.id = d.outbox_id
-			WHERE d.delivered_at IS NULL AND d.dropped_at IS NULL AND d.next_attempt_at <= ?
-			ORDER BY d.next_attempt_at, d.id LIMIT ?`, millis(tx.now), limit)
+			FROM (SELECT id, outbox_id, inbox, host, attempts, created_at, next_attempt_at,
+					row_number() OVER (PARTITION BY host ORDER BY next_attempt_at, id) AS place
+				FROM deliveries
+				WHERE delivered_at IS NULL AND dropped_at IS NULL AND next_attempt_at <= ?
+					AND host NOT IN (SELECT value FROM json_each(?))) d
+			JOIN outbox o ON o.id = d.outbox_id
+			WHERE d.place <= ?
+			ORDER BY d.next_attempt_at, d.id LIMIT ?`, millis(tx.now), string(skip), perHost, limit)
 		if err != nil {
 			return err
 		}
@@ -206,16 +223,14 @@ func (tx *Tx) hostFailed(ctx context.Context, host string) error {
 }
 
 // HostAnswered records that a server showed signs of life (it sent us an
-// activity), so deliveries to it resume.
+// activity), so deliveries to it resume. It is on the inbox's hot path,
+// so it only reads unless the server was marked unavailable.
 func (db *DB) HostAnswered(ctx context.Context, host string) error {
-	return db.write(ctx, func(tx *Tx) error {
-		var unavailable int
-		err := tx.QueryRowContext(ctx, `SELECT unavailable FROM hosts WHERE host = ?`, strings.ToLower(host)).Scan(&unavailable)
-		if err != nil || unavailable == 0 {
-			return nil // unknown or fine: nothing to write on this hot path
-		}
-		return tx.hostAnswered(ctx, strings.ToLower(host))
-	})
+	host = strings.ToLower(host)
+	if down, err := db.HostUnavailable(ctx, host); err != nil || !down {
+		return err
+	}
+	return db.write(ctx, func(tx *Tx) error { return tx.hostAnswered(ctx, host) })
 }
 
 // HostUnavailable reports whether deliveries to the server are skipped.

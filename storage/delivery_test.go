@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -55,7 +56,7 @@ func TestDeliveries(t *testing.T) {
 	if pending, _ := db.PendingOutbox(ctx, 10); len(pending) != 0 {
 		t.Error("event still pending")
 	}
-	claimed, _ := db.ClaimDeliveries(ctx, 10, time.Minute)
+	claimed, _ := db.ClaimDeliveries(ctx, 10, 0, time.Minute)
 	if len(claimed) != 2 || claimed[0].ActorID != alice.ID || string(claimed[0].Activity) != `{"type":"Create"}` {
 		t.Fatalf("claimed = %+v", claimed)
 	}
@@ -81,7 +82,7 @@ func TestDeliveries(t *testing.T) {
 	// b.example fails for a week: it becomes unavailable, its delivery is
 	// dropped and new events skip it, until it answers again.
 	clock.Advance(HostUnavailableAfter + time.Hour)
-	claimed, _ = db.ClaimDeliveries(ctx, 10, time.Minute)
+	claimed, _ = db.ClaimDeliveries(ctx, 10, 0, time.Minute)
 	db.DeliveryFailed(ctx, claimed[0], "503", clock.now.Add(time.Hour))
 	if down, _ := db.HostUnavailable(ctx, "b.example"); !down {
 		t.Fatal("b.example not marked unavailable")
@@ -111,7 +112,7 @@ func TestReleaseClaimsAfterACrash(t *testing.T) {
 	events, _ := db.PendingOutbox(ctx, 10)
 	db.ExpandOutbox(ctx, events[0].ID, []byte(`{}`), []string{"https://a.example/inbox", "https://b.example/inbox"})
 	db.StoreInbound(ctx, "https://r.example/a/1", "https://r.example/u/bob", "Create", []byte(`{}`))
-	claimed, _ := db.ClaimDeliveries(ctx, 10, time.Hour)
+	claimed, _ := db.ClaimDeliveries(ctx, 10, 0, time.Hour)
 	db.DeliverySucceeded(ctx, claimed[0])
 	db.ClaimInbound(ctx, 10, time.Hour)
 	// The process dies here, holding one delivery and the inbound activity.
@@ -119,10 +120,36 @@ func TestReleaseClaimsAfterACrash(t *testing.T) {
 	if err != nil || deliveries != 1 || inbound != 1 {
 		t.Fatalf("released %d deliveries, %d inbound, %v; want 1, 1", deliveries, inbound, err)
 	}
-	if again, _ := db.ClaimDeliveries(ctx, 10, time.Hour); len(again) != 1 || again[0].ID != claimed[1].ID {
+	if again, _ := db.ClaimDeliveries(ctx, 10, 0, time.Hour); len(again) != 1 || again[0].ID != claimed[1].ID {
 		t.Errorf("after release, claimed %+v; want the unfinished delivery", again)
 	}
 	if again, _ := db.ClaimInbound(ctx, 10, time.Hour); len(again) != 1 {
 		t.Errorf("after release, claimed %d inbound; want 1", len(again))
+	}
+}
+
+func TestClaimDeliveriesPerHost(t *testing.T) {
+	db, _ := openTestDB(t)
+	ctx := context.Background()
+	alice := mustCreateMember(t, db, "alice")
+	db.CreatePost(ctx, alice.ID, "news")
+	events, _ := db.PendingOutbox(ctx, 10)
+	var inboxes []string
+	for i := 0; i < 10; i++ {
+		inboxes = append(inboxes, fmt.Sprintf("https://slow.example/inbox/%d", i))
+	}
+	inboxes = append(inboxes, "https://fast.example/inbox", "https://other.example/inbox")
+	db.ExpandOutbox(ctx, events[0].ID, []byte(`{}`), inboxes)
+
+	claimed, err := db.ClaimDeliveries(ctx, 100, 3, time.Minute, "other.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	perHost := map[string]int{}
+	for _, d := range claimed {
+		perHost[d.Host]++
+	}
+	if perHost["slow.example"] != 3 || perHost["fast.example"] != 1 || perHost["other.example"] != 0 {
+		t.Errorf("claimed per host = %v; want 3 from slow, 1 from fast, none from the skipped host", perHost)
 	}
 }
