@@ -219,3 +219,17 @@ func TestFollowPages(t *testing.T) {
 		t.Errorf("pages = %v", seen)
 	}
 }
+
+func TestIsFollowedLocallyCountsRequests(t *testing.T) {
+	db, _ := openTestDB(t)
+	ctx := context.Background()
+	alice := mustCreateMember(t, db, "alice")
+	bob := saveRemote(t, db, "bob", "social.example")
+	if followed, _ := db.IsFollowedLocally(ctx, bob.ID); followed {
+		t.Fatal("followed before anyone asked")
+	}
+	f, _ := db.Follow(ctx, alice.ID, bob.ID) // pending until bob accepts
+	if followed, _ := db.IsFollowedLocally(ctx, bob.ID); !followed {
+		t.Errorf("a follow request (%s) does not count", f.State)
+	}
+}
