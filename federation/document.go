@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/go-fed/activity/streams"
@@ -94,7 +95,35 @@ func encode(t vocab.Type, extra map[string]any) ([]byte, error) {
 	for k, v := range extra {
 		m[k] = v
 	}
+	alwaysLists(m)
 	return json.Marshal(m)
+}
+
+// listProperties are written as JSON arrays even with one item: go-fed
+// writes a single value bare, which JSON-LD allows but some servers'
+// parsers do not.
+var listProperties = []string{"to", "cc", "orderedItems", "items"}
+
+// alwaysLists wraps single values of listProperties in arrays, in m and
+// in the objects nested in it.
+func alwaysLists(v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		for key, nested := range x {
+			if key == "@context" {
+				continue
+			}
+			if _, isList := nested.([]any); !isList && slices.Contains(listProperties, key) {
+				nested = []any{nested}
+				x[key] = nested
+			}
+			alwaysLists(nested)
+		}
+	case []any:
+		for _, item := range x {
+			alwaysLists(item)
+		}
+	}
 }
 
 // decode reads a JSON document into a typed ActivityStreams value. It

@@ -161,3 +161,36 @@ func latestPost(t *testing.T, inst *instance, name string) *storage.Post {
 	}
 	return feed.Posts[0]
 }
+
+func TestManualApprovalAcrossInstances(t *testing.T) {
+	a := startInstance(t, federating)
+	b := startInstance(t, federating)
+	alice := member(t, a, "alice")
+	bob := member(t, b, "bob")
+	alice.get("/settings/profile")
+	wantStatus(t, alice.post("/settings/profile", url.Values{
+		"display_name": {"Alice"}, "manually_approves_followers": {"1"}, "hide_network": {"1"},
+	}), http.StatusSeeOther)
+
+	followRemote(t, bob, "@alice@"+a.Config.Server.Domain)
+	waitFor(t, "bob's request on A", 10*time.Second, func() bool {
+		return strings.Contains(alice.get("/follow-requests").Body, "@bob@"+b.Config.Server.Domain)
+	})
+	wantBody(t, bob.get("/@alice@"+a.Config.Server.Domain), "Withdraw follow request")
+	if n := followersOf(t, a, "alice"); n != 0 {
+		t.Errorf("a pending request counts as a follower: %d", n)
+	}
+	// Others cannot see her lists; the counts stay public.
+	wantStatus(t, bob.get("/@alice/followers"), http.StatusNotFound) // bob is not a member of A
+	stranger := newVisitor(t, a)
+	wantStatus(t, stranger.get("/@alice/followers"), http.StatusForbidden)
+
+	alice.get("/follow-requests")
+	bobOnA := remoteActor(t, a, "@bob@"+b.Config.Server.Domain)
+	wantStatus(t, alice.post("/follow-requests/approve", url.Values{"actor": {bobOnA.ID}}), http.StatusSeeOther)
+	waitFor(t, "bob's follow accepted on B", 10*time.Second, func() bool {
+		f, _ := b.DB.FollowBetween(context.Background(), actorOf(t, b, "bob").ID, remoteActor(t, b, "@alice@"+a.Config.Server.Domain).ID)
+		return f != nil && f.State == storage.FollowAccepted
+	})
+	wantBody(t, bob.get("/@alice@"+a.Config.Server.Domain), "Unfollow")
+}
