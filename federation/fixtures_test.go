@@ -134,11 +134,10 @@ func corpusDir(t *testing.T) string {
 	if _, err := os.Stat(dir); err == nil {
 		return dir
 	}
-	msg := fmt.Sprintf("the shared fixture corpus is not installed: %s does not exist and %s is not set", dir, fixturesEnv)
 	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
+		t.Fatalf("the shared fixture corpus is not installed: %s does not exist and %s is not set", dir, fixturesEnv)
 	}
-	t.Skip(msg)
+	t.Skipf("the shared fixture corpus is not installed: %s does not exist and %s is not set", dir, fixturesEnv)
 	return ""
 }
 

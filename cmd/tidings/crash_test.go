@@ -66,8 +66,7 @@ func TestCrashDuringDeliveryLosesNothing(t *testing.T) {
 
 	// What the killed process had claimed and not finished is still marked
 	// as claimed; the next process takes it back when it starts.
-	db := openCrashDB(t, file)
-	defer db.Close()
+	db := openConfigDB(t, file)
 	pending, delivered, dropped := deliveryCounts(t, db)
 	t.Logf("after the kill: %d pending, %d delivered, %d dropped", pending, delivered, dropped)
 	if pending == 0 {
@@ -104,8 +103,7 @@ func TestCrashDuringDeliveryLosesNothing(t *testing.T) {
 func seedCrashDelivery(t *testing.T, file, base string) string {
 	t.Helper()
 	ctx := context.Background()
-	db := openCrashDB(t, file)
-	defer db.Close()
+	db := openConfigDB(t, file)
 	alice, err := db.CreateMember(ctx, storage.MemberCreate{
 		Username: "alice", Email: "alice@example.org", Password: "a long password",
 	})
@@ -147,20 +145,6 @@ func seedCrashDelivery(t *testing.T, file, base string) string {
 		t.Fatal(err)
 	}
 	return post.URI
-}
-
-// openCrashDB opens the database of the config file.
-func openCrashDB(t *testing.T, file string) *storage.DB {
-	t.Helper()
-	cfg, err := LoadConfig(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := storage.Open(context.Background(), cfg.Storage.Path, cfg.site())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return db
 }
 
 func deliveryCounts(t *testing.T, db *storage.DB) (pending, delivered, dropped int) {
