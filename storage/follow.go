@@ -94,7 +94,7 @@ func (tx *Tx) followable(ctx context.Context, memberID, targetID string) (*Actor
 	case target.Kind == KindApplication:
 		return nil, Errorf(EInvalid, "%s is a server, not an account to follow.", target.Handle())
 	}
-	if target.Local {
+	if target.Local && target.Kind != KindGroup {
 		m, err := tx.memberWhere(ctx, "id = ?", target.ID)
 		if err != nil || m.Status != MemberActive {
 			return nil, Errorf(ENotFound, "No such account.")
@@ -174,8 +174,10 @@ func (db *DB) ReceiveFollow(ctx context.Context, followerID, followeeID, activit
 		if !followee.Local || followee.Kind == KindApplication {
 			return Errorf(ENotFound, "%s cannot be followed here.", followee.URI)
 		}
-		if m, err := tx.memberWhere(ctx, "id = ?", followeeID); err != nil || m.Status != MemberActive {
-			return Errorf(ENotFound, "No such account.")
+		if followee.Kind != KindGroup {
+			if m, err := tx.memberWhere(ctx, "id = ?", followeeID); err != nil || m.Status != MemberActive {
+				return Errorf(ENotFound, "No such account.")
+			}
 		}
 		f, err = tx.followWhere(ctx, "follower_id = ? AND followee_id = ?", followerID, followeeID)
 		if err != nil {
@@ -248,6 +250,24 @@ func (db *DB) answerFollow(ctx context.Context, followeeID, activityURI, followe
 		}
 		_, err = tx.ExecContext(ctx, `DELETE FROM follows WHERE id = ?`, f.ID)
 		return err
+	})
+}
+
+// DecideJoin lets a moderator of a members-only subwiki accept (or
+// refuse) an actor's request to join it.
+func (db *DB) DecideJoin(ctx context.Context, moderatorID, subwikiID, followerID string, approve bool) error {
+	return db.write(ctx, func(tx *Tx) error {
+		if err := tx.mustModerate(ctx, moderatorID, subwikiID); err != nil {
+			return err
+		}
+		f, err := tx.followWhere(ctx, "follower_id = ? AND followee_id = ? AND state = ?", followerID, subwikiID, FollowPending)
+		if err != nil {
+			return err
+		}
+		if f == nil {
+			return Errorf(ENotFound, "There is no such request to join.")
+		}
+		return tx.decide(ctx, f, approve)
 	})
 }
 

@@ -71,17 +71,18 @@ var reservedNames = map[string]bool{
 	"well_known": true, "www": true,
 }
 
-// checkUsername enforces the fediverse rules for names.
-func checkUsername(name string) error {
+// checkName enforces the fediverse rules for the names of members and
+// subwikis; label says which ("username", "subwiki name").
+func checkName(label, name string) error {
 	switch {
 	case name == "":
-		return Errorf(EInvalid, "Choose a username.")
+		return Errorf(EInvalid, "Choose a %s.", label)
 	case len(name) > maxUsernameLength:
-		return Errorf(EInvalid, "A username can be at most %d characters long.", maxUsernameLength)
+		return Errorf(EInvalid, "A %s can be at most %d characters long.", label, maxUsernameLength)
 	case !usernamePattern.MatchString(name):
-		return Errorf(EInvalid, "A username may contain only lowercase letters a-z, digits and underscores.")
+		return Errorf(EInvalid, "A %s may contain only lowercase letters a-z, digits and underscores.", label)
 	case reservedNames[name]:
-		return Errorf(EConflict, "The username %q is reserved. Please choose another.", name)
+		return Errorf(EConflict, "The %s %q is reserved. Please choose another.", label, name)
 	}
 	return nil
 }
@@ -145,7 +146,7 @@ func (c *MemberCreate) check() error {
 	}
 	c.JoinReason = strings.TrimSpace(c.JoinReason)
 	for _, err := range []error{
-		checkUsername(c.Username),
+		checkName("username", c.Username),
 		checkEmail(c.Email),
 		checkText("display name", c.DisplayName, maxDisplayNameLength, false),
 		checkPassword(c.Password),
@@ -210,6 +211,9 @@ func (tx *Tx) insertMember(ctx context.Context, c MemberCreate, secrets memberSe
 		CreatedAt:   tx.now,
 		UpdatedAt:   tx.now,
 	}
+	if err := tx.claimName(ctx, c.Username, "member", "username"); err != nil {
+		return nil, err
+	}
 	_, err := tx.ExecContext(ctx, `
 		INSERT INTO members (id, username, email, display_name, password_hash, is_admin, status, join_reason, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -229,16 +233,23 @@ func (tx *Tx) insertMember(ctx context.Context, c MemberCreate, secrets memberSe
 	return m, nil
 }
 
-// whichTaken explains a unique violation on members.
+// whichTaken explains a unique violation on members: the name was
+// checked before, so it is the email address.
 func (tx *Tx) whichTaken(ctx context.Context, c MemberCreate) error {
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM members WHERE username = ?`, c.Username).Scan(&n); err != nil {
-		return fmt.Errorf("check username %s: %w", c.Username, err)
-	}
-	if n > 0 {
-		return Errorf(EConflict, "The username %q is taken. Please choose another.", c.Username)
-	}
 	return Errorf(EConflict, "An account with this email address exists already.")
+}
+
+// claimName takes a name in the namespace members and subwikis share,
+// or says it is taken (label names the field, like "username").
+func (tx *Tx) claimName(ctx context.Context, name, kind, label string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO handles (name, kind) VALUES (?, ?)`, name, kind)
+	if isUniqueViolation(err) {
+		return Errorf(EConflict, "The %s %q is taken. Please choose another.", label, name)
+	}
+	if err != nil {
+		return fmt.Errorf("claim name %s: %w", name, err)
+	}
+	return nil
 }
 
 const memberColumns = `id, username, email, display_name, bio, avatar_url, is_admin, status, join_reason, created_at, updated_at,

@@ -21,6 +21,14 @@ const (
 
 const maxPostLength = 5000
 
+// Post kinds.
+const (
+	KindNote       = "note"       // a plain post, as Mastodon users write them
+	KindNews       = "news"       // a link with a headline and optional commentary
+	KindDiscussion = "discussion" // a headline and a text
+	KindComment    = "comment"    // a reply in a post's thread
+)
+
 // Post is something an actor published: here, or on another server.
 type Post struct {
 	ID            string
@@ -28,25 +36,36 @@ type Post struct {
 	AuthorID      string
 	Author        *Actor // filled by the listing operations
 	Local         bool
-	Source        string // what a local author wrote
+	Kind          string
+	Headline      string // the current headline of news and discussions
+	Revision      int    // the number of the headline's current revision
+	LinkURL       string // the news link
+	Source        string // what a local author wrote (Markdown)
 	Content       string // sanitized HTML
 	URL           string
 	Visibility    string
-	InReplyTo     string
+	InReplyTo     string // the id of the post or comment replied to
+	SubwikiID     string // the Group actor it was published in, if any
+	Subwiki       *Actor // filled by the listing operations
+	ParentID      string // comments: the post or comment replied to, when we have it
+	RootID        string // comments: the thread's post, when we have it
+	CommentCount  int
 	Published     time.Time
 	Updated       time.Time
 	LikeCount     int
 	AnnounceCount int
 }
 
-const postFields = `p.id, p.uri, p.author_id, p.local, p.source, p.content, p.url, p.visibility, p.in_reply_to,
-	p.published, p.updated, p.like_count, p.announce_count`
+const postFields = `p.id, p.uri, p.author_id, p.local, p.kind, p.headline, p.revision, p.link_url, p.source, p.content,
+	p.url, p.visibility, p.in_reply_to, coalesce(p.subwiki_id, ''), coalesce(p.parent_id, ''), coalesce(p.root_id, ''),
+	p.comment_count, p.published, p.updated, p.like_count, p.announce_count`
 
 func scanPost(row interface{ Scan(...any) error }, extra ...any) (*Post, error) {
 	var p Post
 	var published, updated int64
-	err := row.Scan(append([]any{&p.ID, &p.URI, &p.AuthorID, &p.Local, &p.Source, &p.Content, &p.URL,
-		&p.Visibility, &p.InReplyTo, &published, &updated, &p.LikeCount, &p.AnnounceCount}, extra...)...)
+	err := row.Scan(append([]any{&p.ID, &p.URI, &p.AuthorID, &p.Local, &p.Kind, &p.Headline, &p.Revision, &p.LinkURL,
+		&p.Source, &p.Content, &p.URL, &p.Visibility, &p.InReplyTo, &p.SubwikiID, &p.ParentID, &p.RootID,
+		&p.CommentCount, &published, &updated, &p.LikeCount, &p.AnnounceCount}, extra...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -140,14 +159,38 @@ func (tx *Tx) insertPost(ctx context.Context, p *Post) error {
 	if !p.Updated.IsZero() {
 		updated = millis(p.Updated)
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO posts (id, uri, author_id, local, source, content, url, visibility,
-		in_reply_to, published, updated, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		p.ID, p.URI, p.AuthorID, p.Local, p.Source, p.Content, p.URL, p.Visibility, p.InReplyTo,
+	if p.Kind == "" {
+		p.Kind = KindNote
+	}
+	p.Revision = 1
+	_, err := tx.ExecContext(ctx, `INSERT INTO posts (id, uri, author_id, local, kind, headline, link_url, source, content,
+		url, visibility, in_reply_to, subwiki_id, parent_id, root_id, published, updated, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.ID, p.URI, p.AuthorID, p.Local, p.Kind, p.Headline, p.LinkURL, p.Source, p.Content, p.URL, p.Visibility,
+		p.InReplyTo, nullable(p.SubwikiID), nullable(p.ParentID), nullable(p.RootID),
 		millis(p.Published), updated, millis(tx.now))
 	if err != nil {
 		return fmt.Errorf("insert post %s: %w", p.URI, err)
 	}
-	return nil
+	if p.Headline != "" {
+		_, err = tx.ExecContext(ctx, `INSERT INTO headline_revisions (post_id, number, headline, editor_id, created_at)
+			VALUES (?, 1, ?, ?, ?)`, p.ID, p.Headline, p.AuthorID, millis(p.Published))
+		if err != nil {
+			return fmt.Errorf("first headline revision of %s: %w", p.URI, err)
+		}
+	}
+	if p.RootID != "" {
+		_, err = tx.ExecContext(ctx, `UPDATE posts SET comment_count = comment_count + 1 WHERE id = ?`, p.RootID)
+	}
+	return err
+}
+
+// nullable stores "" as NULL, for optional references.
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 // DeletePost deletes the member's own post and tells their followers.
@@ -167,10 +210,16 @@ func (db *DB) DeletePost(ctx context.Context, memberID, postID string) error {
 	})
 }
 
-// deletePost removes a post and leaves a tombstone for its id.
+// deletePost removes a post and leaves a tombstone for its id. Comments
+// on it stay, so a thread keeps its shape; the thread's count drops.
 func (tx *Tx) deletePost(ctx context.Context, p *Post) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM posts WHERE id = ?`, p.ID); err != nil {
 		return fmt.Errorf("delete post %s: %w", p.URI, err)
+	}
+	if p.RootID != "" {
+		if _, err := tx.ExecContext(ctx, `UPDATE posts SET comment_count = max(0, comment_count - 1) WHERE id = ?`, p.RootID); err != nil {
+			return fmt.Errorf("recount comments: %w", err)
+		}
 	}
 	return tx.tombstone(ctx, p.URI)
 }

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 )
 
@@ -75,4 +76,109 @@ func (tx *Tx) recountReactionsBy(ctx context.Context, actorID string) error {
 		}
 	}
 	return nil
+}
+
+// likeActivityURI is the id of a member's Like of a post: one per pair,
+// so a repeated Like or its Undo names the same activity.
+func likeActivityURI(memberURI, postID string) string {
+	return memberURI + "#likes/" + postID
+}
+
+// LikePost records the member's like of a post, once, and tells the
+// post's author (and its subwiki).
+func (db *DB) LikePost(ctx context.Context, memberID, postID string) error {
+	return db.write(ctx, func(tx *Tx) error {
+		p, member, err := tx.postAndMember(ctx, postID, memberID)
+		if err != nil {
+			return err
+		}
+		activity := likeActivityURI(member.URI, p.ID)
+		res, err := tx.ExecContext(ctx, `INSERT INTO reactions (actor_id, post_id, kind, activity_uri, created_at)
+			VALUES (?, ?, 'like', ?, ?) ON CONFLICT DO NOTHING`, memberID, p.ID, activity, millis(tx.now))
+		if err != nil {
+			return fmt.Errorf("like %s: %w", p.URI, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // liked before
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE posts SET like_count = like_count + 1 WHERE id = ?`, p.ID); err != nil {
+			return err
+		}
+		eventID, err := tx.enqueueID(ctx, EventLike, p.ID, memberID,
+			OutboxPayload{ObjectURI: p.URI, TargetActorID: p.AuthorID, SubwikiID: p.SubwikiID})
+		if err != nil {
+			return err
+		}
+		return tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{InnerEventID: eventID})
+	})
+}
+
+// UnlikePost takes the member's like back.
+func (db *DB) UnlikePost(ctx context.Context, memberID, postID string) error {
+	return db.write(ctx, func(tx *Tx) error {
+		p, member, err := tx.postAndMember(ctx, postID, memberID)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM reactions WHERE actor_id = ? AND post_id = ? AND kind = 'like'`, memberID, p.ID)
+		if err != nil {
+			return fmt.Errorf("unlike %s: %w", p.URI, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE posts SET like_count = max(0, like_count - 1) WHERE id = ?`, p.ID); err != nil {
+			return err
+		}
+		eventID, err := tx.enqueueID(ctx, EventUndoLike, p.ID, memberID,
+			OutboxPayload{ObjectURI: likeActivityURI(member.URI, p.ID), TargetActorID: p.AuthorID, SubwikiID: p.SubwikiID})
+		if err != nil {
+			return err
+		}
+		return tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{InnerEventID: eventID})
+	})
+}
+
+func (tx *Tx) postAndMember(ctx context.Context, postID, memberID string) (*Post, *Actor, error) {
+	p, err := tx.postWhere(ctx, "p.id = ?", postID)
+	if err != nil {
+		return nil, nil, err
+	}
+	member, err := tx.actorWhere(ctx, "a.id = ? AND a.local = 1", memberID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, member, nil
+}
+
+// LikedBy reports which of the posts the member likes.
+func (db *DB) LikedBy(ctx context.Context, memberID string, postIDs []string) (map[string]bool, error) {
+	liked := map[string]bool{}
+	if len(postIDs) == 0 {
+		return liked, nil
+	}
+	ids, err := json.Marshal(postIDs)
+	if err != nil {
+		return nil, err
+	}
+	err = db.read(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT post_id FROM reactions WHERE actor_id = ? AND kind = 'like'
+			AND post_id IN (SELECT value FROM json_each(?))`, memberID, string(ids))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			liked[id] = true
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("likes of %s: %w", memberID, err)
+	}
+	return liked, nil
 }

@@ -142,6 +142,7 @@ func (db *DB) RejectMember(ctx context.Context, username string) error {
 				return fmt.Errorf("reject %s: %w", username, err)
 			}
 		}
-		return nil
+		_, err = tx.ExecContext(ctx, `DELETE FROM handles WHERE name = ?`, username)
+		return err
 	})
 }

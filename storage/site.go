@@ -27,6 +27,10 @@ func (s Site) ActorURI(username string) string { return s.Base() + "/users/" + u
 // ProfileURL is the web page of the member with the username.
 func (s Site) ProfileURL(username string) string { return s.Base() + "/@" + username }
 
+// SubwikiURI is the ActivityPub id of the subwiki with the name, which
+// is also its web page.
+func (s Site) SubwikiURI(name string) string { return s.Base() + "/s/" + name }
+
 // InstanceActorURI is the id of the instance's own actor, which signs
 // fetches and reports.
 func (s Site) InstanceActorURI() string { return s.Base() + "/actor" }

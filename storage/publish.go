@@ -1,0 +1,242 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// Limits on what members publish.
+const (
+	MaxHeadlineLength = 200
+	maxBodyLength     = 20000
+)
+
+// PostCreate is a news post or a discussion a member publishes, on their
+// profile or in a subwiki.
+type PostCreate struct {
+	AuthorID  string
+	SubwikiID string // the Group actor (a subwiki here or a community elsewhere); "" for the profile
+	Kind      string // KindNews or KindDiscussion
+	Headline  string
+	LinkURL   string    // news only
+	Text      string    // Markdown: commentary of news (optional), body of a discussion
+	Mentions  []Mention // the handles in Text, resolved by the caller
+}
+
+// checkHeadline enforces what a headline must be: one line of at most
+// MaxHeadlineLength characters.
+func checkHeadline(headline string) (string, error) {
+	headline = strings.Join(strings.Fields(headline), " ")
+	switch {
+	case headline == "":
+		return "", Errorf(EInvalid, "Write a headline.")
+	case utf8.RuneCountInString(headline) > MaxHeadlineLength:
+		return "", Errorf(EInvalid, "A headline can be at most %d characters long.", MaxHeadlineLength)
+	}
+	return headline, checkText("headline", headline, MaxHeadlineLength, false)
+}
+
+func (c *PostCreate) check() error {
+	var err error
+	if c.Headline, err = checkHeadline(c.Headline); err != nil {
+		return err
+	}
+	c.Text = strings.TrimSpace(c.Text)
+	c.LinkURL = strings.TrimSpace(c.LinkURL)
+	switch c.Kind {
+	case KindNews:
+		if c.LinkURL == "" {
+			return Errorf(EInvalid, "A news post needs the link to the news.")
+		}
+		if err := checkWebURL("link", c.LinkURL); err != nil {
+			return err
+		}
+	case KindDiscussion:
+		if c.Text == "" {
+			return Errorf(EInvalid, "A discussion needs some text.")
+		}
+		c.LinkURL = ""
+	default:
+		return Errorf(EInvalid, "A post is news or a discussion, not %q.", c.Kind)
+	}
+	return checkText("text", c.Text, maxBodyLength, true)
+}
+
+// Publish publishes a news post or a discussion. In a members-only
+// subwiki only its members may post. Followers of the author and of the
+// subwiki hear of it; mentioned members are notified.
+func (db *DB) Publish(ctx context.Context, c PostCreate) (*Post, error) {
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	var p *Post
+	err := db.write(ctx, func(tx *Tx) error {
+		if err := tx.mayPublish(ctx, c.AuthorID, c.SubwikiID); err != nil {
+			return err
+		}
+		id := tx.newID()
+		p = &Post{ID: id, URI: tx.db.Site.PostURI(id), AuthorID: c.AuthorID, Local: true, Kind: c.Kind,
+			Headline: c.Headline, LinkURL: c.LinkURL, Source: c.Text, Content: RenderMarkdown(c.Text, c.Mentions),
+			Visibility: Public, SubwikiID: c.SubwikiID, Published: tx.now}
+		p.URL = p.URI
+		if err := tx.insertPost(ctx, p); err != nil {
+			return err
+		}
+		return tx.announceLocal(ctx, p, c.Mentions)
+	})
+	return p, err
+}
+
+// mayPublish checks that the member may post, in the subwiki if one is
+// named: it must be a group, and a members-only one needs membership.
+func (tx *Tx) mayPublish(ctx context.Context, memberID, subwikiID string) error {
+	m, err := tx.memberWhere(ctx, "id = ?", memberID)
+	if err != nil {
+		return err
+	}
+	if m.Status != MemberActive {
+		return Errorf(EForbidden, "Your account cannot post yet.")
+	}
+	if subwikiID == "" {
+		return nil
+	}
+	group, err := tx.actorWhere(ctx, "a.id = ?", subwikiID)
+	if err != nil || group.Kind != KindGroup {
+		return Errorf(ENotFound, "No such subwiki.")
+	}
+	if !group.Local || !group.ManuallyApprovesFollowers {
+		return nil
+	}
+	f, err := tx.followWhere(ctx, "follower_id = ? AND followee_id = ? AND state = ?", memberID, subwikiID, FollowAccepted)
+	if err != nil {
+		return err
+	}
+	if f == nil {
+		if mod, _ := tx.isModerator(ctx, memberID, subwikiID); !mod {
+			return Errorf(EForbidden, "Only members of this subwiki can post in it. Ask to join first.")
+		}
+	}
+	return nil
+}
+
+// announceLocal records what other servers and members must hear of a
+// new local post or comment: the outbox event, the subwiki's Announce
+// when the subwiki is ours, and notifications of mentioned members.
+func (tx *Tx) announceLocal(ctx context.Context, p *Post, mentions []Mention) error {
+	eventID, err := tx.enqueueID(ctx, EventCreatePost, p.ID, p.AuthorID, OutboxPayload{})
+	if err != nil {
+		return err
+	}
+	if err := tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{InnerEventID: eventID}); err != nil {
+		return err
+	}
+	for _, m := range mentions {
+		if !tx.db.Site.IsLocal(m.URI) {
+			continue
+		}
+		if err := tx.notifyActorURI(ctx, m.URI, NotifyMention, p.AuthorID, p.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// groupAnnounce makes a subwiki of this instance announce an activity to
+// its followers (FEP-1b12); for a remote group, or none, it does nothing.
+func (tx *Tx) groupAnnounce(ctx context.Context, groupID string, payload OutboxPayload) error {
+	if groupID == "" {
+		return nil
+	}
+	var local bool
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM subwikis WHERE id = ?`, groupID).Scan(&local); err != nil {
+		return fmt.Errorf("find subwiki %s: %w", groupID, err)
+	}
+	if !local {
+		return nil
+	}
+	return tx.enqueue(ctx, EventGroupAnnounce, "", groupID, payload)
+}
+
+// CommentCreate is a member's reply to a post or a comment.
+type CommentCreate struct {
+	AuthorID string
+	ParentID string // the post or comment replied to
+	Text     string // Markdown
+	Mentions []Mention
+}
+
+// Comment publishes a reply in a post's thread. The parent's author is
+// notified; the thread's subwiki announces it.
+func (db *DB) Comment(ctx context.Context, c CommentCreate) (*Post, error) {
+	c.Text = strings.TrimSpace(c.Text)
+	if c.Text == "" {
+		return nil, Errorf(EInvalid, "Write a comment first.")
+	}
+	if err := checkText("comment", c.Text, maxBodyLength, true); err != nil {
+		return nil, err
+	}
+	var p *Post
+	err := db.write(ctx, func(tx *Tx) error {
+		parent, err := tx.postWhere(ctx, "p.id = ?", c.ParentID)
+		if err != nil {
+			return err
+		}
+		rootID := parent.RootID
+		if rootID == "" {
+			rootID = parent.ID
+		}
+		if err := tx.mayPublish(ctx, c.AuthorID, parent.SubwikiID); err != nil {
+			return err
+		}
+		id := tx.newID()
+		p = &Post{ID: id, URI: tx.db.Site.PostURI(id), AuthorID: c.AuthorID, Local: true, Kind: KindComment,
+			Source: c.Text, Content: RenderMarkdown(c.Text, c.Mentions), Visibility: Public,
+			InReplyTo: parent.URI, SubwikiID: parent.SubwikiID, ParentID: parent.ID, RootID: rootID, Published: tx.now}
+		p.URL = p.URI
+		if err := tx.insertPost(ctx, p); err != nil {
+			return err
+		}
+		if parent.AuthorID != c.AuthorID {
+			if err := tx.notifyActorID(ctx, parent.AuthorID, NotifyReply, c.AuthorID, p.ID); err != nil {
+				return err
+			}
+		}
+		return tx.announceLocal(ctx, p, c.Mentions)
+	})
+	return p, err
+}
+
+// EditText changes the commentary or body of the member's own post or
+// comment (headlines change by revision, not here), and tells those who
+// have it.
+func (db *DB) EditText(ctx context.Context, memberID, postID, text string, mentions []Mention) (*Post, error) {
+	text = strings.TrimSpace(text)
+	if err := checkText("text", text, maxBodyLength, true); err != nil {
+		return nil, err
+	}
+	var p *Post
+	err := db.write(ctx, func(tx *Tx) (err error) {
+		if p, err = tx.postWhere(ctx, "p.id = ?", postID); err != nil {
+			return err
+		}
+		if p.AuthorID != memberID || !p.Local {
+			return Errorf(EForbidden, "You can only edit what you wrote.")
+		}
+		if text == "" && p.Kind != KindNews {
+			return Errorf(EInvalid, "The text cannot be empty.")
+		}
+		p.Source, p.Content, p.Updated = text, RenderMarkdown(text, mentions), tx.now
+		if _, err := tx.ExecContext(ctx, `UPDATE posts SET source = ?, content = ?, updated = ? WHERE id = ?`,
+			p.Source, p.Content, millis(tx.now), p.ID); err != nil {
+			return fmt.Errorf("edit post %s: %w", p.URI, err)
+		}
+		eventID, err := tx.enqueueID(ctx, EventUpdatePost, p.ID, memberID, OutboxPayload{})
+		if err != nil {
+			return err
+		}
+		return tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{InnerEventID: eventID})
+	})
+	return p, err
+}

@@ -1,0 +1,58 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Revision is one headline a post has had.
+type Revision struct {
+	Number    int
+	Headline  string
+	Editor    *Actor // nil when the editor's account is gone
+	Reason    string
+	SourceURL string
+	CreatedAt time.Time
+}
+
+// HeadlineHistory lists every headline revision of a post, first first.
+func (db *DB) HeadlineHistory(ctx context.Context, postID string) ([]*Revision, error) {
+	var list []*Revision
+	err := db.read(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT number, headline, reason, source_url, created_at, coalesce(editor_id, '')
+			FROM headline_revisions WHERE post_id = ? ORDER BY number`, postID)
+		if err != nil {
+			return err
+		}
+		editors := map[*Revision]string{}
+		for rows.Next() {
+			var r Revision
+			var created int64
+			var editorID string
+			if err := rows.Scan(&r.Number, &r.Headline, &r.Reason, &r.SourceURL, &created, &editorID); err != nil {
+				rows.Close()
+				return err
+			}
+			r.CreatedAt = fromMillis(created)
+			editors[&r] = editorID
+			list = append(list, &r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, r := range list {
+			if id := editors[r]; id != "" {
+				if r.Editor, err = tx.actorWhere(ctx, "a.id = ?", id); err != nil && ErrorCode(err) != ENotFound {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("headline history of %s: %w", postID, err)
+	}
+	return list, nil
+}
