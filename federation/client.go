@@ -84,6 +84,7 @@ type ClientConfig struct {
 type Client struct {
 	cfg       ClientConfig
 	transport *http.Transport
+	allowHTTP bool // take plain http to public addresses (web pages, not federation)
 }
 
 // NewClient returns a client for cfg, with defaults for its zero fields.
@@ -152,6 +153,43 @@ func (c *Client) GetXRD(ctx context.Context, url string, sign Signer) (body []by
 		return nil, fmt.Errorf("fetch xrd: %w", err)
 	}
 	return body, nil
+}
+
+// GetHTML fetches a web page, such as a news article a member links to, and
+// hands read its body as it arrives (at most MaxBodyBytes of it), the final
+// URL after redirects and the Content-Type, which must be text/html or
+// application/xhtml+xml. Unlike the fetches of federation it takes plain
+// http, which news sites still serve, and signs nothing; as for them, the
+// address of every hop is checked when dialled.
+func (c *Client) GetHTML(ctx context.Context, url string, read func(body io.Reader, final, contentType string) error) error {
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	// A copy that takes plain http; it shares the transport, whose dialer
+	// still refuses private addresses at every hop.
+	web := *c
+	web.allowHTTP = true
+	req, err := web.newRequest(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return fmt.Errorf("fetch page: %w", err)
+	}
+	req.Header.Set("Accept", "text/html,application/xhtml+xml")
+	resp, err := web.do(req, nil, nil)
+	if err != nil {
+		return fmt.Errorf("fetch page: %w", err)
+	}
+	defer discard(resp)
+	final := resp.Request.URL.String()
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("fetch page: %w", newStatusError(resp, time.Now()))
+	}
+	ct := resp.Header.Get("Content-Type")
+	if !mediaTypeIs(ct, func(t string) bool { return t == "text/html" || t == "application/xhtml+xml" }) {
+		return fmt.Errorf("fetch page %s: %w %q", final, ErrContentType, ct)
+	}
+	if err := read(io.LimitReader(resp.Body, c.cfg.MaxBodyBytes), final, ct); err != nil {
+		return fmt.Errorf("read page %s: %w", final, err)
+	}
+	return nil
 }
 
 // PostActivity delivers an activity body to an inbox with Content-Type
@@ -265,7 +303,7 @@ func (c *Client) checkURL(u *url.URL) error {
 	}
 	switch {
 	case u.Scheme == "https":
-	case u.Scheme == "http" && c.cfg.AllowPrivateAddresses:
+	case u.Scheme == "http" && (c.cfg.AllowPrivateAddresses || c.allowHTTP):
 	default:
 		return fmt.Errorf("%w: %q", ErrScheme, u.Redacted())
 	}
