@@ -19,9 +19,11 @@ const collectionPageSize = 20
 func collection(id string, total int, showItems bool) vocab.ActivityStreamsOrderedCollection {
 	c := streams.NewActivityStreamsOrderedCollection()
 	c.SetJSONLDId(idProperty(id))
-	count := streams.NewActivityStreamsTotalItemsProperty()
-	count.Set(total)
-	c.SetActivityStreamsTotalItems(count)
+	if total >= 0 {
+		count := streams.NewActivityStreamsTotalItemsProperty()
+		count.Set(total)
+		c.SetActivityStreamsTotalItems(count)
+	}
 	if showItems {
 		first := streams.NewActivityStreamsFirstProperty()
 		first.SetIRI(mustURL(id + "?page=true"))
@@ -86,7 +88,12 @@ func (f *Federator) serveOutbox(w http.ResponseWriter, r *http.Request) {
 	}
 	items := streams.NewActivityStreamsOrderedItemsProperty()
 	for _, p := range feed.Posts {
-		items.AppendActivityStreamsCreate(createOf(p, a))
+		pub, err := f.publish(ctx, p, a)
+		if err != nil {
+			f.answer(w, r, nil, err)
+			return
+		}
+		items.AppendActivityStreamsCreate(createOf(p, a, pub))
 	}
 	body, err := encode(collectionPage(a.Outbox, a.Outbox+"?"+r.URL.RawQuery, feed.Next, items), nil)
 	f.answer(w, r, body, err)
@@ -104,17 +111,23 @@ func (f *Federator) serveFollowing(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *Federator) serveFollows(w http.ResponseWriter, r *http.Request, followers bool) {
-	ctx := r.Context()
-	m, a, err := f.activeMemberActor(ctx, r)
+	m, a, err := f.activeMemberActor(r.Context(), r)
 	if err != nil {
 		f.answer(w, r, nil, err)
 		return
 	}
+	f.serveActorFollows(w, r, a, followers, !m.HideNetwork)
+}
+
+// serveActorFollows answers an actor's followers or following: the count
+// always, the pages only when show is true.
+func (f *Federator) serveActorFollows(w http.ResponseWriter, r *http.Request, a *storage.Actor, followers, show bool) {
+	ctx := r.Context()
 	id, list := a.Following, f.db.Following
 	if followers {
 		id, list = a.Followers, f.db.Followers
 	}
-	if r.URL.Query().Get("page") == "" || m.HideNetwork {
+	if r.URL.Query().Get("page") == "" || !show {
 		nFollowers, nFollowing, err := f.db.FollowCounts(ctx, a.ID)
 		if err != nil {
 			f.answer(w, r, nil, err)
@@ -124,7 +137,7 @@ func (f *Federator) serveFollows(w http.ResponseWriter, r *http.Request, followe
 		if followers {
 			total = nFollowers
 		}
-		body, err := encode(collection(id, total, !m.HideNetwork), nil)
+		body, err := encode(collection(id, total, show), nil)
 		f.answer(w, r, body, err)
 		return
 	}

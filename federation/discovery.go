@@ -52,6 +52,17 @@ func (f *Federator) webfinger(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
+	if s, err := f.db.SubwikiByName(r.Context(), username); err == nil {
+		f.writeJRD(w, jrd{
+			Subject: "acct:" + username + "@" + site.Domain,
+			Aliases: []string{site.SubwikiURI(s.Name)},
+			Links: []jrdLink{
+				{Rel: "http://webfinger.net/rel/profile-page", Type: "text/html", Href: site.SubwikiURI(s.Name)},
+				{Rel: "self", Type: "application/activity+json", Href: site.SubwikiURI(s.Name)},
+			},
+		})
+		return
+	}
 	m, err := f.db.MemberByUsername(r.Context(), username)
 	if err != nil || m.Status != storage.MemberActive {
 		writeProblem(w, http.StatusNotFound, "no such account here")
@@ -80,6 +91,8 @@ func (f *Federator) localUsername(resource string) (string, bool) {
 			return strings.TrimPrefix(resource, site.ActorURI("")), true
 		case strings.HasPrefix(resource, site.ProfileURL("")):
 			return strings.TrimPrefix(resource, site.ProfileURL("")), true
+		case strings.HasPrefix(resource, site.SubwikiURI("")):
+			return strings.TrimPrefix(resource, site.SubwikiURI("")), true
 		}
 		return "", false
 	}

@@ -27,11 +27,24 @@ func (f *Federator) expandOutbox(ctx context.Context) (int, error) {
 			f.log.Info("outbox event has nothing to send", "kind", e.Kind, "id", e.ID, "reason", err)
 			activity = nil
 		}
-		if _, err := f.db.ExpandOutbox(ctx, e.ID, activity, inboxes); err != nil {
+		if _, err := f.db.ExpandOutbox(ctx, e.ID, activity, dedupe(inboxes)); err != nil {
 			return 0, err
 		}
 	}
 	return len(events), nil
+}
+
+// dedupe drops repeated inboxes.
+func dedupe(inboxes []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, inbox := range inboxes {
+		if inbox != "" && !seen[inbox] {
+			seen[inbox] = true
+			out = append(out, inbox)
+		}
+	}
+	return out
 }
 
 // build makes the activity for an event and lists the inboxes it goes
@@ -42,80 +55,130 @@ func (f *Federator) build(ctx context.Context, e *storage.OutboxEvent) ([]byte, 
 		return nil, nil, err
 	}
 	switch e.Kind {
-	case storage.EventFollow:
-		follow, err := f.db.FollowByID(ctx, e.SubjectID)
-		if err != nil || follow == nil {
-			return nil, nil, storage.Errorf(storage.ENotFound, "the follow was withdrawn")
-		}
-		target, err := f.db.ActorByID(ctx, e.Payload.TargetActorID)
-		if err != nil {
-			return nil, nil, err
-		}
-		body, err := encode(followOf(follow.ActivityURI, sender.URI, target.URI), nil)
-		return body, []string{target.Inbox}, err
-	case storage.EventUndoFollow:
-		target, err := f.db.ActorByID(ctx, e.Payload.TargetActorID)
-		if err != nil {
-			return nil, nil, err
-		}
-		follow := followOf(e.Payload.ObjectURI, sender.URI, target.URI)
-		undo := aboutFollowOf(streams.NewActivityStreamsUndo(), e.Payload.ObjectURI+"#undo", follow, sender.URI, target.URI)
-		body, err := encode(undo, nil)
-		return body, []string{target.Inbox}, err
-	case storage.EventAcceptFollow, storage.EventRejectFollow:
-		follower, err := f.db.ActorByID(ctx, e.Payload.TargetActorID)
-		if err != nil {
-			return nil, nil, err
-		}
-		follow := followOf(e.Payload.ObjectURI, follower.URI, sender.URI)
-		id := f.cfg.Site.ActivityURI(e.ID)
-		var answer vocab.Type = aboutFollowOf(streams.NewActivityStreamsAccept(), id, follow, sender.URI, follower.URI)
-		if e.Kind == storage.EventRejectFollow {
-			answer = aboutFollowOf(streams.NewActivityStreamsReject(), id, follow, sender.URI, follower.URI)
-		}
-		body, err := encode(answer, nil)
-		return body, []string{follower.Inbox}, err
-	case storage.EventCreatePost:
+	case storage.EventFollow, storage.EventUndoFollow, storage.EventAcceptFollow, storage.EventRejectFollow:
+		return f.buildFollow(ctx, e, sender)
+	case storage.EventCreatePost, storage.EventUpdatePost:
 		post, err := f.db.PostByID(ctx, e.SubjectID)
 		if err != nil {
 			return nil, nil, err
 		}
-		return f.toFollowers(ctx, sender, func() ([]byte, error) { return encode(createOf(post, sender), nil) })
+		pub, err := f.publish(ctx, post, sender)
+		if err != nil {
+			return nil, nil, err
+		}
+		var activity vocab.Type = createOf(post, sender, pub)
+		if e.Kind == storage.EventUpdatePost {
+			activity = updateOf(post, sender, pub, post.URI+"#updates/"+e.ID)
+		}
+		return f.withFollowers(ctx, sender, pub.inboxes, activity, nil)
 	case storage.EventDeletePost:
-		return f.toFollowers(ctx, sender, func() ([]byte, error) { return encode(deleteOf(e.Payload.ObjectURI, sender), nil) })
+		inboxes, err := f.concerned(ctx, e.Payload)
+		if err != nil {
+			return nil, nil, err
+		}
+		return f.withFollowers(ctx, sender, inboxes, deleteOf(e.Payload.ObjectURI, sender), nil)
+	case storage.EventLike, storage.EventUndoLike:
+		inboxes, err := f.concerned(ctx, e.Payload)
+		if err != nil {
+			return nil, nil, err
+		}
+		return f.only(inboxes, likeOf(e, sender))
 	case storage.EventUpdateActor:
-		return f.toFollowers(ctx, sender, func() ([]byte, error) { return f.updateActorOf(ctx, e, sender) })
+		doc, err := f.actorDocument(ctx, sender)
+		if err != nil {
+			return nil, nil, err
+		}
+		update := streams.NewActivityStreamsUpdate()
+		update.SetJSONLDId(idProperty(sender.URI + "#updates/" + e.ID))
+		update.SetActivityStreamsActor(actorProperty(sender.URI))
+		address(update, storage.Public, sender.Followers)
+		return f.withFollowers(ctx, sender, nil, update, map[string]any{"object": doc})
+	case storage.EventGroupAnnounce:
+		return f.buildAnnounce(ctx, e, sender)
 	}
 	return nil, nil, storage.Errorf(storage.EInvalid, "unknown outbox event %q", e.Kind)
 }
 
-// toFollowers builds an activity for the sender's remote followers.
-func (f *Federator) toFollowers(ctx context.Context, sender *storage.Actor, build func() ([]byte, error)) ([]byte, []string, error) {
+// withFollowers encodes an activity for the sender's remote followers and
+// the other inboxes given. The activity is kept even when nobody remote
+// is to get it, since a subwiki may announce it.
+func (f *Federator) withFollowers(ctx context.Context, sender *storage.Actor, more []string, activity vocab.Type, extra map[string]any) ([]byte, []string, error) {
 	inboxes, err := f.db.FollowerInboxes(ctx, sender.ID)
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(inboxes) == 0 {
-		return nil, nil, storage.Errorf(storage.ENotFound, "no remote followers")
-	}
-	body, err := build()
+	body, err := encode(activity, extra)
+	return body, append(inboxes, more...), err
+}
+
+// only encodes an activity for the inboxes given.
+func (f *Federator) only(inboxes []string, activity vocab.Type) ([]byte, []string, error) {
+	body, err := encode(activity, nil)
 	return body, inboxes, err
 }
 
-// updateActorOf is the Update that carries a member's new profile.
-func (f *Federator) updateActorOf(ctx context.Context, e *storage.OutboxEvent, sender *storage.Actor) ([]byte, error) {
-	doc, err := f.memberDocument(ctx, sender.Username)
+// concerned lists the remote inboxes an activity about a post goes to
+// besides followers: the post's author (or the author replied to) and a
+// remote subwiki.
+func (f *Federator) concerned(ctx context.Context, p storage.OutboxPayload) ([]string, error) {
+	var inboxes []string
+	for _, id := range []string{p.TargetActorID, p.SubwikiID} {
+		if id == "" {
+			continue
+		}
+		a, err := f.db.ActorByID(ctx, id)
+		if err != nil {
+			if storage.ErrorCode(err) == storage.ENotFound {
+				continue
+			}
+			return nil, err
+		}
+		if !a.Local {
+			inboxes = append(inboxes, a.Inbox)
+		}
+	}
+	return inboxes, nil
+}
+
+// likeOf is a member's Like of a post, or its Undo.
+func likeOf(e *storage.OutboxEvent, sender *storage.Actor) vocab.Type {
+	like := streams.NewActivityStreamsLike()
+	likeID := e.Payload.ActivityURI
+	if e.Kind == storage.EventUndoLike {
+		likeID = likeID[:len(likeID)-len("#undo")]
+	}
+	like.SetJSONLDId(idProperty(likeID))
+	like.SetActivityStreamsActor(actorProperty(sender.URI))
+	like.SetActivityStreamsObject(objectIRI(e.Payload.ObjectURI))
+	if e.Kind == storage.EventLike {
+		return like
+	}
+	undo := streams.NewActivityStreamsUndo()
+	undo.SetJSONLDId(idProperty(e.Payload.ActivityURI))
+	undo.SetActivityStreamsActor(actorProperty(sender.URI))
+	object := streams.NewActivityStreamsObjectProperty()
+	object.AppendActivityStreamsLike(like)
+	undo.SetActivityStreamsObject(object)
+	return undo
+}
+
+// actorDocument is the document of a local member or subwiki, without
+// its @context, for embedding in an Update.
+func (f *Federator) actorDocument(ctx context.Context, a *storage.Actor) (map[string]any, error) {
+	var doc []byte
+	var err error
+	if a.Kind == storage.KindGroup {
+		doc, err = f.groupDocument(ctx, a.Username)
+	} else {
+		doc, err = f.memberDocument(ctx, a.Username)
+	}
 	if err != nil {
 		return nil, err
 	}
-	var person map[string]any
-	if err := json.Unmarshal(doc, &person); err != nil {
+	var m map[string]any
+	if err := json.Unmarshal(doc, &m); err != nil {
 		return nil, err
 	}
-	delete(person, "@context")
-	update := streams.NewActivityStreamsUpdate()
-	update.SetJSONLDId(idProperty(sender.URI + "#updates/" + e.ID))
-	update.SetActivityStreamsActor(actorProperty(sender.URI))
-	address(update, storage.Public, sender.Followers)
-	return encode(update, map[string]any{"object": person})
+	delete(m, "@context")
+	return m, nil
 }

@@ -33,6 +33,13 @@ func (f *Federator) Routes(r *mux.Router) {
 	}).Methods(get...).MatcherFunc(wantsJSON)
 	r.HandleFunc("/posts/{id}", f.servePost).Methods(get...).MatcherFunc(wantsJSON)
 	r.HandleFunc("/posts/{id}/activity", f.servePostActivity).Methods(get...)
+
+	r.HandleFunc("/s/{name}", f.serveGroup).Methods(get...).MatcherFunc(wantsJSON)
+	r.HandleFunc("/s/{name}/inbox", f.serveInbox).Methods(http.MethodPost)
+	r.HandleFunc("/s/{name}/outbox", f.serveGroupOutbox).Methods(get...)
+	r.HandleFunc("/s/{name}/followers", f.serveGroupFollowers).Methods(get...)
+	r.HandleFunc("/s/{name}/following", f.serveGroupFollowing).Methods(get...)
+	r.HandleFunc("/s/{name}/moderators", f.serveModerators).Methods(get...)
 }
 
 // servePost answers a local public post as a Note; a deleted one is Gone.
@@ -66,8 +73,12 @@ func (f *Federator) postDocument(r *http.Request, asCreate bool) ([]byte, error)
 	if err != nil {
 		return nil, err
 	}
-	if asCreate {
-		return encode(createOf(p, author), nil)
+	pub, err := f.publish(ctx, p, author)
+	if err != nil {
+		return nil, err
 	}
-	return encode(noteOf(p, author), nil)
+	if asCreate {
+		return encode(createOf(p, author, pub), nil)
+	}
+	return encode(pub.object, nil)
 }

@@ -110,3 +110,15 @@ func (db *DB) PendingInbound(ctx context.Context) (int, error) {
 	})
 	return n, err
 }
+
+// InboundBody returns a stored inbound activity as it was received.
+func (db *DB) InboundBody(ctx context.Context, id string) ([]byte, error) {
+	var body []byte
+	err := db.read(ctx, func(tx *Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT body FROM inbox WHERE id = ?`, id).Scan(&body)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("inbound %s: %w", id, err)
+	}
+	return body, nil
+}

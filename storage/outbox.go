@@ -40,6 +40,7 @@ type OutboxEvent struct {
 // the time it is sent.
 type OutboxPayload struct {
 	ObjectURI     string `json:"object_uri,omitempty"`      // e.g. the Follow being undone, the post deleted
+	ActivityURI   string `json:"activity_uri,omitempty"`    // the id of the activity, when it is set by the change (a Like)
 	TargetActorID string `json:"target_actor_id,omitempty"` // the one actor to send to, when not followers
 	SubwikiID     string `json:"subwiki_id,omitempty"`      // the Group the activity concerns
 	InnerEventID  string `json:"inner_event_id,omitempty"`  // for a group's Announce of our own activity

@@ -206,8 +206,23 @@ func (db *DB) DeletePost(ctx context.Context, memberID, postID string) error {
 		if err := tx.deletePost(ctx, p); err != nil {
 			return err
 		}
-		return tx.enqueue(ctx, EventDeletePost, "", memberID, OutboxPayload{ObjectURI: p.URI})
+		eventID, err := tx.enqueueID(ctx, EventDeletePost, "", memberID, OutboxPayload{ObjectURI: p.URI,
+			SubwikiID: p.SubwikiID, TargetActorID: tx.parentAuthor(ctx, p)})
+		if err != nil {
+			return err
+		}
+		return tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{InnerEventID: eventID})
 	})
+}
+
+// parentAuthor is the author of the post a comment replies to, or "".
+func (tx *Tx) parentAuthor(ctx context.Context, p *Post) string {
+	if p.ParentID == "" {
+		return ""
+	}
+	var author string
+	tx.QueryRowContext(ctx, `SELECT author_id FROM posts WHERE id = ?`, p.ParentID).Scan(&author)
+	return author
 }
 
 // deletePost removes a post and leaves a tombstone for its id. Comments

@@ -132,6 +132,11 @@ func (tx *Tx) announceLocal(ctx context.Context, p *Post, mentions []Mention) er
 	if err := tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{InnerEventID: eventID}); err != nil {
 		return err
 	}
+	// Mastodon shows an Announce of the bare post as a boost; it does not
+	// unwrap the Announce of the Create.
+	if err := tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{ObjectURI: p.URI}); err != nil {
+		return err
+	}
 	for _, m := range mentions {
 		if !tx.db.Site.IsLocal(m.URI) {
 			continue

@@ -105,7 +105,7 @@ func (db *DB) LikePost(ctx context.Context, memberID, postID string) error {
 			return err
 		}
 		eventID, err := tx.enqueueID(ctx, EventLike, p.ID, memberID,
-			OutboxPayload{ObjectURI: p.URI, TargetActorID: p.AuthorID, SubwikiID: p.SubwikiID})
+			OutboxPayload{ObjectURI: p.URI, ActivityURI: activity, TargetActorID: p.AuthorID, SubwikiID: p.SubwikiID})
 		if err != nil {
 			return err
 		}
@@ -130,8 +130,9 @@ func (db *DB) UnlikePost(ctx context.Context, memberID, postID string) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE posts SET like_count = max(0, like_count - 1) WHERE id = ?`, p.ID); err != nil {
 			return err
 		}
-		eventID, err := tx.enqueueID(ctx, EventUndoLike, p.ID, memberID,
-			OutboxPayload{ObjectURI: likeActivityURI(member.URI, p.ID), TargetActorID: p.AuthorID, SubwikiID: p.SubwikiID})
+		like := likeActivityURI(member.URI, p.ID)
+		eventID, err := tx.enqueueID(ctx, EventUndoLike, p.ID, memberID, OutboxPayload{ObjectURI: p.URI,
+			ActivityURI: like + "#undo", TargetActorID: p.AuthorID, SubwikiID: p.SubwikiID})
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,217 @@
+package federation
+
+import (
+	"context"
+	"html"
+	"strings"
+
+	"github.com/go-fed/activity/streams"
+	"github.com/go-fed/activity/streams/vocab"
+
+	"github.com/tidings-social/tidings/storage"
+)
+
+// postType is what Tidings sets on the object of a post, a Note or Page.
+type postType interface {
+	vocab.Type
+	addressing
+	SetActivityStreamsAttributedTo(vocab.ActivityStreamsAttributedToProperty)
+	SetActivityStreamsName(vocab.ActivityStreamsNameProperty)
+	SetActivityStreamsContent(vocab.ActivityStreamsContentProperty)
+	SetActivityStreamsPublished(vocab.ActivityStreamsPublishedProperty)
+	SetActivityStreamsUpdated(vocab.ActivityStreamsUpdatedProperty)
+	SetActivityStreamsUrl(vocab.ActivityStreamsUrlProperty)
+	SetActivityStreamsInReplyTo(vocab.ActivityStreamsInReplyToProperty)
+	SetActivityStreamsAudience(vocab.ActivityStreamsAudienceProperty)
+	SetActivityStreamsAttachment(vocab.ActivityStreamsAttachmentProperty)
+	SetActivityStreamsTag(vocab.ActivityStreamsTagProperty)
+}
+
+// published is a local post as it goes out: its object, who it is
+// addressed to, and the inboxes it goes to besides the author's
+// followers (a remote subwiki, the author replied to, the mentioned).
+type published struct {
+	object  postType
+	to, cc  []string
+	inboxes []string
+}
+
+// publish builds the object of a local post. News is a Page (headline in
+// name, the link in url and as a Link attachment, as Lemmy reads it);
+// a discussion is a Note with the headline as name and leading its text
+// (Mastodon shows only content); a comment is a Note in reply. A post in
+// a subwiki has the Group as audience and among its recipients.
+func (f *Federator) publish(ctx context.Context, p *storage.Post, author *storage.Actor) (*published, error) {
+	out := &published{to: []string{publicCollection}, cc: []string{author.Followers}}
+	var obj postType
+	content := p.Content
+	switch p.Kind {
+	case storage.KindNews:
+		page := streams.NewActivityStreamsPage()
+		link := streams.NewActivityStreamsLink()
+		href := streams.NewActivityStreamsHrefProperty()
+		href.Set(mustURL(p.LinkURL))
+		link.SetActivityStreamsHref(href)
+		attachment := streams.NewActivityStreamsAttachmentProperty()
+		attachment.AppendActivityStreamsLink(link)
+		page.SetActivityStreamsAttachment(attachment)
+		obj = page
+	case storage.KindDiscussion:
+		obj = streams.NewActivityStreamsNote()
+		content = "<p><strong>" + html.EscapeString(p.Headline) + "</strong></p>" + p.Content
+	default:
+		obj = streams.NewActivityStreamsNote()
+	}
+	obj.SetJSONLDId(idProperty(p.URI))
+	attributed := streams.NewActivityStreamsAttributedToProperty()
+	attributed.AppendIRI(mustURL(author.URI))
+	obj.SetActivityStreamsAttributedTo(attributed)
+	if p.Headline != "" {
+		name := streams.NewActivityStreamsNameProperty()
+		name.AppendXMLSchemaString(p.Headline)
+		obj.SetActivityStreamsName(name)
+	}
+	body := streams.NewActivityStreamsContentProperty()
+	body.AppendXMLSchemaString(content)
+	obj.SetActivityStreamsContent(body)
+	published := streams.NewActivityStreamsPublishedProperty()
+	published.Set(p.Published)
+	obj.SetActivityStreamsPublished(published)
+	if !p.Updated.IsZero() {
+		updated := streams.NewActivityStreamsUpdatedProperty()
+		updated.Set(p.Updated)
+		obj.SetActivityStreamsUpdated(updated)
+	}
+	link := streams.NewActivityStreamsUrlProperty()
+	if p.Kind == storage.KindNews {
+		link.AppendIRI(mustURL(p.LinkURL))
+	} else {
+		link.AppendIRI(mustURL(p.URL))
+	}
+	obj.SetActivityStreamsUrl(link)
+	if err := f.addressGroup(ctx, p, obj, out); err != nil {
+		return nil, err
+	}
+	if err := f.addressReply(ctx, p, obj, out); err != nil {
+		return nil, err
+	}
+	f.addressMentions(ctx, p, obj, out)
+	address2(obj, out.to, out.cc)
+	out.object = obj
+	return out, nil
+}
+
+// addressGroup makes a post in a subwiki part of its Group (FEP-1b12).
+func (f *Federator) addressGroup(ctx context.Context, p *storage.Post, obj postType, out *published) error {
+	if p.SubwikiID == "" {
+		return nil
+	}
+	group, err := f.db.ActorByID(ctx, p.SubwikiID)
+	if err != nil {
+		return err
+	}
+	audience := streams.NewActivityStreamsAudienceProperty()
+	audience.AppendIRI(mustURL(group.URI))
+	obj.SetActivityStreamsAudience(audience)
+	out.to = append(out.to, group.URI)
+	if !group.Local {
+		out.inboxes = append(out.inboxes, group.Inbox)
+	}
+	return nil
+}
+
+// addressReply makes a comment a reply, sent to the author replied to.
+func (f *Federator) addressReply(ctx context.Context, p *storage.Post, obj postType, out *published) error {
+	if p.InReplyTo == "" {
+		return nil
+	}
+	reply := streams.NewActivityStreamsInReplyToProperty()
+	reply.AppendIRI(mustURL(p.InReplyTo))
+	obj.SetActivityStreamsInReplyTo(reply)
+	parent, err := f.db.PostByURI(ctx, p.InReplyTo)
+	if err != nil {
+		return nil // the parent is gone; the reply still goes out
+	}
+	parentAuthor, err := f.db.ActorByID(ctx, parent.AuthorID)
+	if err != nil {
+		return nil
+	}
+	out.cc = append(out.cc, parentAuthor.URI)
+	if !parentAuthor.Local {
+		out.inboxes = append(out.inboxes, parentAuthor.Inbox)
+	}
+	return nil
+}
+
+// addressMentions tags the accounts a post names, as Mastodon does, and
+// sends it to them.
+func (f *Federator) addressMentions(ctx context.Context, p *storage.Post, obj postType, out *published) {
+	tags := streams.NewActivityStreamsTagProperty()
+	for _, handle := range storage.FindMentions(p.Source) {
+		user, host, remote := strings.Cut(handle, "@")
+		if !remote {
+			host = f.cfg.Site.Domain
+		}
+		a, err := f.db.ActorByHandle(ctx, strings.ToLower(user), host)
+		if err != nil {
+			continue // not resolved when it was written: left as text
+		}
+		mention := streams.NewActivityStreamsMention()
+		href := streams.NewActivityStreamsHrefProperty()
+		href.Set(mustURL(a.URI))
+		mention.SetActivityStreamsHref(href)
+		name := streams.NewActivityStreamsNameProperty()
+		name.AppendXMLSchemaString("@" + a.Username + "@" + a.Host)
+		mention.SetActivityStreamsName(name)
+		tags.AppendActivityStreamsMention(mention)
+		out.cc = append(out.cc, a.URI)
+		if !a.Local {
+			out.inboxes = append(out.inboxes, a.Inbox)
+		}
+	}
+	if tags.Len() > 0 {
+		obj.SetActivityStreamsTag(tags)
+	}
+}
+
+// address2 sets to and cc from lists of ids.
+func address2(t addressing, to, cc []string) {
+	toProp := streams.NewActivityStreamsToProperty()
+	for _, uri := range to {
+		toProp.AppendIRI(mustURL(uri))
+	}
+	t.SetActivityStreamsTo(toProp)
+	ccProp := streams.NewActivityStreamsCcProperty()
+	for _, uri := range cc {
+		ccProp.AppendIRI(mustURL(uri))
+	}
+	t.SetActivityStreamsCc(ccProp)
+}
+
+// createOf is the Create that published a post; its id is the post's id
+// with /activity, so it is the same every time it is sent.
+func createOf(p *storage.Post, author *storage.Actor, pub *published) vocab.ActivityStreamsCreate {
+	create := streams.NewActivityStreamsCreate()
+	create.SetJSONLDId(idProperty(p.URI + "/activity"))
+	create.SetActivityStreamsActor(actorProperty(author.URI))
+	object := streams.NewActivityStreamsObjectProperty()
+	object.AppendType(pub.object)
+	create.SetActivityStreamsObject(object)
+	published := streams.NewActivityStreamsPublishedProperty()
+	published.Set(p.Published)
+	create.SetActivityStreamsPublished(published)
+	address2(create, pub.to, pub.cc)
+	return create
+}
+
+// updateOf is the Update of a post whose text (or headline) changed.
+func updateOf(p *storage.Post, author *storage.Actor, pub *published, id string) vocab.ActivityStreamsUpdate {
+	update := streams.NewActivityStreamsUpdate()
+	update.SetJSONLDId(idProperty(id))
+	update.SetActivityStreamsActor(actorProperty(author.URI))
+	object := streams.NewActivityStreamsObjectProperty()
+	object.AppendType(pub.object)
+	update.SetActivityStreamsObject(object)
+	address2(update, pub.to, pub.cc)
+	return update
+}
