@@ -29,8 +29,16 @@ func ignore(format string, args ...any) error {
 	return &ignored{reason: fmt.Sprintf(format, args...)}
 }
 
+// incoming is an inbound activity being processed: its sender, the
+// activity, and the stored record it came from.
+type incoming struct {
+	actor  *storage.Actor
+	act    activity
+	record *storage.Inbound
+}
+
 // handler is the function for one kind of inbound activity.
-type handler func(ctx context.Context, actor *storage.Actor, act activity) error
+type handler func(ctx context.Context, in *incoming) error
 
 // handlers maps activity types to their handlers, one file each.
 func (f *Federator) handlers() map[string]handler {
@@ -67,7 +75,7 @@ func (f *Federator) process(ctx context.Context, in *storage.Inbound) (permanent
 	if err != nil {
 		return storage.ErrorCode(err) != storage.EInternal, err
 	}
-	err = h(ctx, actor, act)
+	err = h(ctx, &incoming{actor: actor, act: act, record: in})
 	if err == nil {
 		return false, nil
 	}

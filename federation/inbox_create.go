@@ -3,7 +3,6 @@ package federation
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/go-fed/activity/streams/vocab"
 
@@ -23,32 +22,69 @@ type postable interface {
 	GetActivityStreamsTo() vocab.ActivityStreamsToProperty
 	GetActivityStreamsCc() vocab.ActivityStreamsCcProperty
 	GetActivityStreamsTag() vocab.ActivityStreamsTagProperty
+	GetActivityStreamsAudience() vocab.ActivityStreamsAudienceProperty
+	GetActivityStreamsAttachment() vocab.ActivityStreamsAttachmentProperty
 }
 
 // postTypes are the object types kept as posts.
 var postTypes = map[string]bool{"Note": true, "Article": true, "Page": true}
 
-// onCreate: a remote actor publishes a post. It is kept when someone
-// here follows the author, or it is addressed to or mentions a member,
-// or replies to a post here, as Mastodon does.
-func (f *Federator) onCreate(ctx context.Context, actor *storage.Actor, act activity) error {
-	object, err := objectOf(act)
+// onCreate: a remote actor publishes a post. It is kept when it is sent
+// to a subwiki of ours (which then announces it), or when someone here
+// follows the author or the remote subwiki it is in, or it is addressed
+// to or mentions a member, or replies to a post here, as Mastodon does.
+func (f *Federator) onCreate(ctx context.Context, in *incoming) error {
+	object, err := objectOf(in.act)
 	if err != nil {
 		return err
 	}
-	post, err := f.postObject(ctx, actor, object)
+	post, err := f.postObject(ctx, in.actor, object)
 	if err != nil {
 		return err
 	}
-	related, err := f.relatedHere(ctx, actor, post)
+	return f.keepPost(ctx, in, in.actor, post, nil)
+}
+
+// keepPost stores a post of author when it concerns this instance. via
+// is the remote group that announced it, if it came that way.
+func (f *Federator) keepPost(ctx context.Context, in *incoming, author *storage.Actor, post postable, via *storage.Actor) error {
+	r := remotePost(author, post)
+	group, err := f.groupOf(ctx, post, via)
 	if err != nil {
 		return err
 	}
-	if !related {
-		return ignore("nobody here follows %s or is addressed", actor.URI)
+	switch {
+	case group != nil && group.Local:
+		r.SubwikiID, r.RelayInboundID = group.ID, in.record.ID
+		headlineFromText(&r, group)
+	case group != nil:
+		r.SubwikiID = group.ID
+		if via == nil {
+			followed, err := f.db.IsFollowedLocally(ctx, group.ID)
+			if err != nil {
+				return err
+			}
+			if !followed {
+				if related, err := f.relatedHere(ctx, author, post); err != nil || !related {
+					return orIgnore(err, "nobody here follows %s or %s", group.URI, author.URI)
+				}
+			}
+		}
+	default:
+		if related, err := f.relatedHere(ctx, author, post); err != nil || !related {
+			return orIgnore(err, "nobody here follows %s or is addressed", author.URI)
+		}
 	}
-	_, err = f.db.SaveRemotePost(ctx, remotePost(actor, post))
+	_, err = f.db.SaveRemotePost(ctx, r)
 	return err
+}
+
+// orIgnore returns err, or when it is nil, an ignored outcome.
+func orIgnore(err error, format string, args ...any) error {
+	if err != nil {
+		return err
+	}
+	return ignore(format, args...)
 }
 
 // postObject returns the post an activity carries. An embedded copy is
@@ -60,16 +96,9 @@ func (f *Federator) postObject(ctx context.Context, actor *storage.Actor, object
 	}
 	t := object.Type
 	if t == nil {
-		sign, err := f.instanceSigner(ctx)
-		if err != nil {
+		var err error
+		if t, err = f.fetchObject(ctx, object.IRI); err != nil {
 			return nil, err
-		}
-		body, final, err := f.client.GetActivity(ctx, object.IRI, sign)
-		if err != nil {
-			return nil, fmt.Errorf("%w: object %s: %w", errFetch, object.IRI, err)
-		}
-		if t, _, err = decode(ctx, body); err != nil || idOf(t) != object.IRI || !sameHost(final, object.IRI) {
-			return nil, ignore("the object at %s is not a valid copy of itself", object.IRI)
 		}
 	}
 	post, ok := t.(postable)
@@ -80,6 +109,24 @@ func (f *Federator) postObject(ctx context.Context, actor *storage.Actor, object
 		return nil, ignore("the post is attributed to %s, not to %s", author, actor.URI)
 	}
 	return post, nil
+}
+
+// fetchObject fetches an object from its origin, which must serve it
+// under its own id.
+func (f *Federator) fetchObject(ctx context.Context, uri string) (vocab.Type, error) {
+	sign, err := f.instanceSigner(ctx)
+	if err != nil {
+		return nil, err
+	}
+	body, final, err := f.client.GetActivity(ctx, uri, sign)
+	if err != nil {
+		return nil, fmt.Errorf("%w: object %s: %w", errFetch, uri, err)
+	}
+	t, _, err := decode(ctx, body)
+	if err != nil || idOf(t) != uri || !sameHost(final, uri) {
+		return nil, ignore("the object at %s is not a valid copy of itself", uri)
+	}
+	return t, nil
 }
 
 // relatedHere decides whether a post concerns this instance.
@@ -110,35 +157,29 @@ func (f *Federator) recipients(post postable) []string {
 	return out
 }
 
-// remotePost turns a post into what storage keeps.
-func remotePost(actor *storage.Actor, post postable) storage.RemotePost {
-	content := textOf(post.GetActivityStreamsContent())
-	if content == "" {
-		content = textOf(post.GetActivityStreamsName())
+// groupOf finds the subwiki or community a post was published in: the
+// group that announced it, else its audience, else a group among its
+// recipients (Mastodon users post into a group by mentioning it). Only
+// groups of ours or already known are considered.
+func (f *Federator) groupOf(ctx context.Context, post postable, via *storage.Actor) (*storage.Actor, error) {
+	if via != nil {
+		return via, nil
 	}
-	return storage.RemotePost{
-		URI:        idOf(post),
-		AuthorID:   actor.ID,
-		Content:    content,
-		URL:        firstRef(post.GetActivityStreamsUrl()).IRI,
-		Visibility: visibility(post, actor.Followers),
-		InReplyTo:  firstRef(post.GetActivityStreamsInReplyTo()).IRI,
-		Published:  timeOf(post.GetActivityStreamsPublished()),
-		Updated:    timeOf(post.GetActivityStreamsUpdated()),
+	candidates := append(iris(post.GetActivityStreamsAudience()), f.recipients(post)...)
+	for _, uri := range candidates {
+		if uri == publicCollection {
+			continue
+		}
+		a, err := f.db.ActorByURI(ctx, uri)
+		if storage.ErrorCode(err) == storage.ENotFound {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if a.Kind == storage.KindGroup {
+			return a, nil
+		}
 	}
-}
-
-// visibility reads to and cc as Mastodon does.
-func visibility(post postable, followers string) string {
-	to, cc := iris(post.GetActivityStreamsTo()), iris(post.GetActivityStreamsCc())
-	isPublic := func(uri string) bool { return uri == publicCollection || uri == "as:Public" || uri == "Public" }
-	switch {
-	case slices.ContainsFunc(to, isPublic):
-		return storage.Public
-	case slices.ContainsFunc(cc, isPublic):
-		return storage.Unlisted
-	case followers != "" && (slices.Contains(to, followers) || slices.Contains(cc, followers)):
-		return storage.Followers
-	}
-	return storage.Direct
+	return nil, nil
 }

@@ -1,19 +1,17 @@
 package federation
 
-import (
-	"context"
-
-	"github.com/tidings-social/tidings/storage"
-)
+import "context"
 
 // onDelete: a remote actor deletes one of their posts, or their account.
-func (f *Federator) onDelete(ctx context.Context, actor *storage.Actor, act activity) error {
-	object, err := objectOf(act)
+// A post in a subwiki of ours is gone from it, and the subwiki passes the
+// Delete on to its followers.
+func (f *Federator) onDelete(ctx context.Context, in *incoming) error {
+	object, err := objectOf(in.act)
 	if err != nil {
 		return err
 	}
-	if object.IRI == actor.URI {
-		return f.db.DeleteRemoteActor(ctx, actor.ID)
+	if object.IRI == in.actor.URI {
+		return f.db.DeleteRemoteActor(ctx, in.actor.ID)
 	}
-	return f.db.DeleteRemotePost(ctx, actor.ID, object.IRI)
+	return f.db.DeleteRemotePost(ctx, in.actor.ID, object.IRI, in.record.ID)
 }

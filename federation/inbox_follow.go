@@ -2,13 +2,12 @@ package federation
 
 import (
 	"context"
-
-	"github.com/tidings-social/tidings/storage"
 )
 
 // onFollow: a remote actor follows a member. Accepted at once (and an
 // Accept sent) unless the member approves followers by hand.
-func (f *Federator) onFollow(ctx context.Context, actor *storage.Actor, act activity) error {
+func (f *Federator) onFollow(ctx context.Context, in *incoming) error {
+	actor, act := in.actor, in.act
 	object, err := objectOf(act)
 	if err != nil {
 		return err
@@ -23,7 +22,8 @@ func (f *Federator) onFollow(ctx context.Context, actor *storage.Actor, act acti
 
 // onAccept: a remote actor accepted a member's Follow, named by its id or
 // embedded.
-func (f *Federator) onAccept(ctx context.Context, actor *storage.Actor, act activity) error {
+func (f *Federator) onAccept(ctx context.Context, in *incoming) error {
+	actor, act := in.actor, in.act
 	followURI, followerID, err := f.answeredFollow(ctx, act)
 	if err != nil {
 		return err
@@ -32,7 +32,8 @@ func (f *Federator) onAccept(ctx context.Context, actor *storage.Actor, act acti
 }
 
 // onReject: a remote actor refused a member's Follow (or ended it).
-func (f *Federator) onReject(ctx context.Context, actor *storage.Actor, act activity) error {
+func (f *Federator) onReject(ctx context.Context, in *incoming) error {
+	actor, act := in.actor, in.act
 	followURI, followerID, err := f.answeredFollow(ctx, act)
 	if err != nil {
 		return err

@@ -8,7 +8,8 @@ import (
 
 // onUndo: a remote actor takes back a Follow, Like or Announce, embedded
 // (as Mastodon sends it) or named by id.
-func (f *Federator) onUndo(ctx context.Context, actor *storage.Actor, act activity) error {
+func (f *Federator) onUndo(ctx context.Context, in *incoming) error {
+	actor, act := in.actor, in.act
 	object, err := objectOf(act)
 	if err != nil {
 		return err
@@ -36,9 +37,9 @@ func (f *Federator) onUndo(ctx context.Context, actor *storage.Actor, act activi
 		}
 		return f.db.ReceiveUndoFollow(ctx, actor.ID, local.ID)
 	case "Like":
-		return f.db.Unreact(ctx, actor.ID, storage.Like, object.IRI, target)
+		return f.db.Unreact(ctx, actor.ID, storage.Like, object.IRI, target, in.record.ID)
 	case "Announce":
-		return f.db.Unreact(ctx, actor.ID, storage.Announce, object.IRI, target)
+		return f.db.Unreact(ctx, actor.ID, storage.Announce, object.IRI, target, in.record.ID)
 	}
 	return ignore("undoing a %s has no effect here", object.Type.GetTypeName())
 }

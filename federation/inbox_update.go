@@ -1,20 +1,17 @@
 package federation
 
-import (
-	"context"
+import "context"
 
-	"github.com/tidings-social/tidings/storage"
-)
-
-// onUpdate: a remote actor changed their profile, or edited a post.
-func (f *Federator) onUpdate(ctx context.Context, actor *storage.Actor, act activity) error {
-	object, err := objectOf(act)
+// onUpdate: a remote actor changed their profile, or edited a post (in a
+// subwiki of ours, the subwiki passes the Update on).
+func (f *Federator) onUpdate(ctx context.Context, in *incoming) error {
+	object, err := objectOf(in.act)
 	if err != nil {
 		return err
 	}
-	if object.IRI == actor.URI {
+	if object.IRI == in.actor.URI {
 		if object.Type == nil || !isActor(object.Type) {
-			_, err := f.fetchActor(ctx, actor.URI, "")
+			_, err := f.fetchActor(ctx, in.actor.URI, "")
 			return err
 		}
 		remote, err := parseActor(object.Type, "")
@@ -24,16 +21,10 @@ func (f *Federator) onUpdate(ctx context.Context, actor *storage.Actor, act acti
 		_, err = f.db.SaveRemoteActor(ctx, remote)
 		return err
 	}
-	post, err := f.postObject(ctx, actor, object)
+	post, err := f.postObject(ctx, in.actor, object)
 	if err != nil {
 		return err
 	}
-	if _, err := f.db.PostByURI(ctx, object.IRI); err != nil {
-		if storage.ErrorCode(err) == storage.ENotFound {
-			return f.onCreate(ctx, actor, act) // an edit of a post we never had
-		}
-		return err
-	}
-	_, err = f.db.SaveRemotePost(ctx, remotePost(actor, post))
-	return err
+	// An edit of a post we never had is kept like a new one.
+	return f.keepPost(ctx, in, in.actor, post, nil)
 }

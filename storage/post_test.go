@@ -74,15 +74,15 @@ func TestRemotePosts(t *testing.T) {
 		t.Errorf("an older edit was applied: %q", p.Content)
 	}
 
-	wantCode(t, db.DeleteRemotePost(ctx, eve.ID, note.URI), EForbidden)
-	if err := db.DeleteRemotePost(ctx, bob.ID, note.URI); err != nil {
+	wantCode(t, db.DeleteRemotePost(ctx, eve.ID, note.URI, ""), EForbidden)
+	if err := db.DeleteRemotePost(ctx, bob.ID, note.URI, ""); err != nil {
 		t.Fatal(err)
 	}
 	_, err = db.SaveRemotePost(ctx, note)
 	wantCode(t, err, EConflict)
 
 	// A Delete that arrives first keeps the late Create out.
-	if err := db.DeleteRemotePost(ctx, bob.ID, "https://social.example/notes/2"); err != nil {
+	if err := db.DeleteRemotePost(ctx, bob.ID, "https://social.example/notes/2", ""); err != nil {
 		t.Fatal(err)
 	}
 	late := note
@@ -99,24 +99,24 @@ func TestReactionsAndActorDeletion(t *testing.T) {
 	bob := saveRemote(t, db, "bob", "social.example")
 	carl := saveRemote(t, db, "carl", "social.example")
 	for _, a := range []*Actor{bob, carl, bob} {
-		if err := db.React(ctx, a.ID, p.URI, Like, a.URI+"/like"); err != nil {
+		if err := db.React(ctx, a.ID, p.URI, Like, a.URI+"/like", ""); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := db.React(ctx, bob.ID, p.URI, Announce, bob.URI+"/boost"); err != nil {
+	if err := db.React(ctx, bob.ID, p.URI, Announce, bob.URI+"/boost", ""); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := db.PostByID(ctx, p.ID)
 	if got.LikeCount != 2 || got.AnnounceCount != 1 {
 		t.Fatalf("counts = %d likes, %d boosts", got.LikeCount, got.AnnounceCount)
 	}
-	if err := db.Unreact(ctx, carl.ID, Like, carl.URI+"/like", ""); err != nil {
+	if err := db.Unreact(ctx, carl.ID, Like, carl.URI+"/like", "", ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Unreact(ctx, carl.ID, Like, carl.URI+"/like", ""); err != nil {
+	if err := db.Unreact(ctx, carl.ID, Like, carl.URI+"/like", "", ""); err != nil {
 		t.Fatal(err)
 	}
-	wantCode(t, db.React(ctx, bob.ID, "https://tidings.test/posts/none", Like, "x"), ENotFound)
+	wantCode(t, db.React(ctx, bob.ID, "https://tidings.test/posts/none", Like, "x", ""), ENotFound)
 
 	bobPost, _ := db.SaveRemotePost(ctx, RemotePost{URI: "https://social.example/notes/9", AuthorID: bob.ID, Visibility: Public, Content: "x"})
 	if err := db.DeleteRemoteActor(ctx, bob.ID); err != nil {

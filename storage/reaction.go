@@ -21,8 +21,9 @@ func countColumn(kind string) string {
 }
 
 // React records an actor's like or boost of a post we have. Reacting
-// twice counts once.
-func (db *DB) React(ctx context.Context, actorID, postURI, kind, activityURI string) error {
+// twice counts once. relayInboundID, when set, is the stored activity a
+// subwiki of ours that holds the post announces to its followers.
+func (db *DB) React(ctx context.Context, actorID, postURI, kind, activityURI, relayInboundID string) error {
 	if kind != Like && kind != Announce {
 		return Errorf(EInvalid, "Unknown reaction %q.", kind)
 	}
@@ -36,6 +37,11 @@ func (db *DB) React(ctx context.Context, actorID, postURI, kind, activityURI str
 		if err != nil {
 			return fmt.Errorf("insert %s: %w", kind, err)
 		}
+		if relayInboundID != "" {
+			if err := tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{InboundID: relayInboundID}); err != nil {
+				return err
+			}
+		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil
 		}
@@ -45,15 +51,21 @@ func (db *DB) React(ctx context.Context, actorID, postURI, kind, activityURI str
 }
 
 // Unreact takes back an actor's like or boost, named by the reaction
-// activity's id or, when that is unknown, by the post.
-func (db *DB) Unreact(ctx context.Context, actorID, kind, activityURI, postURI string) error {
+// activity's id or, when that is unknown, by the post; relayInboundID as
+// for React.
+func (db *DB) Unreact(ctx context.Context, actorID, kind, activityURI, postURI, relayInboundID string) error {
 	return db.write(ctx, func(tx *Tx) error {
-		var postID string
-		err := tx.QueryRowContext(ctx, `SELECT r.post_id FROM reactions r JOIN posts p ON p.id = r.post_id
+		var postID, subwikiID string
+		err := tx.QueryRowContext(ctx, `SELECT r.post_id, coalesce(p.subwiki_id, '') FROM reactions r JOIN posts p ON p.id = r.post_id
 			WHERE r.actor_id = ? AND r.kind = ? AND (r.activity_uri = ? OR p.uri = ?)`,
-			actorID, kind, activityURI, postURI).Scan(&postID)
+			actorID, kind, activityURI, postURI).Scan(&postID, &subwikiID)
 		if err != nil {
 			return nil // nothing to take back
+		}
+		if relayInboundID != "" {
+			if err := tx.groupAnnounce(ctx, subwikiID, OutboxPayload{InboundID: relayInboundID}); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM reactions WHERE actor_id = ? AND post_id = ? AND kind = ?`,
 			actorID, postID, kind); err != nil {

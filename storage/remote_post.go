@@ -10,12 +10,37 @@ import (
 type RemotePost struct {
 	URI        string
 	AuthorID   string // a stored remote actor
+	Kind       string // KindNote when empty
+	Headline   string
+	LinkURL    string
 	Content    string // HTML; sanitized before it is stored
 	URL        string
 	Visibility string
 	InReplyTo  string
+	SubwikiID  string // the Group (ours or remote) it was published in
 	Published  time.Time
 	Updated    time.Time
+
+	// RelayInboundID, for a post sent to a subwiki of ours, is the stored
+	// activity that brought it: the subwiki announces it to its followers.
+	RelayInboundID string
+}
+
+// clean makes what another server sent fit the rules of posts here.
+func (r *RemotePost) clean() {
+	if r.Kind == "" {
+		r.Kind = KindNote
+	}
+	r.Headline = cleanLine(r.Headline, MaxHeadlineLength)
+	if checkWebURL("link", r.LinkURL) != nil {
+		r.LinkURL = ""
+	}
+	if r.Kind == KindNews && r.LinkURL == "" {
+		r.Kind = KindDiscussion
+	}
+	if (r.Kind == KindNews || r.Kind == KindDiscussion) && r.Headline == "" {
+		r.Kind = KindNote
+	}
 }
 
 // SaveRemotePost stores a remote actor's post, or applies an edit of it.
@@ -34,6 +59,7 @@ func (db *DB) SaveRemotePost(ctx context.Context, r RemotePost) (*Post, error) {
 		r.URL = ""
 	}
 	content := sanitizeHTML(r.Content)
+	r.clean()
 	var p *Post
 	err := db.write(ctx, func(tx *Tx) error {
 		author, err := tx.actorWhere(ctx, "a.id = ?", r.AuthorID)
@@ -55,9 +81,19 @@ func (db *DB) SaveRemotePost(ctx context.Context, r RemotePost) (*Post, error) {
 		existing, err := tx.postWhere(ctx, "p.uri = ?", r.URI)
 		if ErrorCode(err) == ENotFound {
 			p = &Post{ID: tx.db.ids.next(publishedForID(r.Published, tx.now)), URI: r.URI, AuthorID: author.ID,
-				Content: content, URL: r.URL, Visibility: r.Visibility, InReplyTo: r.InReplyTo,
+				Kind: r.Kind, Headline: r.Headline, LinkURL: r.LinkURL, Content: content, URL: r.URL,
+				Visibility: r.Visibility, InReplyTo: r.InReplyTo, SubwikiID: r.SubwikiID,
 				Published: publishedForID(r.Published, tx.now), Updated: r.Updated}
-			return tx.insertPost(ctx, p)
+			if err := tx.placeInThread(ctx, p); err != nil {
+				return err
+			}
+			if err := tx.mayPostRemotely(ctx, author.ID, p.SubwikiID); err != nil {
+				return err
+			}
+			if err := tx.insertPost(ctx, p); err != nil {
+				return err
+			}
+			return tx.relay(ctx, p, r.RelayInboundID, true)
 		}
 		if err != nil {
 			return err
@@ -75,7 +111,12 @@ func (db *DB) SaveRemotePost(ctx context.Context, r RemotePost) (*Post, error) {
 		if err != nil {
 			return fmt.Errorf("update post %s: %w", p.URI, err)
 		}
-		return nil
+		if r.Headline != "" && r.Headline != p.Headline && p.Headline != "" {
+			if err := tx.addRevision(ctx, p, r.Headline, author.ID, "", ""); err != nil {
+				return err
+			}
+		}
+		return tx.relay(ctx, p, r.RelayInboundID, false)
 	})
 	return p, err
 }
@@ -92,7 +133,10 @@ func publishedForID(published, now time.Time) time.Time {
 // DeleteRemotePost deletes a remote post at its author's request; a
 // request from anyone else is refused. Deleting what is not here leaves
 // a tombstone, so a Create arriving late is ignored.
-func (db *DB) DeleteRemotePost(ctx context.Context, actorID, uri string) error {
+//
+// relayInboundID, when set, is the stored Delete, which a subwiki of ours
+// that held the post announces to its followers.
+func (db *DB) DeleteRemotePost(ctx context.Context, actorID, uri, relayInboundID string) error {
 	return db.write(ctx, func(tx *Tx) error {
 		actor, err := tx.actorWhere(ctx, "a.id = ?", actorID)
 		if err != nil {
@@ -111,7 +155,13 @@ func (db *DB) DeleteRemotePost(ctx context.Context, actorID, uri string) error {
 		if p.AuthorID != actor.ID {
 			return Errorf(EForbidden, "%s cannot delete a post by someone else.", actor.URI)
 		}
-		return tx.deletePost(ctx, p)
+		if err := tx.deletePost(ctx, p); err != nil {
+			return err
+		}
+		if relayInboundID == "" {
+			return nil
+		}
+		return tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{InboundID: relayInboundID})
 	})
 }
 
@@ -163,4 +213,73 @@ func (db *DB) IsDeleted(ctx context.Context, uri string) (bool, error) {
 		return err
 	})
 	return gone, err
+}
+
+// placeInThread links a remote reply to the post or comment it answers,
+// when we have it; the reply is then a comment in that thread and in its
+// subwiki.
+func (tx *Tx) placeInThread(ctx context.Context, p *Post) error {
+	if p.InReplyTo == "" {
+		return nil
+	}
+	parent, err := tx.postWhere(ctx, "p.uri = ?", p.InReplyTo)
+	if ErrorCode(err) == ENotFound {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	p.Kind, p.Headline, p.LinkURL = KindComment, "", ""
+	p.ParentID, p.RootID = parent.ID, parent.RootID
+	if p.RootID == "" {
+		p.RootID = parent.ID
+	}
+	if p.SubwikiID == "" {
+		p.SubwikiID = parent.SubwikiID
+	}
+	return nil
+}
+
+// relay makes a subwiki of ours announce the activity that brought a
+// post to it; a new post is also announced bare, for Mastodon.
+func (tx *Tx) relay(ctx context.Context, p *Post, inboundID string, isNew bool) error {
+	if inboundID == "" {
+		return nil
+	}
+	if err := tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{InboundID: inboundID}); err != nil {
+		return err
+	}
+	if !isNew {
+		return nil
+	}
+	return tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{ObjectURI: p.URI})
+}
+
+// RelayToSubwiki makes a subwiki of ours announce a received activity
+// about one of its posts (a like, an undo, a delete), unchanged.
+func (db *DB) RelayToSubwiki(ctx context.Context, subwikiID, inboundID string) error {
+	return db.write(ctx, func(tx *Tx) error {
+		return tx.groupAnnounce(ctx, subwikiID, OutboxPayload{InboundID: inboundID})
+	})
+}
+
+// mayPostRemotely refuses a remote author's post in a members-only
+// subwiki of ours unless they are a member.
+func (tx *Tx) mayPostRemotely(ctx context.Context, authorID, subwikiID string) error {
+	if subwikiID == "" {
+		return nil
+	}
+	var membersOnly bool
+	err := tx.QueryRowContext(ctx, `SELECT members_only FROM subwikis WHERE id = ?`, subwikiID).Scan(&membersOnly)
+	if err != nil || !membersOnly {
+		return nil // not ours, or open to all
+	}
+	f, err := tx.followWhere(ctx, "follower_id = ? AND followee_id = ? AND state = ?", authorID, subwikiID, FollowAccepted)
+	if err != nil {
+		return err
+	}
+	if f == nil {
+		return Errorf(EForbidden, "Only members of this subwiki can post in it.")
+	}
+	return nil
 }

@@ -56,3 +56,17 @@ func (db *DB) HeadlineHistory(ctx context.Context, postID string) ([]*Revision, 
 	}
 	return list, nil
 }
+
+// addRevision records a new headline of a post as its next revision.
+func (tx *Tx) addRevision(ctx context.Context, p *Post, headline, editorID, reason, source string) error {
+	next := p.Revision + 1
+	if _, err := tx.ExecContext(ctx, `INSERT INTO headline_revisions (post_id, number, headline, editor_id, reason, source_url, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, p.ID, next, headline, nullable(editorID), reason, source, millis(tx.now)); err != nil {
+		return fmt.Errorf("revision %d of %s: %w", next, p.URI, err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE posts SET headline = ?, revision = ? WHERE id = ?`, headline, next, p.ID); err != nil {
+		return fmt.Errorf("revise %s: %w", p.URI, err)
+	}
+	p.Headline, p.Revision = headline, next
+	return nil
+}

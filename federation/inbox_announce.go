@@ -1,0 +1,111 @@
+package federation
+
+import (
+	"context"
+	"errors"
+
+	"github.com/tidings-social/tidings/storage"
+)
+
+// fromGroup unwraps what a remote subwiki or Lemmy community passes on
+// to its followers (FEP-1b12): a post itself, or an activity of one of
+// its members (Create, Update, Delete, Like, Undo). The group signed the
+// Announce, not the member's activity inside, so the group is trusted
+// only for objects on its own server; anything else is fetched from
+// where it lives.
+func (f *Federator) fromGroup(ctx context.Context, in *incoming) error {
+	group := in.actor
+	if followed, err := f.db.IsFollowedLocally(ctx, group.ID); err != nil || !followed {
+		return orIgnore(err, "nobody here follows %s", group.URI)
+	}
+	object, err := objectOf(in.act)
+	if err != nil {
+		return err
+	}
+	inner, ok := object.Type.(activity)
+	if !ok {
+		return f.groupPost(ctx, in, group, object.IRI)
+	}
+	actorRef := firstRef(inner.GetActivityStreamsActor())
+	member, err := f.ResolveActor(ctx, actorRef.IRI)
+	if err != nil {
+		return err
+	}
+	innerObject, err := objectOf(inner)
+	if err != nil {
+		return err
+	}
+	switch object.Type.GetTypeName() {
+	case "Create", "Update":
+		post, err := f.vouchedPost(ctx, group, member, innerObject)
+		if err != nil {
+			return err
+		}
+		return f.keepPost(ctx, in, member, post, group)
+	case "Delete":
+		return f.groupDelete(ctx, group, member, innerObject.IRI)
+	case "Like":
+		err := f.db.React(ctx, member.ID, innerObject.IRI, storage.Like, idOf(inner), "")
+		if storage.ErrorCode(err) == storage.ENotFound {
+			return ignore("a like of %s, which is not here", innerObject.IRI)
+		}
+		return err
+	case "Undo":
+		if innerObject.Type != nil && innerObject.Type.GetTypeName() == "Like" {
+			liked := firstRef(innerObject.Type.(activity).GetActivityStreamsObject()).IRI
+			return f.db.Unreact(ctx, member.ID, storage.Like, innerObject.IRI, liked, "")
+		}
+	}
+	return ignore("%s passed on by %s has no effect here", object.Type.GetTypeName(), group.URI)
+}
+
+// groupPost keeps a post a group announced bare (as Lemmy and Tidings do
+// for Mastodon), fetched from where it lives.
+func (f *Federator) groupPost(ctx context.Context, in *incoming, group *storage.Actor, uri string) error {
+	if _, err := f.db.PostByURI(ctx, uri); err == nil {
+		return nil // had it already, from the announced Create
+	}
+	t, err := f.fetchObject(ctx, uri)
+	if err != nil {
+		return err
+	}
+	post, ok := t.(postable)
+	if !ok || !postTypes[t.GetTypeName()] {
+		return ignore("a %s is not kept as a post", t.GetTypeName())
+	}
+	author, err := f.ResolveActor(ctx, firstRef(post.GetActivityStreamsAttributedTo()).IRI)
+	if err != nil {
+		return err
+	}
+	if !sameHost(author.URI, uri) {
+		return ignore("the post %s is not on the server of its author", uri)
+	}
+	return f.keepPost(ctx, in, author, post, group)
+}
+
+// vouchedPost returns the post of a Create or Update a group passed on:
+// the embedded copy when the group's server is the post's, else the one
+// fetched from the post's server.
+func (f *Federator) vouchedPost(ctx context.Context, group, member *storage.Actor, object ref) (postable, error) {
+	if !sameHost(object.IRI, member.URI) {
+		return nil, ignore("the object %s is not on the server of %s", object.IRI, member.URI)
+	}
+	if sameHost(object.IRI, group.URI) {
+		return f.postObject(ctx, member, object)
+	}
+	return f.postObject(ctx, member, ref{IRI: object.IRI})
+}
+
+// groupDelete deletes a post a group says its author deleted: at once
+// when the post is on the group's server, else once the post's own
+// server no longer has it.
+func (f *Federator) groupDelete(ctx context.Context, group, member *storage.Actor, uri string) error {
+	if !sameHost(uri, group.URI) {
+		_, err := f.fetchObject(ctx, uri)
+		var status *StatusError
+		if err == nil || !(errors.As(err, &status) && (status.Gone() || status.Code == 404)) {
+			return ignore("%s still has %s", hostOf(uri), uri)
+		}
+	}
+	return f.db.DeleteRemotePost(ctx, member.ID, uri, "")
+}
