@@ -230,6 +230,11 @@ func (tx *Tx) insertMember(ctx context.Context, c MemberCreate, secrets memberSe
 	if err != nil {
 		return nil, err
 	}
+	if status == MemberActive {
+		if err := tx.joinStarterSubwikis(ctx, m.ID); err != nil {
+			return nil, err
+		}
+	}
 	return m, nil
 }
 

@@ -125,7 +125,7 @@ func (db *DB) ApproveMember(ctx context.Context, username string) (*Member, erro
 		if err != nil {
 			return fmt.Errorf("approve %s: %w", username, err)
 		}
-		return nil
+		return tx.joinStarterSubwikis(ctx, m.ID)
 	})
 	return m, err
 }

@@ -33,6 +33,9 @@ type DB struct {
 
 	// Site is the instance's public address, from which local ids are made.
 	Site Site
+
+	// StarterSubwikis are the names of the subwikis new members join.
+	StarterSubwikis []string
 }
 
 // pragmas are set on every connection through the DSN, so that each pooled

@@ -254,3 +254,32 @@ func (db *DB) Subwikis(ctx context.Context, f SubwikiFilter) ([]*SubwikiListing,
 	}
 	return list, nil
 }
+
+// joinStarterSubwikis makes a new member join the instance's starter
+// subwikis (a members-only one gets a request); names that are not
+// subwikis here are skipped.
+func (tx *Tx) joinStarterSubwikis(ctx context.Context, memberID string) error {
+	for _, name := range tx.db.StarterSubwikis {
+		s, err := tx.subwikiWhere(ctx, "name = ?", name)
+		if ErrorCode(err) == ENotFound {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		state := FollowAccepted
+		if s.MembersOnly {
+			state = FollowPending
+		}
+		if f, err := tx.followWhere(ctx, "follower_id = ? AND followee_id = ?", memberID, s.ID); err != nil || f != nil {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		if _, err := tx.insertFollow(ctx, memberID, s.ID, state, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -102,3 +102,32 @@ func TestMembersOnlySubwiki(t *testing.T) {
 		t.Errorf("a member could not post: %v", err)
 	}
 }
+
+func TestStarterSubwikis(t *testing.T) {
+	db, _ := openTestDB(t)
+	ctx := context.Background()
+	admin := mustCreateMember(t, db, "admin_one")
+	news := mustCreateSubwiki(t, db, "news", admin, false)
+	club := mustCreateSubwiki(t, db, "club", admin, true)
+	db.StarterSubwikis = []string{"news", "club", "missing"}
+
+	m := mustCreateMember(t, db, "newcomer")
+	if f, _ := db.FollowBetween(ctx, m.ID, news.ID); f == nil || f.State != FollowAccepted {
+		t.Errorf("not joined to news: %+v", f)
+	}
+	if f, _ := db.FollowBetween(ctx, m.ID, club.ID); f == nil || f.State != FollowPending {
+		t.Errorf("no request to the members-only club: %+v", f)
+	}
+	db.Registration = RegistrationApproval
+	pending, err := db.Register(ctx, registration("waiting", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, _ := db.FollowBetween(ctx, pending.ID, news.ID); f != nil {
+		t.Error("a member waiting for approval joined already")
+	}
+	db.ApproveMember(ctx, "waiting")
+	if f, _ := db.FollowBetween(ctx, pending.ID, news.ID); f == nil {
+		t.Error("not joined after approval")
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"golang.org/x/term"
@@ -27,6 +28,9 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	email := fs.String("email", "", "email address of the new member")
 	isAdmin := fs.Bool("admin", false, "make the new member an admin")
 	displayName := fs.String("display-name", "", "display name of the new member")
+	title := fs.String("title", "", "title of the new subwiki")
+	description := fs.String("description", "", "description of the new subwiki")
+	moderator := fs.String("moderator", "", "the member who moderates the new subwiki")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -34,16 +38,20 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 
 	var want int
 	switch sub {
-	case "create-member", "approve":
+	case "create-member", "approve", "create-subwiki":
 		want = 1
 	case "invite":
 		want = 0
 	default:
-		return usageError("unknown admin subcommand %q (known: create-member, approve, invite)", sub)
+		return usageError("unknown admin subcommand %q (known: create-member, approve, invite, create-subwiki)", sub)
+	}
+	flagsOf := map[string][]string{
+		"create-member":  {"email", "admin", "display-name"},
+		"create-subwiki": {"title", "description", "moderator"},
 	}
 	var stray string
 	fs.Visit(func(f *flag.Flag) {
-		if sub != "create-member" && f.Name != "config" {
+		if f.Name != "config" && !slices.Contains(flagsOf[sub], f.Name) {
 			stray = f.Name
 		}
 	})
@@ -57,6 +65,9 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return usageError("admin %s takes no arguments", sub)
 	}
 
+	if sub == "create-subwiki" && (*title == "" || *moderator == "") {
+		return usageError("admin create-subwiki needs --title TITLE and --moderator MEMBER")
+	}
 	var password string
 	if sub == "create-member" {
 		if *email == "" {
@@ -76,6 +87,7 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer db.Close()
+	db.StarterSubwikis = cfg.Registration.StarterSubwikis
 
 	switch sub {
 	case "create-member":
@@ -90,6 +102,17 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			role = "admin"
 		}
 		fmt.Fprintf(stdout, "created %s @%s (%s); sign in at %s://%s/signin\n", role, m.Username, m.Email, cfg.Server.Scheme, cfg.Server.Domain)
+	case "create-subwiki":
+		mod, err := db.MemberByUsername(ctx, strings.TrimPrefix(*moderator, "@"))
+		if err != nil {
+			return fmt.Errorf("no member @%s here to moderate the subwiki", strings.TrimPrefix(*moderator, "@"))
+		}
+		s, err := db.CreateSubwiki(ctx, storage.SubwikiCreate{Name: rest[0], Title: *title, Description: *description}, mod.ID)
+		if err != nil {
+			return cliError(err)
+		}
+		fmt.Fprintf(stdout, "created subwiki %s (@%s@%s), moderated by @%s: %s\n", s.Title, s.Name, cfg.Server.Domain,
+			mod.Username, cfg.site().SubwikiURI(s.Name))
 	case "approve":
 		m, err := db.ApproveMember(ctx, rest[0])
 		if err != nil {

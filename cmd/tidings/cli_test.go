@@ -242,3 +242,40 @@ func TestServeProcess(t *testing.T) {
 		t.Errorf("no structured request log line:\n%s", logs.String())
 	}
 }
+
+func TestAdminCreateSubwiki(t *testing.T) {
+	file := writeConfig(t, "[registration]\nstarter_subwikis = [\"news\"]\n")
+	if got := runCLI("a long password\n", "admin", "create-member", "ed", "--email", "ed@example.org", "-config", file); got.status != 0 {
+		t.Fatalf("create-member: %+v", got)
+	}
+	got := runCLI("", "admin", "create-subwiki", "news", "--title", "News", "--moderator", "ed", "-config", file)
+	if got.status != 0 || !strings.Contains(got.stdout, "created subwiki News (@news@") {
+		t.Fatalf("create-subwiki: %+v", got)
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+		code int
+	}{
+		{[]string{"admin", "create-subwiki", "news", "--title", "Again", "--moderator", "ed"}, "is taken", 1},
+		{[]string{"admin", "create-subwiki", "other", "--title", "Other", "--moderator", "nobody"}, "no member @nobody", 1},
+		{[]string{"admin", "create-subwiki", "Bad-Name", "--title", "T", "--moderator", "ed"}, "lowercase letters", 1},
+		{[]string{"admin", "create-subwiki", "other"}, "needs --title", 2},
+		{[]string{"admin", "create-subwiki", "other", "--title", "T", "--moderator", "ed", "--email", "x@example.org"}, "does not take --email", 2},
+	} {
+		got := runCLI("", append(tt.args, "-config", file)...)
+		if got.status != tt.code || !strings.Contains(got.stderr, tt.want) {
+			t.Errorf("%v: %+v; want status %d and %q", tt.args, got, tt.code, tt.want)
+		}
+	}
+	// A member created afterwards joins the starter subwiki.
+	if got := runCLI("a long password\n", "admin", "create-member", "fay", "--email", "fay@example.org", "-config", file); got.status != 0 {
+		t.Fatalf("create-member: %+v", got)
+	}
+	db := openConfigDB(t, file)
+	m, _ := db.MemberByUsername(context.Background(), "fay")
+	s, _ := db.SubwikiByName(context.Background(), "news")
+	if f, _ := db.FollowBetween(context.Background(), m.ID, s.ID); f == nil {
+		t.Error("a new member did not join the starter subwiki")
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"reflect"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -47,7 +48,8 @@ type StorageConfig struct {
 
 // RegistrationConfig is the [registration] section.
 type RegistrationConfig struct {
-	Mode string `toml:"mode"`
+	Mode            string   `toml:"mode"`
+	StarterSubwikis []string `toml:"starter_subwikis"`
 }
 
 // FederationConfig is the [federation] section.
@@ -291,6 +293,11 @@ func (c *Config) problems() []problem {
 	if !storage.RegistrationMode(c.Registration.Mode).Valid() {
 		add("registration.mode", "%q must be one of %s", c.Registration.Mode, modeList())
 	}
+	for _, name := range c.Registration.StarterSubwikis {
+		if !subwikiName.MatchString(name) {
+			add("registration.starter_subwikis", "%q is not a subwiki name (lowercase letters, digits and underscores)", name)
+		}
+	}
 	if n := c.Federation.MaxInboxBytes; n < 64<<10 || n > 64<<20 {
 		add("federation.max_inbox_bytes", "%d must be between 65536 (64 KiB) and 67108864 (64 MiB)", n)
 	}
@@ -306,6 +313,8 @@ func (c *Config) problems() []problem {
 	}
 	return ps
 }
+
+var subwikiName = regexp.MustCompile(`^[a-z0-9_]{1,30}$`)
 
 // checkDomain accepts host or host:port, lowercase, and returns the host.
 func checkDomain(domain string) (string, bool) {

@@ -40,6 +40,9 @@ func normalizeEmpty(c Config) Config {
 	if len(c.Server.TrustedProxies) == 0 {
 		c.Server.TrustedProxies = nil
 	}
+	if len(c.Registration.StarterSubwikis) == 0 {
+		c.Registration.StarterSubwikis = nil
+	}
 	return c
 }
 

@@ -25,6 +25,8 @@ Usage:
                                       create an active member; the password is read from stdin
   tidings admin approve NAME          let a member who is waiting for approval in
   tidings admin invite                print a new invite code, valid for seven days
+  tidings admin create-subwiki NAME --title TITLE --moderator MEMBER [--description TEXT]
+                                      create a subwiki, e.g. an instance's starter subwikis
   tidings version                     print the version
   tidings help                        show this help
 

@@ -43,6 +43,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	db.Registration = storage.RegistrationMode(m.Config.Registration.Mode)
+	db.StarterSubwikis = m.Config.Registration.StarterSubwikis
 	m.DB = db
 
 	m.Federator = federation.New(db, federation.Config{
