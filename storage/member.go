@@ -63,7 +63,7 @@ var reservedNames = map[string]bool{
 	"admin": true, "administrator": true, "api": true, "auth": true, "c": true,
 	"feed": true, "healthz": true, "help": true, "home": true, "inbox": true,
 	"instance": true, "invite": true, "invites": true, "login": true, "logout": true,
-	"members": true, "moderator": true, "moderators": true, "mod": true, "nodeinfo": true,
+	"members": true, "moderator": true, "moderators": true, "mod": true, "new": true, "nodeinfo": true,
 	"outbox": true, "postmaster": true, "root": true, "s": true, "search": true,
 	"settings": true, "signin": true, "signout": true, "signup": true, "static": true,
 	"staff": true, "subwiki": true, "subwikis": true, "support": true, "system": true,

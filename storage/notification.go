@@ -31,6 +31,15 @@ func (tx *Tx) notifyActorID(ctx context.Context, actorID, kind, byActorID, postI
 	if n == 0 || actorID == byActorID {
 		return nil
 	}
+	// One notice a post: a reply that also names its parent's author
+	// notifies them once.
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM notifications WHERE member_id = ? AND post_id = ?`,
+		actorID, postID).Scan(&n); err != nil {
+		return fmt.Errorf("find notification: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO notifications (id, member_id, kind, actor_id, post_id, created_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, tx.newID(), actorID, kind, byActorID, postID, millis(tx.now))
 	if err != nil {

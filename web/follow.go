@@ -19,8 +19,17 @@ func (s *Server) follow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	msg := "You follow " + target.Handle() + " now."
+	pending := false
 	if f, _ := s.db.FollowBetween(r.Context(), me.ID, target.ID); f != nil && f.State == storage.FollowPending {
+		pending = true
+	}
+	msg := "You follow " + target.Handle() + " now."
+	switch {
+	case target.Kind == storage.KindGroup && pending:
+		msg = "Your request to join " + groupLabel(target) + " was sent."
+	case target.Kind == storage.KindGroup:
+		msg = "You joined " + groupLabel(target) + "."
+	case pending:
 		msg = "Your follow request was sent to " + target.Handle() + "."
 	}
 	s.redirect(w, r, profilePath(target), msg)
@@ -36,7 +45,11 @@ func (s *Server) unfollow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.redirect(w, r, profilePath(target), "You no longer follow "+target.Handle()+".")
+	msg := "You no longer follow " + target.Handle() + "."
+	if target.Kind == storage.KindGroup {
+		msg = "You left " + groupLabel(target) + "."
+	}
+	s.redirect(w, r, profilePath(target), msg)
 }
 
 // followRequestsPage is the data of the page of follow requests.
@@ -118,8 +131,12 @@ func (s *Server) followList(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "follow_list", title, followListPage{Owner: owner, Followers: followers, Page: page})
 }
 
-// profilePath is the address of an account's profile page here.
+// profilePath is the address of an account's profile page here; a
+// subwiki of this instance has its own page.
 func profilePath(a *storage.Actor) string {
+	if a.Local && a.Kind == storage.KindGroup {
+		return "/s/" + a.Username
+	}
 	if a.Local {
 		return "/@" + a.Username
 	}

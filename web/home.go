@@ -12,6 +12,7 @@ type homePage struct {
 	Newest      []*storage.Member
 	Mode        storage.RegistrationMode
 	Feed        *storage.FeedPage // for a signed-in member
+	Compose     *composeForm      // for a signed-in member
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
@@ -27,7 +28,11 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	}
 	page := homePage{MemberCount: count, Newest: newest, Mode: s.db.Registration}
 	if me := currentMember(r); me != nil {
-		if page.Feed, err = s.db.HomeFeed(r.Context(), me.ID, r.URL.Query().Get("before"), feedPageSize); err != nil {
+		page.Feed, err = s.db.HomeFeed(r.Context(), me.ID, r.URL.Query().Get("before"), feedPageSize)
+		if err == nil {
+			page.Compose, err = s.newComposeForm(r.Context(), me, nil)
+		}
+		if err != nil {
 			s.fail(w, r, err)
 			return
 		}

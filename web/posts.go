@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gorilla/mux"
@@ -10,43 +11,109 @@ import (
 
 const feedPageSize = 30
 
-// createPost publishes what the member wrote and goes back where the
-// form was.
-func (s *Server) createPost(w http.ResponseWriter, r *http.Request) {
-	me := currentMember(r)
-	if _, err := s.db.CreatePost(r.Context(), me.ID, r.PostForm.Get("text")); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.redirect(w, r, localPath(r.PostForm.Get("next")), "Posted.")
-}
-
-// deletePost deletes one of the member's posts.
+// deletePost deletes one of the member's posts or comments, and goes to
+// the page named by next (the thread, for a comment), else the profile.
 func (s *Server) deletePost(w http.ResponseWriter, r *http.Request) {
 	me := currentMember(r)
 	if err := s.db.DeletePost(r.Context(), me.ID, mux.Vars(r)["id"]); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.redirect(w, r, "/@"+me.Username, "The post is deleted.")
+	next := "/@" + me.Username
+	if r.PostForm.Get("next") != "" {
+		next = localPath(r.PostForm.Get("next"))
+	}
+	s.redirect(w, r, next, "Deleted.")
 }
 
-// postPage is the data of a single post's page.
+// postPage is the data of a post's page with its thread.
 type postPage struct {
-	Post *storage.Post
+	Post    *storage.Post
+	Mine    bool
+	Liked   map[string]bool // by the viewer, of the post and its comments
+	Thread  []*commentNode
+	Comment commentForm // the top-level comment form
+	Reply   commentForm // a reply form that failed, shown open under its comment
 }
 
-// post shows a local post to browsers; ActivityPub clients get the Note
-// from federation at the same address.
+// commentForm is what a member wrote in a comment form, sent again
+// with the reason it was refused.
+type commentForm struct {
+	ParentID string
+	Text     string
+	Error    string
+}
+
+// post shows a post and its thread to browsers; ActivityPub clients get
+// the object from federation at the same address. A comment's address
+// leads to its place in the thread.
 func (s *Server) post(w http.ResponseWriter, r *http.Request) {
-	p, err := s.db.PostByID(r.Context(), mux.Vars(r)["id"])
-	if err != nil || !p.Local || p.Visibility == storage.Direct || p.Visibility == storage.Followers {
+	page, err := s.loadPost(r, mux.Vars(r)["id"])
+	if err != nil {
+		s.failPost(w, r, err)
+		return
+	}
+	if p := page.Post; p.Kind == storage.KindComment && p.RootID != "" {
+		if _, err := s.db.PostByID(r.Context(), p.RootID); err == nil {
+			http.Redirect(w, r, postPath(p), http.StatusSeeOther)
+			return
+		}
+	}
+	s.renderPost(w, r, http.StatusOK, page)
+}
+
+// publicPost returns a post anyone may see, with its author and subwiki.
+func (s *Server) publicPost(ctx context.Context, id string) (*storage.Post, error) {
+	p, err := s.db.PostWithAuthor(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if p.Visibility == storage.Direct || p.Visibility == storage.Followers {
+		return nil, storage.Errorf(storage.ENotFound, "No such post.")
+	}
+	return p, nil
+}
+
+// loadPost reads a post, its thread and the viewer's likes.
+func (s *Server) loadPost(r *http.Request, id string) (*postPage, error) {
+	ctx := r.Context()
+	p, err := s.publicPost(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	comments, err := s.db.Thread(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	page := &postPage{Post: p, Thread: buildThread(p.ID, comments), Liked: map[string]bool{}}
+	if me := currentMember(r); me != nil {
+		page.Mine = p.AuthorID == me.ID
+		ids := []string{p.ID}
+		for _, c := range comments {
+			ids = append(ids, c.ID)
+		}
+		if page.Liked, err = s.db.LikedBy(ctx, me.ID, ids); err != nil {
+			return nil, err
+		}
+	}
+	return page, nil
+}
+
+// failPost shows that a post is not here, or what else went wrong.
+func (s *Server) failPost(w http.ResponseWriter, r *http.Request, err error) {
+	if storage.ErrorCode(err) == storage.ENotFound {
 		s.renderError(w, r, http.StatusNotFound, "There is no such post here.")
 		return
 	}
-	if p.Author, err = s.db.ActorByID(r.Context(), p.AuthorID); err != nil {
-		s.fail(w, r, err)
-		return
+	s.fail(w, r, err)
+}
+
+// renderPost renders a post's page with the status.
+func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, status int, page *postPage) {
+	p := page.Post
+	title := p.Headline
+	if title == "" {
+		title = "Post by " + p.Author.Handle()
 	}
-	s.render(w, r, http.StatusOK, "post", "Post by "+p.Author.DisplayName, postPage{Post: p})
+	s.render(w, r, status, "post", title, page)
 }

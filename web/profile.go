@@ -10,20 +10,24 @@ import (
 )
 
 // profilePage is the data of a profile, of a member here or of an
-// account on another server.
+// account on another server (a person, or a group such as a Lemmy
+// community, whose page lists the posts in it).
 type profilePage struct {
 	Actor       *storage.Actor
 	Member      *storage.Member // nil for a remote account
 	Mine        bool
+	Group       bool
 	Follow      *storage.Follow // the viewer's follow of this account, if any
 	Followers   int
 	Following   int
 	ShowNetwork bool
 	Posts       *storage.FeedPage
+	Compose     *composeForm // on one's own profile, and in a group one joined
 }
 
 // profile shows /@name for a member, and /@name@host for an account on
-// another server (fetched through WebFinger the first time).
+// another server (fetched through WebFinger the first time). A subwiki
+// here has its own page.
 func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	name := mux.Vars(r)["name"]
@@ -36,6 +40,10 @@ func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
 			actor, err = s.fed.ResolveHandle(ctx, name)
 		}
 	} else {
+		if sub, err := s.db.SubwikiByName(ctx, user); err == nil {
+			http.Redirect(w, r, "/s/"+sub.Name, http.StatusSeeOther)
+			return
+		}
 		member, err = s.db.MemberByUsername(ctx, user)
 		if err == nil && member.Status != storage.MemberActive {
 			err = storage.Errorf(storage.ENotFound, "No such member.")
@@ -52,22 +60,41 @@ func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	page := profilePage{Actor: actor, Member: member}
-	if me := currentMember(r); me != nil {
-		page.Mine = me.ID == actor.ID
-		if page.Follow, err = s.db.FollowBetween(ctx, me.ID, actor.ID); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
-	if page.Followers, page.Following, err = s.db.FollowCounts(ctx, actor.ID); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	page.ShowNetwork = member != nil && (!member.HideNetwork || page.Mine)
-	if page.Posts, err = s.db.PostsBy(ctx, actor.ID, r.URL.Query().Get("before"), feedPageSize); err != nil {
+	page, err := s.profileOf(r, actor, member)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, "profile", actor.DisplayName+" ("+actor.Handle()+")", page)
+}
+
+// profileOf gathers what the profile of actor shows the viewer.
+func (s *Server) profileOf(r *http.Request, actor *storage.Actor, member *storage.Member) (*profilePage, error) {
+	ctx, me := r.Context(), currentMember(r)
+	page := &profilePage{Actor: actor, Member: member, Group: actor.Kind == storage.KindGroup}
+	page.Mine = me != nil && me.ID == actor.ID
+	page.ShowNetwork = member != nil && (!member.HideNetwork || page.Mine)
+	var err error
+	if page.Followers, page.Following, err = s.db.FollowCounts(ctx, actor.ID); err != nil {
+		return nil, err
+	}
+	before := r.URL.Query().Get("before")
+	if page.Group {
+		page.Posts, err = s.db.SubwikiFeed(ctx, actor.ID, before, feedPageSize)
+	} else {
+		page.Posts, err = s.db.PostsBy(ctx, actor.ID, before, feedPageSize)
+	}
+	if err != nil || me == nil {
+		return page, err
+	}
+	if page.Follow, err = s.db.FollowBetween(ctx, me.ID, actor.ID); err != nil {
+		return nil, err
+	}
+	switch {
+	case page.Mine:
+		page.Compose, err = s.newComposeForm(ctx, me, nil)
+	case page.Group && page.Follow != nil && page.Follow.State == storage.FollowAccepted:
+		page.Compose, err = s.newComposeForm(ctx, me, actor)
+	}
+	return page, err
 }

@@ -14,11 +14,11 @@ import (
 	"github.com/tidings-social/tidings/storage"
 )
 
-//go:embed templates/*.html
+//go:embed templates/*.html templates/partials/*.html
 var templateFiles embed.FS
 
-// pages holds every page template, each parsed with the layout once at
-// start-up.
+// pages holds every page template, each parsed with the layout and the
+// partials (pieces several pages show) once at start-up.
 type pages struct {
 	byName map[string]*template.Template
 }
@@ -34,6 +34,12 @@ var templateFuncs = template.FuncMap{
 	"initial":     initial,
 	"profilePath": profilePath,
 	"avatar":      avatarOf,
+	"domain":      linkDomain,
+	"excerpt":     excerpt,
+	"groupPath":   groupPath,
+	"groupLabel":  groupLabel,
+	"postPath":    postPath,
+	"threadItem":  threadItemOf,
 	// trusted marks HTML that storage made safe: sanitized remote HTML,
 	// or escaped text of local members.
 	"trusted": func(html string) template.HTML { return template.HTML(html) },
@@ -79,7 +85,7 @@ func parsePages() (*pages, error) {
 		if name == "layout" {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(templateFiles, "templates/layout.html", file)
+		t, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(templateFiles, "templates/layout.html", "templates/partials/*.html", file)
 		if err != nil {
 			return nil, err
 		}
@@ -97,7 +103,9 @@ type view struct {
 	CSRF  string
 	Flash string
 	Path  string
-	Data  any
+	// Unread counts the member's unread notifications, for the nav.
+	Unread int
+	Data   any
 }
 
 // render writes the page with the status. Templates are executed into a
@@ -117,6 +125,13 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		Flash: s.takeFlash(w, r),
 		Path:  r.URL.Path,
 		Data:  data,
+	}
+	if v.Me != nil {
+		n, err := s.db.UnreadNotifications(r.Context(), v.Me.ID)
+		if err != nil {
+			s.log.Error("count unread notifications", "member", v.Me.ID, "err", err)
+		}
+		v.Unread = n
 	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, v); err != nil {

@@ -98,7 +98,8 @@ func TestFederationBetweenThreeInstances(t *testing.T) {
 
 	// Alice posts; it reaches B, and C once for both of its members.
 	alice.get("/")
-	wantStatus(t, alice.post("/posts", url.Values{"text": {"Breaking: the river is rising.\n\nMore soon."}, "next": {"/"}}), http.StatusSeeOther)
+	wantStatus(t, alice.post("/compose", url.Values{"kind": {"discussion"}, "headline": {"Breaking: the river is rising."},
+		"text": {"More soon."}, "action": {"publish"}}), http.StatusSeeOther)
 	waitFor(t, "the post in bob's feed", 10*time.Second, func() bool {
 		return strings.Contains(bob.get("/").Body, "Breaking: the river is rising.")
 	})
@@ -135,7 +136,7 @@ func TestFederationBetweenThreeInstances(t *testing.T) {
 	followRemote(t, alice, "@bob@"+b.Config.Server.Domain)
 	waitFor(t, "alice following bob on B", 10*time.Second, func() bool { return followersOf(t, b, "bob") == 1 })
 	bob.get("/")
-	bob.post("/posts", url.Values{"text": {"Hello from B"}, "next": {"/"}})
+	bob.post("/compose", url.Values{"kind": {"discussion"}, "headline": {"Hello from B"}, "text": {"First post."}, "action": {"publish"}})
 	waitFor(t, "bob's post in alice's feed", 10*time.Second, func() bool {
 		return strings.Contains(alice.get("/").Body, "Hello from B")
 	})

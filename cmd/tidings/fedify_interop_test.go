@@ -258,7 +258,8 @@ func TestFedifyPeerFollowsTidingsMember(t *testing.T) {
 			// Create, and Fedify verified Tidings' draft-cavage signature.
 			const text = "Flood warning for the lower valley"
 			alice.get("/")
-			wantStatus(t, alice.post("/posts", url.Values{"text": {text + " tonight."}, "next": {"/"}}), http.StatusSeeOther)
+			wantStatus(t, alice.post("/compose", url.Values{"kind": {"discussion"}, "headline": {text + " tonight."},
+				"text": {"Move cars to higher ground."}, "action": {"publish"}}), http.StatusSeeOther)
 			post := latestPost(t, inst, "alice")
 			create := interopWaitActivity(t, peer, "the peer to receive alice's Create", "Create", func(a peerActivity) bool {
 				return a.ObjectID == post.URI

@@ -1,0 +1,128 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/tidings-social/tidings/storage"
+)
+
+// composeForm is the form members post news and discussions with: one
+// partial on the home page, on their profile, on a subwiki's page and
+// on the compose page.
+type composeForm struct {
+	Kind      string // storage.KindNews or storage.KindDiscussion
+	LinkURL   string
+	Headline  string
+	Text      string // commentary of news, body of a discussion
+	SubwikiID string // the Group actor posted into; "" for the profile
+	Choices   []subwikiChoice
+	Fixed     *storage.Actor // the subwiki the form always posts into, on its page
+	Notice    string
+	Error     string
+}
+
+// subwikiChoice is one place the member may post into.
+type subwikiChoice struct {
+	ID       string
+	Label    string
+	Selected bool
+}
+
+// composePage is the data of the compose page.
+type composePage struct {
+	Compose *composeForm
+}
+
+// composeFormFrom reads the compose form of a request.
+func composeFormFrom(form url.Values) *composeForm {
+	c := &composeForm{
+		Kind:      form.Get("kind"),
+		LinkURL:   strings.TrimSpace(form.Get("link")),
+		Headline:  form.Get("headline"),
+		Text:      form.Get("text"),
+		SubwikiID: form.Get("subwiki"),
+	}
+	if c.Kind != storage.KindDiscussion {
+		c.Kind = storage.KindNews
+	}
+	return c
+}
+
+// composeNew shows an empty compose form; ?link= and ?subwiki= fill it
+// in, for bookmarklets and links from elsewhere on the site.
+func (s *Server) composeNew(w http.ResponseWriter, r *http.Request) {
+	s.renderCompose(w, r, http.StatusOK, composeFormFrom(r.URL.Query()))
+}
+
+// compose publishes the form, or with action=preview fills in the
+// headline and commentary from the linked page and shows it again.
+func (s *Server) compose(w http.ResponseWriter, r *http.Request) {
+	form := composeFormFrom(r.PostForm)
+	if r.PostForm.Get("action") == "preview" {
+		s.previewLink(w, r, form)
+		return
+	}
+	ctx := r.Context()
+	p, err := s.db.Publish(ctx, storage.PostCreate{
+		AuthorID: currentMember(r).ID, SubwikiID: form.SubwikiID, Kind: form.Kind,
+		Headline: form.Headline, LinkURL: form.LinkURL, Text: form.Text,
+		Mentions: s.resolveMentions(ctx, form.Text),
+	})
+	if err != nil {
+		status, msg := s.failure(r, err)
+		form.Error = msg
+		s.renderCompose(w, r, status, form)
+		return
+	}
+	s.redirect(w, r, "/posts/"+p.ID, "Published.")
+}
+
+// renderCompose shows the compose page with the form.
+func (s *Server) renderCompose(w http.ResponseWriter, r *http.Request, status int, form *composeForm) {
+	if err := s.offerSubwikis(r.Context(), currentMember(r).ID, form); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, status, "compose", "Post news or a discussion", composePage{Compose: form})
+}
+
+// newComposeForm is an empty form for the member, posting into the
+// subwiki fixed (or, when it is nil, wherever the member chooses).
+func (s *Server) newComposeForm(ctx context.Context, me *storage.Member, fixed *storage.Actor) (*composeForm, error) {
+	form := &composeForm{Kind: storage.KindNews, Fixed: fixed}
+	if fixed != nil {
+		form.SubwikiID = fixed.ID
+		return form, nil
+	}
+	return form, s.offerSubwikis(ctx, me.ID, form)
+}
+
+// offerSubwikis lists where the member may post: their profile and the
+// subwikis they joined, here and elsewhere, alphabetically; and the one
+// the form names, should they not have joined it.
+func (s *Server) offerSubwikis(ctx context.Context, memberID string, form *composeForm) error {
+	following, err := s.db.Following(ctx, memberID, "", 1000)
+	if err != nil {
+		return err
+	}
+	var groups []subwikiChoice
+	named := form.SubwikiID == ""
+	for _, a := range following.Actors {
+		if a.Kind == storage.KindGroup {
+			groups = append(groups, subwikiChoice{ID: a.ID, Label: groupLabel(a), Selected: a.ID == form.SubwikiID})
+			named = named || a.ID == form.SubwikiID
+		}
+	}
+	if !named {
+		if g, err := s.db.ActorByID(ctx, form.SubwikiID); err == nil && g.Kind == storage.KindGroup {
+			groups = append(groups, subwikiChoice{ID: g.ID, Label: groupLabel(g), Selected: true})
+		}
+	}
+	sort.Slice(groups, func(i, j int) bool { return groups[i].Label < groups[j].Label })
+	form.Choices = append([]subwikiChoice{{Label: "My profile", Selected: form.SubwikiID == ""}}, groups...)
+	return nil
+}

@@ -1,0 +1,45 @@
+package web
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/tidings-social/tidings/storage"
+)
+
+// Limits on resolving the handles a member mentions: each unknown
+// remote handle costs a WebFinger and an actor fetch while the member
+// waits for the post to be published.
+const (
+	maxMentions    = 20
+	mentionTimeout = 10 * time.Second
+)
+
+// resolveMentions finds the accounts the handles in a member's Markdown
+// name: @name is a member or subwiki here, @name@host anyone. Handles
+// that name nobody (or whose server does not answer in time) stay text.
+func (s *Server) resolveMentions(ctx context.Context, text string) []storage.Mention {
+	ctx, cancel := context.WithTimeout(ctx, mentionTimeout)
+	defer cancel()
+	var mentions []storage.Mention
+	for _, handle := range storage.FindMentions(text) {
+		if len(mentions) == maxMentions {
+			break
+		}
+		user, host, remote := strings.Cut(handle, "@")
+		if !remote || strings.EqualFold(host, s.cfg.Domain) {
+			host = s.cfg.Domain
+		}
+		actor, err := s.fed.ResolveHandle(ctx, user+"@"+host)
+		if err != nil {
+			continue
+		}
+		link := actor.URL
+		if link == "" {
+			link = actor.URI
+		}
+		mentions = append(mentions, storage.Mention{Handle: handle, URI: actor.URI, URL: link})
+	}
+	return mentions
+}

@@ -1,0 +1,127 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gorilla/mux"
+
+	"github.com/tidings-social/tidings/storage"
+)
+
+// maxNesting is how deep replies are indented. Deeper replies are shown
+// at the last level, in order, each saying whom it answers, so a long
+// exchange stays readable on a phone.
+const maxNesting = 6
+
+// commentNode is a comment in a thread with the replies shown under it.
+type commentNode struct {
+	Post    *storage.Post
+	ReplyTo *storage.Actor // whom a reply shown below its nesting level answers
+	Replies []*commentNode
+	Depth   int // 1 for a reply to the post
+}
+
+// buildThread nests the comments of the post rootID, given oldest first,
+// by the comment they reply to. A comment whose parent is gone (deleted,
+// or never reached this server) is shown as a reply to the post.
+func buildThread(rootID string, comments []*storage.Post) []*commentNode {
+	nodes := map[string]*commentNode{}
+	holder := map[string]*commentNode{} // the node whose Replies list a comment is in; nil at the top
+	var top []*commentNode
+	for _, c := range comments {
+		node := &commentNode{Post: c, Depth: 1}
+		nodes[c.ID] = node
+		parent, ok := nodes[c.ParentID]
+		switch {
+		case !ok || c.ParentID == rootID:
+			top = append(top, node)
+		case parent.Depth < maxNesting:
+			node.Depth = parent.Depth + 1
+			parent.Replies = append(parent.Replies, node)
+			holder[c.ID] = parent
+		default:
+			node.Depth, node.ReplyTo = parent.Depth, parent.Post.Author
+			holder[c.ID] = holder[c.ParentID]
+			holder[c.ID].Replies = append(holder[c.ID].Replies, node)
+		}
+	}
+	return top
+}
+
+// comment publishes a member's comment on a post, or reply to a
+// comment, and shows it in the thread.
+func (s *Server) comment(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	parentID, text := mux.Vars(r)["id"], r.PostForm.Get("text")
+	c, err := s.db.Comment(ctx, storage.CommentCreate{
+		AuthorID: currentMember(r).ID, ParentID: parentID, Text: text,
+		Mentions: s.resolveMentions(ctx, text),
+	})
+	if err != nil {
+		s.refuseComment(w, r, parentID, text, err)
+		return
+	}
+	s.redirect(w, r, postPath(c), "Your comment is published.")
+}
+
+// refuseComment shows the thread again with the comment form that was
+// sent, its text and why it was refused.
+func (s *Server) refuseComment(w http.ResponseWriter, r *http.Request, parentID, text string, err error) {
+	status, msg := s.failure(r, err)
+	parent, perr := s.db.PostByID(r.Context(), parentID)
+	if perr != nil {
+		s.failPost(w, r, perr)
+		return
+	}
+	rootID := parent.ID
+	if parent.RootID != "" {
+		rootID = parent.RootID
+	}
+	page, perr := s.loadPost(r, rootID)
+	if perr != nil {
+		s.failPost(w, r, perr)
+		return
+	}
+	form := commentForm{ParentID: parentID, Text: text, Error: msg}
+	if parentID == rootID {
+		page.Comment = form
+	} else {
+		page.Reply = form
+	}
+	s.renderPost(w, r, status, page)
+}
+
+// threadItem is what the templates of a post's page see of the post or
+// of one comment: it, the viewer, and the page's likes and forms.
+type threadItem struct {
+	Post *storage.Post
+	Node *commentNode // nil for the thread's post
+	View view
+	page *postPage
+}
+
+// threadItemOf is the post of the page in v, or the comment node.
+func threadItemOf(v view, node *commentNode) threadItem {
+	page, _ := v.Data.(*postPage)
+	item := threadItem{Node: node, View: v, page: page}
+	if node != nil {
+		item.Post = node.Post
+	} else if page != nil {
+		item.Post = page.Post
+	}
+	return item
+}
+
+// Liked reports whether the viewer likes the post or comment.
+func (t threadItem) Liked() bool { return t.page != nil && t.page.Liked[t.Post.ID] }
+
+// Mine reports whether the viewer wrote it.
+func (t threadItem) Mine() bool { return t.View.Me != nil && t.View.Me.ID == t.Post.AuthorID }
+
+// Reply is the reply to it that was refused, if any, to show again.
+func (t threadItem) Reply() *commentForm {
+	if t.page != nil && t.page.Reply.ParentID == t.Post.ID {
+		return &t.page.Reply
+	}
+	return nil
+}
