@@ -26,6 +26,16 @@ func (f *Federator) fromGroup(ctx context.Context, in *incoming) error {
 	if !ok {
 		return f.groupPost(ctx, in, group, object.IRI)
 	}
+	switch object.Type.GetTypeName() {
+	case "Create", "Update", "Delete", "Like", "Undo":
+	default:
+		return ignore("%s passed on by %s has no effect here", object.Type.GetTypeName(), group.URI)
+	}
+	if object.Type.GetTypeName() == "Update" && firstRef(inner.GetActivityStreamsObject()).IRI == group.URI {
+		// A moderator changed the community: read it from its server.
+		_, err := f.fetchActor(ctx, group.URI, "")
+		return err
+	}
 	actorRef := firstRef(inner.GetActivityStreamsActor())
 	member, err := f.ResolveActor(ctx, actorRef.IRI)
 	if err != nil {

@@ -53,10 +53,12 @@ func (f *Federator) keepPost(ctx context.Context, in *incoming, author *storage.
 	if err != nil {
 		return err
 	}
+	if group != nil {
+		headlineFromText(&r) // a note posted into a group gets a headline, as on Lemmy
+	}
 	switch {
 	case group != nil && group.Local:
 		r.SubwikiID, r.RelayInboundID = group.ID, in.record.ID
-		headlineFromText(&r, group)
 	case group != nil:
 		r.SubwikiID = group.ID
 		if via == nil {

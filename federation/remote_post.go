@@ -51,14 +51,15 @@ func remotePost(actor *storage.Actor, post postable) storage.RemotePost {
 }
 
 // linkOf is the link a Page or Article shares: its first Link
-// attachment, else its url when that is not the object itself.
+// attachment, else its url when that points to another site (a blog's
+// url is the article's own page, not news it links to).
 func linkOf(post postable) string {
 	for _, a := range refsOf(post.GetActivityStreamsAttachment()) {
 		if a.Type == nil && a.IRI != "" {
 			return a.IRI // a Link attachment, read by its href
 		}
 	}
-	if u := firstRef(post.GetActivityStreamsUrl()).IRI; u != "" && u != idOf(post) {
+	if u := firstRef(post.GetActivityStreamsUrl()).IRI; u != "" && !sameHost(u, idOf(post)) {
 		return u
 	}
 	return ""
@@ -70,10 +71,10 @@ var (
 	leadingNames = regexp.MustCompile(`^(\s*@[A-Za-z0-9_]+(@[A-Za-z0-9.:-]+)?)+\s*`)
 )
 
-// headlineFromText gives a post without a headline, sent to a subwiki of
-// ours (a Mastodon note mentioning it), the first line of its text, up
-// to 200 characters, without the mentions it starts with, as Lemmy does.
-func headlineFromText(r *storage.RemotePost, group *storage.Actor) {
+// headlineFromText gives a post without a headline sent to a subwiki (a
+// Mastodon note mentioning it) the first line of its text, up to 200
+// characters, without the mentions it starts with, as Lemmy does.
+func headlineFromText(r *storage.RemotePost) {
 	if r.Headline != "" || r.InReplyTo != "" {
 		return
 	}
