@@ -148,15 +148,7 @@ func (f *Federator) relatedHere(ctx context.Context, actor *storage.Actor, post 
 // recipients lists the ids a post is addressed to or mentions.
 func (f *Federator) recipients(post postable) []string {
 	out := append(iris(post.GetActivityStreamsTo()), iris(post.GetActivityStreamsCc())...)
-	for _, tag := range refsOf(post.GetActivityStreamsTag()) {
-		if tag.Type == nil || tag.Type.GetTypeName() != "Mention" {
-			continue
-		}
-		if m, ok := tag.Type.(vocab.ActivityStreamsMention); ok && m.GetActivityStreamsHref() != nil && m.GetActivityStreamsHref().Get() != nil {
-			out = append(out, m.GetActivityStreamsHref().Get().String())
-		}
-	}
-	return out
+	return append(out, mentioned(post)...)
 }
 
 // groupOf finds the subwiki or community a post was published in: the

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/go-fed/activity/streams/vocab"
+
 	"github.com/tidings-social/tidings/storage"
 )
 
@@ -26,6 +28,7 @@ func remotePost(actor *storage.Actor, post postable) storage.RemotePost {
 		InReplyTo:  firstRef(post.GetActivityStreamsInReplyTo()).IRI,
 		Published:  timeOf(post.GetActivityStreamsPublished()),
 		Updated:    timeOf(post.GetActivityStreamsUpdated()),
+		Mentioned:  mentioned(post),
 	}
 	switch {
 	case post.GetTypeName() != "Note":
@@ -105,4 +108,15 @@ func visibility(post postable, followers string) string {
 		return storage.Followers
 	}
 	return storage.Direct
+}
+
+// mentioned lists the actors a post's Mention tags name.
+func mentioned(post postable) []string {
+	var uris []string
+	for _, tag := range refsOf(post.GetActivityStreamsTag()) {
+		if m, ok := tag.Type.(vocab.ActivityStreamsMention); ok && m.GetActivityStreamsHref() != nil && m.GetActivityStreamsHref().Get() != nil {
+			uris = append(uris, m.GetActivityStreamsHref().Get().String())
+		}
+	}
+	return uris
 }

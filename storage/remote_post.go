@@ -24,6 +24,10 @@ type RemotePost struct {
 	// RelayInboundID, for a post sent to a subwiki of ours, is the stored
 	// activity that brought it: the subwiki announces it to its followers.
 	RelayInboundID string
+
+	// Mentioned are the ids of the actors the post names; members here
+	// among them are notified.
+	Mentioned []string
 }
 
 // clean makes what another server sent fit the rules of posts here.
@@ -91,6 +95,9 @@ func (db *DB) SaveRemotePost(ctx context.Context, r RemotePost) (*Post, error) {
 				return err
 			}
 			if err := tx.insertPost(ctx, p); err != nil {
+				return err
+			}
+			if err := tx.notifyRemote(ctx, p, r.Mentioned); err != nil {
 				return err
 			}
 			return tx.relay(ctx, p, r.RelayInboundID, true)
@@ -280,6 +287,25 @@ func (tx *Tx) mayPostRemotely(ctx context.Context, authorID, subwikiID string) e
 	}
 	if f == nil {
 		return Errorf(EForbidden, "Only members of this subwiki can post in it.")
+	}
+	return nil
+}
+
+// notifyRemote tells members here that a remote post replies to them or
+// names them.
+func (tx *Tx) notifyRemote(ctx context.Context, p *Post, mentioned []string) error {
+	if p.ParentID != "" {
+		if err := tx.notifyActorID(ctx, tx.parentAuthor(ctx, p), NotifyReply, p.AuthorID, p.ID); err != nil {
+			return err
+		}
+	}
+	for _, uri := range mentioned {
+		if !tx.db.Site.IsLocal(uri) {
+			continue
+		}
+		if err := tx.notifyActorURI(ctx, uri, NotifyMention, p.AuthorID, p.ID); err != nil {
+			return err
+		}
 	}
 	return nil
 }

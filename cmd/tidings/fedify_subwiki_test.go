@@ -79,6 +79,19 @@ func TestFedifyPeerAndSubwiki(t *testing.T) {
 	if p.Headline != "Hail in the valley this morning" || p.Kind != storage.KindDiscussion {
 		t.Errorf("the peer's post: headline %q, kind %q", p.Headline, p.Kind)
 	}
+	// A mention of a member by the peer notifies her.
+	status, body = peer.control(t, "/_control/post", map[string]any{
+		"content": `<p>Thanks for the warning, @alice</p>`,
+		"mention": inst.Config.Server.Scheme + "://" + inst.Config.Server.Domain + "/users/alice",
+	})
+	if status != 202 {
+		t.Fatalf("the peer could not post: %d %s", status, body)
+	}
+	waitFor(t, "alice notified of the peer's mention", 15*time.Second, func() bool {
+		notes, _ := inst.DB.Notifications(ctx, alice.ID, 10)
+		return len(notes) == 1 && notes[0].Kind == storage.NotifyMention
+	})
+
 	// The subwiki passes it on: the peer itself, a member, gets the Announce.
 	waitFor(t, "the subwiki's Announce of the peer's post", 15*time.Second, func() bool {
 		for _, a := range peer.inbox(t, "Announce") {
