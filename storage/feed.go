@@ -17,12 +17,21 @@ func (db *DB) listPosts(ctx context.Context, cond string, before string, limit i
 	if before == "" {
 		before = "\uffff"
 	}
+	return db.postPage(ctx, postsSelect+`WHERE `+cond+` AND p.id < ? ORDER BY p.id DESC LIMIT ?`, limit,
+		append(args, before, limit+1)...)
+}
+
+// postsSelect reads posts with their authors and subwikis; a WHERE clause
+// and an order complete it.
+const postsSelect = `SELECT ` + postFields + `, ` + actorFields + `, ` + groupFields + actorFrom +
+	`JOIN posts p ON p.author_id = a.id LEFT JOIN actors g ON g.id = p.subwiki_id `
+
+// postPage runs query, which selects up to limit+1 posts with postsSelect,
+// newest first, and makes a page of them.
+func (db *DB) postPage(ctx context.Context, query string, limit int, args ...any) (*FeedPage, error) {
 	page := &FeedPage{}
 	err := db.read(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+postFields+`, `+actorFields+`, `+groupFields+actorFrom+
-			`JOIN posts p ON p.author_id = a.id LEFT JOIN actors g ON g.id = p.subwiki_id
-			WHERE `+cond+` AND p.id < ? ORDER BY p.id DESC LIMIT ?`,
-			append(args, before, limit+1)...)
+		rows, err := tx.QueryContext(ctx, query, args...)
 		if err != nil {
 			return err
 		}
@@ -72,11 +81,60 @@ func (r *groupRow) actor() *Actor {
 // HomeFeed pages through the posts (not comments) of the member, of the
 // accounts they follow and of the subwikis they joined, newest first.
 func (db *DB) HomeFeed(ctx context.Context, memberID, before string, limit int) (*FeedPage, error) {
-	return db.listPosts(ctx, `p.kind <> 'comment' AND p.visibility <> 'direct' AND (p.author_id = ?1
-		OR p.author_id IN (SELECT followee_id FROM follows WHERE follower_id = ?1 AND state = 'accepted')
-		OR p.subwiki_id IN (SELECT followee_id FROM follows WHERE follower_id = ?1 AND state = 'accepted'))`,
-		before, limit, memberID)
+	return db.homeFeed(ctx, memberID, before, limit, homeFeedWindow)
 }
+
+// homeFeedWindow is how many of the newest posts before the cursor the
+// home feed looks through before it asks each source for its posts. At a
+// million posts, 10,000 balances the two costs for the slowest feeds,
+// those that just miss filling a page from the window (docs/BENCHMARKS.md).
+const homeFeedWindow = 10_000
+
+// homeFeed is HomeFeed with the window as a parameter, for tests.
+func (db *DB) homeFeed(ctx context.Context, memberID, before string, limit, window int) (*FeedPage, error) {
+	if before == "" {
+		before = "\uffff"
+	}
+	return db.postPage(ctx, homeFeedQuery, limit, memberID, before, limit+1, window)
+}
+
+// homeFeedQuery selects a page of the home feed: ?1 is the member, ?2 the
+// cursor, ?3 the number of posts, ?4 the window. Comments and direct posts
+// are never in it; the indexes of migration 0005 hold only the other posts,
+// so that finding a page reads them and not the posts table.
+//
+// It is two plans, each fast where the other is slow (see "Home feed" in
+// docs/BENCHMARKS.md). recent walks back from the cursor through the
+// newest ?4 posts and keeps the sources' ones; it stops when it has ?3, as
+// it soon does for a member who follows much, and then it is the page.
+// With fewer, the page reaches back past the window: fallback then lists
+// the sources again, each one's posts before the cursor are read from its
+// index, and the newest ?3 of them all are the page. SQLite computes the
+// count that decides once, before it reads any source's posts, so a full
+// recent costs nothing more. CROSS JOIN keeps the sources in the outer
+// loop, where SQLite would rather walk all the posts; the subwiki arm
+// leaves out what the author arm has.
+//
+// A member's own id is among the sources: the member's posts are theirs,
+// and no post is in a subwiki with a Person's id.
+const homeFeedQuery = postsSelect + `WHERE p.id IN (
+	WITH sources(id) AS (
+		SELECT ?1 UNION SELECT followee_id FROM follows WHERE follower_id = ?1 AND state = 'accepted'
+	), recent(id) AS MATERIALIZED (
+		SELECT id FROM (
+			SELECT id, author_id, subwiki_id FROM posts
+			WHERE kind <> 'comment' AND visibility <> 'direct' AND id < ?2 ORDER BY id DESC LIMIT ?4
+		) WHERE author_id IN sources OR subwiki_id IN sources ORDER BY id DESC LIMIT ?3
+	), fallback(id) AS MATERIALIZED (
+		SELECT id FROM sources WHERE (SELECT count(*) FROM recent) < ?3
+	)
+	SELECT id FROM recent WHERE (SELECT count(*) FROM recent) = ?3
+	UNION ALL SELECT p.id FROM fallback s CROSS JOIN posts p ON p.author_id = s.id
+		WHERE p.kind <> 'comment' AND p.visibility <> 'direct' AND p.id < ?2
+	UNION ALL SELECT p.id FROM fallback s CROSS JOIN posts p ON p.subwiki_id = s.id
+		WHERE p.kind <> 'comment' AND p.visibility <> 'direct' AND p.id < ?2 AND p.author_id NOT IN sources
+	ORDER BY id DESC LIMIT ?3
+) ORDER BY p.id DESC`
 
 // PostsBy pages through the public and unlisted posts (not comments) of
 // an actor.
