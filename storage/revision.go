@@ -10,9 +10,13 @@ import (
 type Revision struct {
 	Number    int
 	Headline  string
+	Previous  string // the headline it replaced ("" for the first)
 	Editor    *Actor // nil when the editor's account is gone
 	Reason    string
 	SourceURL string
+	RevertsTo int    // the revision it restored, for a revert
+	LocalOnly bool   // kept on this instance only
+	URI       string // its ActivityPub id, when it federates
 	CreatedAt time.Time
 }
 
@@ -20,8 +24,8 @@ type Revision struct {
 func (db *DB) HeadlineHistory(ctx context.Context, postID string) ([]*Revision, error) {
 	var list []*Revision
 	err := db.read(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT number, headline, reason, source_url, created_at, coalesce(editor_id, '')
-			FROM headline_revisions WHERE post_id = ? ORDER BY number`, postID)
+		rows, err := tx.QueryContext(ctx, `SELECT number, headline, reason, source_url, created_at, coalesce(editor_id, ''),
+			reverts_to, local_only, uri FROM headline_revisions WHERE post_id = ? ORDER BY number`, postID)
 		if err != nil {
 			return err
 		}
@@ -30,7 +34,8 @@ func (db *DB) HeadlineHistory(ctx context.Context, postID string) ([]*Revision, 
 			var r Revision
 			var created int64
 			var editorID string
-			if err := rows.Scan(&r.Number, &r.Headline, &r.Reason, &r.SourceURL, &created, &editorID); err != nil {
+			if err := rows.Scan(&r.Number, &r.Headline, &r.Reason, &r.SourceURL, &created, &editorID,
+				&r.RevertsTo, &r.LocalOnly, &r.URI); err != nil {
 				rows.Close()
 				return err
 			}
@@ -42,7 +47,10 @@ func (db *DB) HeadlineHistory(ctx context.Context, postID string) ([]*Revision, 
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		for _, r := range list {
+		for i, r := range list {
+			if i > 0 {
+				r.Previous = list[i-1].Headline
+			}
 			if id := editors[r]; id != "" {
 				if r.Editor, err = tx.actorWhere(ctx, "a.id = ?", id); err != nil && ErrorCode(err) != ENotFound {
 					return err

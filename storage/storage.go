@@ -36,6 +36,9 @@ type DB struct {
 
 	// StarterSubwikis are the names of the subwikis new members join.
 	StarterSubwikis []string
+
+	// Corrections is the instance's rule for headline corrections.
+	Corrections CorrectionPolicy
 }
 
 // pragmas are set on every connection through the DSN, so that each pooled
@@ -61,7 +64,8 @@ func Open(ctx context.Context, path string, site Site) (*DB, error) {
 	writer.SetMaxOpenConns(1)
 	writer.SetConnMaxIdleTime(0)
 
-	db := &DB{path: path, writer: writer, ids: newIDSource(), Now: time.Now, Registration: RegistrationOpen, Site: site}
+	db := &DB{path: path, writer: writer, ids: newIDSource(), Now: time.Now, Registration: RegistrationOpen, Site: site,
+		Corrections: DefaultCorrectionPolicy}
 	if err := writer.PingContext(ctx); err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)

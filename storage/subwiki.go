@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -17,7 +18,8 @@ type Subwiki struct {
 	Title       string
 	Description string
 	Rules       string
-	MembersOnly bool // joining needs a moderator's approval
+	MembersOnly bool   // joining needs a moderator's approval
+	EditableBy  string // who may correct headlines here; "" follows the instance's rule
 	CreatedBy   string
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
@@ -106,12 +108,12 @@ func (db *DB) CreateSubwiki(ctx context.Context, c SubwikiCreate, moderatorID st
 	return s, err
 }
 
-const subwikiColumns = `id, name, title, description, rules, members_only, coalesce(created_by, ''), created_at, updated_at`
+const subwikiColumns = `id, name, title, description, rules, members_only, editable_by, coalesce(created_by, ''), created_at, updated_at`
 
 func scanSubwiki(row interface{ Scan(...any) error }) (*Subwiki, error) {
 	var s Subwiki
 	var created, updated int64
-	if err := row.Scan(&s.ID, &s.Name, &s.Title, &s.Description, &s.Rules, &s.MembersOnly, &s.CreatedBy, &created, &updated); err != nil {
+	if err := row.Scan(&s.ID, &s.Name, &s.Title, &s.Description, &s.Rules, &s.MembersOnly, &s.EditableBy, &s.CreatedBy, &created, &updated); err != nil {
 		return nil, err
 	}
 	s.CreatedAt, s.UpdatedAt = fromMillis(created), fromMillis(updated)
@@ -155,6 +157,7 @@ type SubwikiUpdate struct {
 	Description *string
 	Rules       *string
 	MembersOnly *bool
+	EditableBy  *string // "" for the instance's rule, or one of EditableRules
 }
 
 // UpdateSubwiki changes a subwiki's description; only its moderators may.
@@ -184,9 +187,16 @@ func (db *DB) UpdateSubwiki(ctx context.Context, memberID, subwikiID string, upd
 		if err := c.check(); err != nil {
 			return err
 		}
+		if upd.EditableBy != nil {
+			if *upd.EditableBy != "" && !slices.Contains(EditableRules, *upd.EditableBy) {
+				return Errorf(EInvalid, "Who may correct headlines must be anyone, members or moderators.")
+			}
+			s.EditableBy = *upd.EditableBy
+		}
 		s.Title, s.Description, s.Rules, s.MembersOnly, s.UpdatedAt = c.Title, c.Description, c.Rules, c.MembersOnly, tx.now
-		if _, err := tx.ExecContext(ctx, `UPDATE subwikis SET title = ?, description = ?, rules = ?, members_only = ?, updated_at = ? WHERE id = ?`,
-			s.Title, s.Description, s.Rules, s.MembersOnly, millis(tx.now), s.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE subwikis SET title = ?, description = ?, rules = ?, members_only = ?,
+			editable_by = ?, updated_at = ? WHERE id = ?`,
+			s.Title, s.Description, s.Rules, s.MembersOnly, s.EditableBy, millis(tx.now), s.ID); err != nil {
 			return fmt.Errorf("update subwiki %s: %w", s.Name, err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE actors SET display_name = ?, summary = ?, manually_approves = ?, updated_at = ? WHERE id = ?`,
@@ -229,7 +239,7 @@ func (db *DB) Subwikis(ctx context.Context, f SubwikiFilter) ([]*SubwikiListing,
 	}
 	var list []*SubwikiListing
 	err := db.read(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT s.id, s.name, s.title, s.description, s.rules, s.members_only,
+		rows, err := tx.QueryContext(ctx, `SELECT s.id, s.name, s.title, s.description, s.rules, s.members_only, s.editable_by,
 			coalesce(s.created_by, ''), s.created_at, s.updated_at,
 			(SELECT count(*) FROM follows f WHERE f.followee_id = s.id AND f.state = 'accepted')
 			FROM subwikis s WHERE `+strings.Join(where, " AND ")+` ORDER BY s.name LIMIT ?`, append(args, f.Limit)...)
@@ -240,7 +250,7 @@ func (db *DB) Subwikis(ctx context.Context, f SubwikiFilter) ([]*SubwikiListing,
 		for rows.Next() {
 			var l SubwikiListing
 			var created, updated int64
-			if err := rows.Scan(&l.ID, &l.Name, &l.Title, &l.Description, &l.Rules, &l.MembersOnly, &l.CreatedBy,
+			if err := rows.Scan(&l.ID, &l.Name, &l.Title, &l.Description, &l.Rules, &l.MembersOnly, &l.EditableBy, &l.CreatedBy,
 				&created, &updated, &l.Members); err != nil {
 				return err
 			}
