@@ -42,6 +42,9 @@ type Member struct {
 	// HideNetwork hides who the member follows and who follows them; the
 	// counts stay public.
 	HideNetwork bool
+	// ShowOriginalHeadlines shows, beside a corrected headline, the one
+	// first published.
+	ShowOriginalHeadlines bool
 }
 
 // Limits on what a member may enter.
@@ -258,14 +261,15 @@ func (tx *Tx) claimName(ctx context.Context, name, kind, label string) error {
 }
 
 const memberColumns = `id, username, email, display_name, bio, avatar_url, is_admin, status, join_reason, created_at, updated_at,
-	manually_approves_followers, hide_network`
+	manually_approves_followers, hide_network, show_original_headlines`
 
 // scanMember reads a row of memberColumns.
 func scanMember(row interface{ Scan(...any) error }) (*Member, error) {
 	var m Member
 	var created, updated int64
 	err := row.Scan(&m.ID, &m.Username, &m.Email, &m.DisplayName, &m.Bio, &m.AvatarURL,
-		&m.IsAdmin, &m.Status, &m.JoinReason, &created, &updated, &m.ManuallyApprovesFollowers, &m.HideNetwork)
+		&m.IsAdmin, &m.Status, &m.JoinReason, &created, &updated, &m.ManuallyApprovesFollowers, &m.HideNetwork,
+		&m.ShowOriginalHeadlines)
 	if err != nil {
 		return nil, err
 	}

@@ -39,6 +39,9 @@ type Post struct {
 	Kind          string
 	Headline      string // the current headline of news and discussions
 	Revision      int    // the number of the headline's current revision
+	FirstHeadline string // the headline as first published, when it was corrected since
+	Locked        bool   // the moderators locked the headline
+	LockReason    string
 	LinkURL       string // the news link
 	Source        string // what a local author wrote (Markdown)
 	Content       string // sanitized HTML
@@ -58,14 +61,17 @@ type Post struct {
 
 const postFields = `p.id, p.uri, p.author_id, p.local, p.kind, p.headline, p.revision, p.link_url, p.source, p.content,
 	p.url, p.visibility, p.in_reply_to, coalesce(p.subwiki_id, ''), coalesce(p.parent_id, ''), coalesce(p.root_id, ''),
-	p.comment_count, p.published, p.updated, p.like_count, p.announce_count`
+	p.comment_count, p.published, p.updated, p.like_count, p.announce_count, p.headline_locked, p.lock_reason,
+	CASE WHEN p.revision > 1 THEN coalesce((SELECT r.headline FROM headline_revisions r
+		WHERE r.post_id = p.id AND r.number = 1), '') ELSE '' END`
 
 func scanPost(row interface{ Scan(...any) error }, extra ...any) (*Post, error) {
 	var p Post
 	var published, updated int64
 	err := row.Scan(append([]any{&p.ID, &p.URI, &p.AuthorID, &p.Local, &p.Kind, &p.Headline, &p.Revision, &p.LinkURL,
 		&p.Source, &p.Content, &p.URL, &p.Visibility, &p.InReplyTo, &p.SubwikiID, &p.ParentID, &p.RootID,
-		&p.CommentCount, &published, &updated, &p.LikeCount, &p.AnnounceCount}, extra...)...)
+		&p.CommentCount, &published, &updated, &p.LikeCount, &p.AnnounceCount, &p.Locked, &p.LockReason,
+		&p.FirstHeadline}, extra...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ type ProfileUpdate struct {
 	AvatarURL                 *string
 	ManuallyApprovesFollowers *bool
 	HideNetwork               *bool
+	ShowOriginalHeadlines     *bool
 }
 
 // UpdateProfile changes the public profile of the member with the id
@@ -45,6 +46,9 @@ func (db *DB) UpdateProfile(ctx context.Context, memberID string, upd ProfileUpd
 		if upd.HideNetwork != nil {
 			m.HideNetwork = *upd.HideNetwork
 		}
+		if upd.ShowOriginalHeadlines != nil {
+			m.ShowOriginalHeadlines = *upd.ShowOriginalHeadlines
+		}
 		for _, err := range []error{
 			checkText("display name", m.DisplayName, maxDisplayNameLength, false),
 			checkText("bio", m.Bio, maxBioLength, true),
@@ -56,8 +60,9 @@ func (db *DB) UpdateProfile(ctx context.Context, memberID string, upd ProfileUpd
 		}
 		m.UpdatedAt = tx.now
 		_, err = tx.ExecContext(ctx, `UPDATE members SET display_name = ?, bio = ?, avatar_url = ?,
-			manually_approves_followers = ?, hide_network = ?, updated_at = ? WHERE id = ?`,
-			m.DisplayName, m.Bio, m.AvatarURL, m.ManuallyApprovesFollowers, m.HideNetwork, millis(tx.now), m.ID)
+			manually_approves_followers = ?, hide_network = ?, show_original_headlines = ?, updated_at = ? WHERE id = ?`,
+			m.DisplayName, m.Bio, m.AvatarURL, m.ManuallyApprovesFollowers, m.HideNetwork, m.ShowOriginalHeadlines,
+			millis(tx.now), m.ID)
 		if err != nil {
 			return fmt.Errorf("update profile of %s: %w", m.Username, err)
 		}

@@ -28,6 +28,10 @@ type RemotePost struct {
 	// Mentioned are the ids of the actors the post names; members here
 	// among them are notified.
 	Mentioned []string
+
+	// HistoryURI is the history collection of the post at its origin,
+	// when the origin takes corrections of its headline (another Tidings).
+	HistoryURI string
 }
 
 // clean makes what another server sent fit the rules of posts here.
@@ -95,6 +99,9 @@ func (db *DB) SaveRemotePost(ctx context.Context, r RemotePost) (*Post, error) {
 				return err
 			}
 			if err := tx.insertPost(ctx, p); err != nil {
+				return err
+			}
+			if err := tx.setHistory(ctx, p.ID, r.HistoryURI); err != nil {
 				return err
 			}
 			if err := tx.notifyRemote(ctx, p, r.Mentioned); err != nil {
@@ -308,4 +315,16 @@ func (tx *Tx) notifyRemote(ctx context.Context, p *Post, mentioned []string) err
 		}
 	}
 	return nil
+}
+
+// setHistory records where the origin keeps a post's headline history.
+func (tx *Tx) setHistory(ctx context.Context, postID, historyURI string) error {
+	if historyURI == "" {
+		return nil
+	}
+	if checkWebURL("history", historyURI) != nil {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE posts SET history_uri = ? WHERE id = ?`, historyURI, postID)
+	return err
 }

@@ -239,3 +239,57 @@ func TestCorrectionAuthority(t *testing.T) {
 		t.Errorf("the subwiki does not relay the revision: %+v", last)
 	}
 }
+
+func TestPostsCarryTheFirstHeadlineOnceCorrected(t *testing.T) {
+	w := newCorrectionWorld(t)
+	ctx := context.Background()
+	if p, _ := w.db.PostByID(ctx, w.post.ID); p.FirstHeadline != "" {
+		t.Errorf("an uncorrected post has FirstHeadline %q", p.FirstHeadline)
+	}
+	w.edit(w.bob, 1, "Early trial shows modest effect")
+	feed, _ := w.db.SubwikiFeed(ctx, w.subwiki.ID, "", 10)
+	if len(feed.Posts) != 1 || feed.Posts[0].FirstHeadline != "Miracle cure found" || feed.Posts[0].Revision != 2 {
+		t.Errorf("feed post = %+v", feed.Posts[0])
+	}
+}
+
+func TestProposeHeadline(t *testing.T) {
+	w := newCorrectionWorld(t)
+	ctx := context.Background()
+	bob := saveRemote(t, w.db, "bob", "other.example")
+	// A post from another Tidings, which takes corrections at its origin.
+	p, err := w.db.SaveRemotePost(ctx, RemotePost{URI: bob.URI + "/p/1", AuthorID: bob.ID, Visibility: Public,
+		Kind: KindDiscussion, Headline: "Bridge collapses", Content: "x", HistoryURI: bob.URI + "/p/1/history"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := w.db.CorrectionAuthority(ctx, p.ID); a != AuthorityOrigin {
+		t.Fatalf("authority = %s", a)
+	}
+	_, err = w.db.ReviseHeadline(ctx, HeadlineEdit{PostID: p.ID, EditorID: w.carol.ID, BaseRevision: 1, Headline: "x", Reason: "y"})
+	wantCode(t, err, EForbidden)
+	prop, err := w.db.ProposeHeadline(ctx, HeadlineEdit{PostID: p.ID, EditorID: w.carol.ID, BaseRevision: 1,
+		Headline: "Bridge partly closed", Reason: "Only one lane collapsed."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if prop.State != ProposalPending || !strings.HasPrefix(prop.ActivityURI, "https://tidings.test/activities/") {
+		t.Errorf("proposal = %+v", prop)
+	}
+	if kinds := outboxKinds(t, w.db); kinds[len(kinds)-1] != EventProposeHeadline {
+		t.Errorf("outbox = %v", kinds)
+	}
+	_, err = w.db.ProposeHeadline(ctx, HeadlineEdit{PostID: p.ID, EditorID: w.carol.ID, BaseRevision: 2, Headline: "z", Reason: "y"})
+	wantCode(t, err, EConflict)
+
+	// Only the post's server answers.
+	stranger := saveRemote(t, w.db, "eve", "evil.example")
+	wantCode(t, w.db.AnswerProposal(ctx, stranger.ID, prop.ActivityURI, true, ""), EForbidden)
+	if err := w.db.AnswerProposal(ctx, bob.ID, prop.ActivityURI, false, "The base revision is stale."); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := w.db.ProposalByID(ctx, prop.ID)
+	if got.State != ProposalRejected || got.Answer != "The base revision is stale." {
+		t.Errorf("after the answer: %+v", got)
+	}
+}
