@@ -52,6 +52,7 @@ func (f *Federator) handlers() map[string]handler {
 		"Delete":   f.onDelete,
 		"Like":     f.onLike,
 		"Announce": f.onAnnounce,
+		"Offer":    f.onOffer,
 	}
 }
 

@@ -31,8 +31,19 @@ var outgoingContext = []any{
 		"toot":                      "http://joinmastodon.org/ns#",
 		"discoverable":              "toot:discoverable",
 		"indexable":                 "toot:indexable",
+		"history":                   map[string]any{"@id": "https://w3id.org/fep/bad1/history", "@type": "@id"},
+		"tidings":                   tidingsNamespace,
+		"HeadlineRevision":          "tidings:HeadlineRevision",
+		"headlineRevision":          "tidings:headlineRevision",
+		"previousHeadline":          "tidings:previousHeadline",
+		"revertOf":                  "tidings:revertOf",
+		"postingRestrictedToMods":   "https://join-lemmy.org/ns#postingRestrictedToMods",
 	},
 }
+
+// tidingsNamespace is the namespace of the terms Tidings adds for
+// headline corrections (see docs/federation.md).
+const tidingsNamespace = "https://w3id.org/tidings#"
 
 // naturalLanguageProperties hold text that go-fed may mistake for a link.
 var naturalLanguageProperties = []string{"content", "name", "summary"}

@@ -95,6 +95,10 @@ func (f *Federator) build(ctx context.Context, e *storage.OutboxEvent) ([]byte, 
 		return f.withFollowers(ctx, sender, nil, update, map[string]any{"object": doc})
 	case storage.EventGroupAnnounce:
 		return f.buildAnnounce(ctx, e, sender)
+	case storage.EventReviseHeadline:
+		return f.buildRevision(ctx, e, sender)
+	case storage.EventProposeHeadline, storage.EventAcceptProposal, storage.EventRejectProposal:
+		return f.buildProposal(ctx, e, sender)
 	}
 	return nil, nil, storage.Errorf(storage.EInvalid, "unknown outbox event %q", e.Kind)
 }

@@ -49,6 +49,7 @@ func (f *Federator) onCreate(ctx context.Context, in *incoming) error {
 // is the remote group that announced it, if it came that way.
 func (f *Federator) keepPost(ctx context.Context, in *incoming, author *storage.Actor, post postable, via *storage.Actor) error {
 	r := remotePost(author, post)
+	r.Revision = f.revisionOf(ctx, in, author, post, r.HistoryURI)
 	group, err := f.groupOf(ctx, post, via)
 	if err != nil {
 		return err

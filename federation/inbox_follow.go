@@ -23,6 +23,9 @@ func (f *Federator) onFollow(ctx context.Context, in *incoming) error {
 // onAccept: a remote actor accepted a member's Follow, named by its id or
 // embedded.
 func (f *Federator) onAccept(ctx context.Context, in *incoming) error {
+	if answered, err := f.answerProposal(ctx, in, true); answered || err != nil {
+		return err
+	}
 	actor, act := in.actor, in.act
 	followURI, followerID, err := f.answeredFollow(ctx, act)
 	if err != nil {
@@ -33,6 +36,9 @@ func (f *Federator) onAccept(ctx context.Context, in *incoming) error {
 
 // onReject: a remote actor refused a member's Follow (or ended it).
 func (f *Federator) onReject(ctx context.Context, in *incoming) error {
+	if answered, err := f.answerProposal(ctx, in, false); answered || err != nil {
+		return err
+	}
 	actor, act := in.actor, in.act
 	followURI, followerID, err := f.answeredFollow(ctx, act)
 	if err != nil {

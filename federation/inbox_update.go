@@ -1,6 +1,10 @@
 package federation
 
-import "context"
+import (
+	"context"
+
+	"github.com/tidings-social/tidings/storage"
+)
 
 // onUpdate: a remote actor changed their profile, or edited a post (in a
 // subwiki of ours, the subwiki passes the Update on).
@@ -20,6 +24,9 @@ func (f *Federator) onUpdate(ctx context.Context, in *incoming) error {
 		}
 		_, err = f.db.SaveRemoteActor(ctx, remote)
 		return err
+	}
+	if in.actor.Kind == storage.KindGroup && !sameHost(object.IRI, in.actor.URI) {
+		return f.groupRevision(ctx, in, object)
 	}
 	post, err := f.postObject(ctx, in.actor, object)
 	if err != nil {

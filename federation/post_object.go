@@ -25,6 +25,7 @@ type postType interface {
 	SetActivityStreamsAudience(vocab.ActivityStreamsAudienceProperty)
 	SetActivityStreamsAttachment(vocab.ActivityStreamsAttachmentProperty)
 	SetActivityStreamsTag(vocab.ActivityStreamsTagProperty)
+	GetUnknownProperties() map[string]any
 }
 
 // published is a local post as it goes out: its object, who it is
@@ -97,6 +98,12 @@ func (f *Federator) publish(ctx context.Context, p *storage.Post, author *storag
 	}
 	f.addressMentions(ctx, p, obj, out)
 	address2(obj, out.to, out.cc)
+	if p.Local && p.Headline != "" {
+		// FEP-bad1: where the headline's revisions are, and which is current.
+		extra := obj.GetUnknownProperties()
+		extra["history"] = p.URI + "/history"
+		extra["headlineRevision"] = p.Revision
+	}
 	out.object = obj
 	return out, nil
 }

@@ -30,6 +30,13 @@ func remotePost(actor *storage.Actor, post postable) storage.RemotePost {
 		Updated:    timeOf(post.GetActivityStreamsUpdated()),
 		Mentioned:  mentioned(post),
 	}
+	if props, ok := post.(interface{ GetUnknownProperties() map[string]any }); ok {
+		// Another Tidings names where the headline's history is: it takes
+		// corrections, and decides on them.
+		if history, ok := props.GetUnknownProperties()["history"].(string); ok && sameHost(history, r.URI) {
+			r.HistoryURI = history
+		}
+	}
 	switch {
 	case post.GetTypeName() != "Note":
 		r.Kind, r.LinkURL = storage.KindDiscussion, linkOf(post)

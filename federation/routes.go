@@ -33,6 +33,8 @@ func (f *Federator) Routes(r *mux.Router) {
 	}).Methods(get...).MatcherFunc(wantsJSON)
 	r.HandleFunc("/posts/{id}", f.servePost).Methods(get...).MatcherFunc(wantsJSON)
 	r.HandleFunc("/posts/{id}/activity", f.servePostActivity).Methods(get...)
+	r.HandleFunc("/posts/{id}/history", f.serveHistory).Methods(get...).MatcherFunc(wantsJSON)
+	r.HandleFunc("/posts/{id}/revisions/{n:[0-9]+}", f.serveRevision).Methods(get...)
 
 	r.HandleFunc("/s/{name}", f.serveGroup).Methods(get...).MatcherFunc(wantsJSON)
 	r.HandleFunc("/s/{name}/inbox", f.serveInbox).Methods(http.MethodPost)

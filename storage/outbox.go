@@ -45,6 +45,7 @@ type OutboxPayload struct {
 	SubwikiID     string `json:"subwiki_id,omitempty"`      // the Group the activity concerns
 	InnerEventID  string `json:"inner_event_id,omitempty"`  // for a group's Announce of our own activity
 	InboundID     string `json:"inbound_id,omitempty"`      // for a group's Announce of a received activity
+	Reason        string `json:"reason,omitempty"`          // why, for a Reject
 }
 
 // enqueue writes an outbox event in the transaction of the change.

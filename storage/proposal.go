@@ -175,3 +175,51 @@ func (db *DB) AnswerProposal(ctx context.Context, answererID, offerURI string, a
 		return err
 	})
 }
+
+// ReceiveProposal decides on a correction proposed from another server
+// (an Offer to the author of one of our posts), with the same rules as
+// for members here, and queues the answer: Accept, naming the new
+// revision, or Reject with the reason. The refusal, when there is one,
+// is returned as refused; err is for faults.
+func (db *DB) ReceiveProposal(ctx context.Context, e HeadlineEdit, offerURI string) (rev *Revision, refused, err error) {
+	if err := e.check(); err != nil {
+		return nil, err, db.rejectProposal(ctx, e, offerURI, err)
+	}
+	err = db.write(ctx, func(tx *Tx) error {
+		c, err := tx.target(ctx, e.PostID)
+		if err != nil {
+			refused = err
+			return nil // not a post of ours with a headline: nothing to answer for
+		}
+		if !c.post.Local {
+			err = Errorf(EForbidden, "This server does not decide on that post's headline.")
+		}
+		if err == nil {
+			rev, err = tx.revise(ctx, c, e)
+		}
+		if ErrorCode(err) == EInternal {
+			return err
+		}
+		author := c.post.AuthorID
+		if err != nil {
+			refused = err
+			return tx.enqueue(ctx, EventRejectProposal, e.PostID, author,
+				OutboxPayload{ObjectURI: offerURI, TargetActorID: e.EditorID, Reason: ErrorMessage(err)})
+		}
+		return tx.enqueue(ctx, EventAcceptProposal, e.PostID, author,
+			OutboxPayload{ObjectURI: offerURI, TargetActorID: e.EditorID, ActivityURI: rev.URI})
+	})
+	return rev, refused, err
+}
+
+// rejectProposal answers a malformed proposal with a Reject.
+func (db *DB) rejectProposal(ctx context.Context, e HeadlineEdit, offerURI string, why error) error {
+	return db.write(ctx, func(tx *Tx) error {
+		p, err := tx.postWhere(ctx, "p.id = ?", e.PostID)
+		if err != nil || !p.Local {
+			return nil // nothing of ours to answer for
+		}
+		return tx.enqueue(ctx, EventRejectProposal, p.ID, p.AuthorID,
+			OutboxPayload{ObjectURI: offerURI, TargetActorID: e.EditorID, Reason: ErrorMessage(why)})
+	})
+}

@@ -232,9 +232,9 @@ func (db *DB) EditText(ctx context.Context, memberID, postID, text string, menti
 		if text == "" && p.Kind != KindNews {
 			return Errorf(EInvalid, "The text cannot be empty.")
 		}
-		p.Source, p.Content, p.Updated = text, RenderMarkdown(text, mentions), tx.now
+		p.Source, p.Content, p.Updated = text, RenderMarkdown(text, mentions), editTime(p, tx.now)
 		if _, err := tx.ExecContext(ctx, `UPDATE posts SET source = ?, content = ?, updated = ? WHERE id = ?`,
-			p.Source, p.Content, millis(tx.now), p.ID); err != nil {
+			p.Source, p.Content, millis(p.Updated), p.ID); err != nil {
 			return fmt.Errorf("edit post %s: %w", p.URI, err)
 		}
 		eventID, err := tx.enqueueID(ctx, EventUpdatePost, p.ID, memberID, OutboxPayload{})

@@ -32,6 +32,21 @@ type RemotePost struct {
 	// HistoryURI is the history collection of the post at its origin,
 	// when the origin takes corrections of its headline (another Tidings).
 	HistoryURI string
+
+	// Revision is the origin's account of the current headline's revision,
+	// when it sends one: who made it and why.
+	Revision *RemoteRevision
+}
+
+// RemoteRevision is a headline revision as the post's origin describes it.
+type RemoteRevision struct {
+	Number    int
+	EditorID  string // a stored actor, or "" when unknown
+	Reason    string
+	SourceURL string
+	RevertsTo int
+	URI       string
+	CreatedAt time.Time
 }
 
 // clean makes what another server sent fit the rules of posts here.
@@ -125,10 +140,11 @@ func (db *DB) SaveRemotePost(ctx context.Context, r RemotePost) (*Post, error) {
 		if err != nil {
 			return fmt.Errorf("update post %s: %w", p.URI, err)
 		}
-		if r.Headline != "" && r.Headline != p.Headline && p.Headline != "" {
-			if err := tx.addRevision(ctx, p, r.Headline, author.ID, "", ""); err != nil {
-				return err
-			}
+		if err := tx.applyRemoteRevision(ctx, p, r, author.ID); err != nil {
+			return err
+		}
+		if err := tx.setHistory(ctx, p.ID, r.HistoryURI); err != nil {
+			return err
 		}
 		return tx.relay(ctx, p, r.RelayInboundID, false)
 	})
@@ -327,4 +343,73 @@ func (tx *Tx) setHistory(ctx context.Context, postID, historyURI string) error {
 	}
 	_, err := tx.ExecContext(ctx, `UPDATE posts SET history_uri = ? WHERE id = ?`, historyURI, postID)
 	return err
+}
+
+// applyRemoteRevision records a new headline an edit from the origin
+// brings: as the revision the origin describes (with its editor), or as
+// a revision by the author when it describes none.
+func (tx *Tx) applyRemoteRevision(ctx context.Context, p *Post, r RemotePost, authorID string) error {
+	if r.Headline == "" || p.Headline == "" {
+		return nil
+	}
+	rev := r.Revision
+	if rev == nil {
+		if r.Headline == p.Headline {
+			return nil
+		}
+		return tx.addRevision(ctx, p, r.Headline, authorID, "", "")
+	}
+	if rev.Number <= p.Revision {
+		return nil // known already, or older
+	}
+	editor := rev.EditorID
+	if editor == "" {
+		editor = authorID
+	}
+	created := rev.CreatedAt
+	if created.IsZero() || created.After(tx.now) {
+		created = tx.now
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO headline_revisions (post_id, number, headline, editor_id, reason, source_url,
+		reverts_to, uri, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		p.ID, rev.Number, r.Headline, editor, cleanLine(rev.Reason, maxReasonLength), webURLOrEmpty(rev.SourceURL),
+		rev.RevertsTo, webURLOrEmpty(rev.URI), millis(created)); err != nil {
+		return fmt.Errorf("revision %d of %s: %w", rev.Number, p.URI, err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE posts SET headline = ?, revision = ? WHERE id = ?`, r.Headline, rev.Number, p.ID); err != nil {
+		return fmt.Errorf("revise %s: %w", p.URI, err)
+	}
+	p.Headline, p.Revision = r.Headline, rev.Number
+	return nil
+}
+
+// webURLOrEmpty keeps an http(s) URL and drops anything else.
+func webURLOrEmpty(s string) string {
+	if checkWebURL("url", s) != nil {
+		return ""
+	}
+	return s
+}
+
+// ReviseByGroup applies a headline revision a remote subwiki decided on,
+// for a post in it whose origin takes no corrections.
+func (db *DB) ReviseByGroup(ctx context.Context, groupID, postURI, headline string, rev *RemoteRevision) error {
+	headline, err := checkHeadline(headline)
+	if err != nil {
+		return err
+	}
+	return db.write(ctx, func(tx *Tx) error {
+		p, err := tx.postWhere(ctx, "p.uri = ?", postURI)
+		if err != nil {
+			return err
+		}
+		var history string
+		if err := tx.QueryRowContext(ctx, `SELECT history_uri FROM posts WHERE id = ?`, p.ID).Scan(&history); err != nil {
+			return err
+		}
+		if p.SubwikiID != groupID || history != "" || p.Local {
+			return Errorf(EForbidden, "That subwiki does not decide on the headline of %s.", postURI)
+		}
+		return tx.applyRemoteRevision(ctx, p, RemotePost{Headline: headline, Revision: rev}, p.AuthorID)
+	})
 }

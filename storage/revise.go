@@ -184,7 +184,7 @@ func (tx *Tx) revise(ctx context.Context, c *correctionTarget, e HeadlineEdit) (
 		return nil, fmt.Errorf("describe revision: %w", err)
 	}
 	if p.Local {
-		if _, err := tx.ExecContext(ctx, `UPDATE posts SET updated = ? WHERE id = ?`, millis(tx.now), p.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE posts SET updated = ? WHERE id = ?`, millis(editTime(p, tx.now)), p.ID); err != nil {
 			return nil, fmt.Errorf("mark %s updated: %w", p.URI, err)
 		}
 	}
@@ -259,4 +259,20 @@ func (tx *Tx) mayModerate(ctx context.Context, memberID string, c *correctionTar
 		return Errorf(EForbidden, "Only moderators can lock headlines.")
 	}
 	return nil
+}
+
+// editTime is the updated time an edit gives a post: now, but a whole
+// second after both its publication and its last edit. Servers compare
+// these times at the second (that is all ActivityPub documents carry),
+// and Mastodon applies an Update only when updated is newer.
+func editTime(p *Post, now time.Time) time.Time {
+	floor := p.Published
+	if p.Updated.After(floor) {
+		floor = p.Updated
+	}
+	floor = floor.Truncate(time.Second).Add(time.Second)
+	if now.Before(floor) {
+		return floor
+	}
+	return now
 }
