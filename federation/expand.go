@@ -97,6 +97,8 @@ func (f *Federator) build(ctx context.Context, e *storage.OutboxEvent) ([]byte, 
 		return f.buildAnnounce(ctx, e, sender)
 	case storage.EventReviseHeadline:
 		return f.buildRevision(ctx, e, sender)
+	case storage.EventLockHeadline, storage.EventUnlockHeadline:
+		return f.buildLock(ctx, e, sender)
 	case storage.EventProposeHeadline, storage.EventAcceptProposal, storage.EventRejectProposal:
 		return f.buildProposal(ctx, e, sender)
 	}
