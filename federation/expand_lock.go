@@ -33,7 +33,6 @@ func (f *Federator) buildLock(ctx context.Context, e *storage.OutboxEvent, moder
 	}
 	activity := lock
 	if e.Kind == storage.EventUnlockHeadline {
-		delete(lock, "@context")
 		activity = map[string]any{
 			"id":     f.cfg.Site.ActivityURI(e.ID) + "#undo",
 			"type":   "Undo",
