@@ -9,10 +9,12 @@ import (
 	"net/url"
 	"os"
 	"reflect"
+	"slices"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	toml "github.com/pelletier/go-toml/v2"
@@ -28,7 +30,16 @@ type Config struct {
 	Storage      StorageConfig      `toml:"storage"`
 	Registration RegistrationConfig `toml:"registration"`
 	Federation   FederationConfig   `toml:"federation"`
+	Corrections  CorrectionsConfig  `toml:"corrections"`
 	Log          LogConfig          `toml:"log"`
+}
+
+// CorrectionsConfig is the [corrections] section: who may correct
+// headlines, where a subwiki does not choose otherwise.
+type CorrectionsConfig struct {
+	Who               string `toml:"who"`
+	MinAccountAgeDays int    `toml:"min_account_age_days"`
+	MaxEditsPerHour   int    `toml:"max_edits_per_hour"`
 }
 
 // ServerConfig is the [server] section.
@@ -77,6 +88,7 @@ func DefaultConfig() Config {
 		Storage:      StorageConfig{Path: "tidings-data/tidings.db"},
 		Registration: RegistrationConfig{Mode: string(storage.RegistrationOpen)},
 		Federation:   FederationConfig{MaxInboxBytes: 1 << 20},
+		Corrections:  CorrectionsConfig{Who: storage.EditableMembers, MinAccountAgeDays: 1, MaxEditsPerHour: 10},
 		Log:          LogConfig{Level: "info", Format: "text"},
 	}
 }
@@ -301,6 +313,15 @@ func (c *Config) problems() []problem {
 	if n := c.Federation.MaxInboxBytes; n < 64<<10 || n > 64<<20 {
 		add("federation.max_inbox_bytes", "%d must be between 65536 (64 KiB) and 67108864 (64 MiB)", n)
 	}
+	if !slices.Contains(storage.EditableRules, c.Corrections.Who) {
+		add("corrections.who", "%q must be one of \"anyone\", \"members\", \"moderators\"", c.Corrections.Who)
+	}
+	if c.Corrections.MinAccountAgeDays < 0 || c.Corrections.MinAccountAgeDays > 3650 {
+		add("corrections.min_account_age_days", "%d must be between 0 and 3650", c.Corrections.MinAccountAgeDays)
+	}
+	if c.Corrections.MaxEditsPerHour < 1 || c.Corrections.MaxEditsPerHour > 10000 {
+		add("corrections.max_edits_per_hour", "%d must be between 1 and 10000", c.Corrections.MaxEditsPerHour)
+	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:
@@ -360,6 +381,15 @@ func modeList() string {
 		names = append(names, fmt.Sprintf("%q", m))
 	}
 	return strings.Join(names, ", ")
+}
+
+// correctionPolicy is the instance's rule for headline corrections.
+func (c *Config) correctionPolicy() storage.CorrectionPolicy {
+	return storage.CorrectionPolicy{
+		Who:           c.Corrections.Who,
+		MinAccountAge: time.Duration(c.Corrections.MinAccountAgeDays) * 24 * time.Hour,
+		MaxPerHour:    c.Corrections.MaxEditsPerHour,
+	}
 }
 
 // site is the instance's public address.

@@ -44,6 +44,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	db.Registration = storage.RegistrationMode(m.Config.Registration.Mode)
 	db.StarterSubwikis = m.Config.Registration.StarterSubwikis
+	db.Corrections = m.Config.correctionPolicy()
 	m.DB = db
 
 	m.Federator = federation.New(db, federation.Config{
