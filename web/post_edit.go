@@ -58,26 +58,3 @@ func editTitle(p *storage.Post) string {
 	}
 	return "Edit text"
 }
-
-// historyPage is the data of a post's headline history.
-type historyPage struct {
-	Post      *storage.Post
-	Revisions []*storage.Revision
-}
-
-// headlineHistory lists every headline a post has had, with who changed
-// it, when and why.
-func (s *Server) headlineHistory(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	p, err := s.publicPost(ctx, mux.Vars(r)["id"])
-	if err != nil {
-		s.failPost(w, r, err)
-		return
-	}
-	revisions, err := s.db.HeadlineHistory(ctx, p.ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "history", "Headline history", historyPage{Post: p, Revisions: revisions})
-}

@@ -34,6 +34,11 @@ type postPage struct {
 	Thread  []*commentNode
 	Comment commentForm // the top-level comment form
 	Reply   commentForm // a reply form that failed, shown open under its comment
+	// LocalCorrection: the current headline is a correction kept on
+	// this instance only.
+	LocalCorrection bool
+	// CanLock: the viewer may lock and unlock the headline.
+	CanLock bool
 }
 
 // commentForm is what a member wrote in a comment form, sent again
@@ -95,6 +100,9 @@ func (s *Server) loadPost(r *http.Request, id string) (*postPage, error) {
 		if page.Liked, err = s.db.LikedBy(ctx, me.ID, ids); err != nil {
 			return nil, err
 		}
+	}
+	if err := s.loadCorrections(ctx, page, currentMember(r)); err != nil {
+		return nil, err
 	}
 	return page, nil
 }

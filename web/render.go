@@ -29,20 +29,45 @@ var templateFuncs = template.FuncMap{
 	"datetime": func(t time.Time) string {
 		return t.Format("2 Jan 2006, 15:04 MST")
 	},
-	"isoTime":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"query":       url.QueryEscape,
-	"initial":     initial,
-	"profilePath": profilePath,
-	"avatar":      avatarOf,
-	"domain":      linkDomain,
-	"excerpt":     excerpt,
-	"groupPath":   groupPath,
-	"groupLabel":  groupLabel,
-	"postPath":    postPath,
-	"threadItem":  threadItemOf,
+	"isoTime":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"query":        url.QueryEscape,
+	"initial":      initial,
+	"profilePath":  profilePath,
+	"avatar":       avatarOf,
+	"domain":       linkDomain,
+	"excerpt":      excerpt,
+	"groupPath":    groupPath,
+	"groupLabel":   groupLabel,
+	"postPath":     postPath,
+	"threadItem":   threadItemOf,
+	"feedItem":     feedItemOf,
+	"diff":         diffWords,
+	"ruleName":     ruleName,
+	"showOriginal": showOriginal,
 	// trusted marks HTML that storage made safe: sanitized remote HTML,
 	// or escaped text of local members.
 	"trusted": func(html string) template.HTML { return template.HTML(html) },
+}
+
+// feedItem is a post in a feed, with the viewer, who may want to see
+// the original headline beside a corrected one.
+type feedItem struct {
+	Post *storage.Post
+	Me   *storage.Member
+}
+
+// feedItemOf is the post p in a feed on the page v.
+func feedItemOf(v view, p *storage.Post) feedItem { return feedItem{Post: p, Me: v.Me} }
+
+// ShowOriginal reports whether the viewer chose to see the first
+// headline beside a corrected one, and it differs from the current.
+func (f feedItem) ShowOriginal() bool { return showOriginal(f.Me, f.Post) }
+
+// showOriginal reports whether the member chose to see the first
+// headline beside a corrected one, and the post's differs from its
+// current headline (a revert may have restored it).
+func showOriginal(me *storage.Member, p *storage.Post) bool {
+	return me != nil && me.ShowOriginalHeadlines && p.FirstHeadline != "" && p.FirstHeadline != p.Headline
 }
 
 // avatarData is what the avatar template shows.

@@ -13,6 +13,7 @@ type profileForm struct {
 	AvatarURL                 string
 	ManuallyApprovesFollowers bool
 	HideNetwork               bool
+	ShowOriginalHeadlines     bool
 	Error                     string
 }
 
@@ -21,6 +22,7 @@ func (s *Server) profileForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "settings_profile", "Edit profile", profileForm{
 		DisplayName: me.DisplayName, Bio: me.Bio, AvatarURL: me.AvatarURL,
 		ManuallyApprovesFollowers: me.ManuallyApprovesFollowers, HideNetwork: me.HideNetwork,
+		ShowOriginalHeadlines: me.ShowOriginalHeadlines,
 	})
 }
 
@@ -32,10 +34,12 @@ func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request) {
 
 		ManuallyApprovesFollowers: r.PostForm.Get("manually_approves_followers") == "1",
 		HideNetwork:               r.PostForm.Get("hide_network") == "1",
+		ShowOriginalHeadlines:     r.PostForm.Get("show_original_headlines") == "1",
 	}
 	m, err := s.db.UpdateProfile(r.Context(), currentMember(r).ID, storage.ProfileUpdate{
 		DisplayName: &form.DisplayName, Bio: &form.Bio, AvatarURL: &form.AvatarURL,
 		ManuallyApprovesFollowers: &form.ManuallyApprovesFollowers, HideNetwork: &form.HideNetwork,
+		ShowOriginalHeadlines: &form.ShowOriginalHeadlines,
 	})
 	if err != nil {
 		status, msg := s.failure(r, err)

@@ -18,6 +18,9 @@ type subwikiSettingsPage struct {
 	Requests    []*storage.Actor // waiting to join a members-only subwiki
 	Moderator   string           // the username typed in the add form
 	MemberError string           // why adding or removing a moderator failed
+	// InstanceRule is who may correct headlines by the instance's rule,
+	// which the subwiki follows unless it chooses another.
+	InstanceRule string
 }
 
 // moderatorsOnly lets only moderators of the subwiki in the path through,
@@ -46,7 +49,7 @@ func (s *Server) moderatorsOnly(h func(http.ResponseWriter, *http.Request, *stor
 // requests to join as they are now.
 func (s *Server) renderSubwikiSettings(w http.ResponseWriter, r *http.Request, status int, sub *storage.Subwiki, page subwikiSettingsPage) {
 	var err error
-	page.Subwiki = sub
+	page.Subwiki, page.InstanceRule = sub, s.db.Corrections.Who
 	if page.Moderators, err = s.db.Moderators(r.Context(), sub.ID); err == nil {
 		page.Requests, err = s.db.FollowRequests(r.Context(), sub.ID)
 	}
@@ -63,11 +66,12 @@ func (s *Server) subwikiSettings(w http.ResponseWriter, r *http.Request, sub *st
 
 // subwikiFormOf is the settings form filled in with the subwiki as it is.
 func subwikiFormOf(sub *storage.Subwiki) subwikiForm {
-	return subwikiForm{Name: sub.Name, Title: sub.Title, Description: sub.Description, Rules: sub.Rules, MembersOnly: sub.MembersOnly}
+	return subwikiForm{Name: sub.Name, Title: sub.Title, Description: sub.Description, Rules: sub.Rules, MembersOnly: sub.MembersOnly,
+		EditableBy: sub.EditableBy}
 }
 
-// saveSubwikiSettings changes the title, description, rules and whether
-// joining needs approval.
+// saveSubwikiSettings changes the title, description, rules, whether
+// joining needs approval and who may correct headlines.
 func (s *Server) saveSubwikiSettings(w http.ResponseWriter, r *http.Request, sub *storage.Subwiki) {
 	form := subwikiForm{
 		Name:        sub.Name,
@@ -75,9 +79,11 @@ func (s *Server) saveSubwikiSettings(w http.ResponseWriter, r *http.Request, sub
 		Description: r.PostForm.Get("description"),
 		Rules:       r.PostForm.Get("rules"),
 		MembersOnly: r.PostForm.Get("members_only") == "1",
+		EditableBy:  r.PostForm.Get("editable_by"),
 	}
 	_, err := s.db.UpdateSubwiki(r.Context(), currentMember(r).ID, sub.ID, storage.SubwikiUpdate{
 		Title: &form.Title, Description: &form.Description, Rules: &form.Rules, MembersOnly: &form.MembersOnly,
+		EditableBy: &form.EditableBy,
 	})
 	if err != nil {
 		status, msg := s.failure(r, err)

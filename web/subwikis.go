@@ -43,6 +43,7 @@ type subwikiForm struct {
 	Description string
 	Rules       string
 	MembersOnly bool
+	EditableBy  string // who may correct headlines: "" for the instance's rule (settings only)
 	Error       string
 }
 
