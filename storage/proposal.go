@@ -62,7 +62,7 @@ func (db *DB) ProposeHeadline(ctx context.Context, e HeadlineEdit) (*Proposal, e
 			return Errorf(EForbidden, "The headline is locked by the moderators: %s", reason)
 		}
 		if e.BaseRevision != c.post.Revision {
-			return Errorf(EConflict, "The headline was corrected meanwhile; it is now %q (revision %d).", c.post.Headline, c.post.Revision)
+			return Errorf(EConflict, "The headline was corrected meanwhile; it is now “%s” (revision %d).", c.post.Headline, c.post.Revision)
 		}
 		if e.RevertTo > 0 {
 			if err := tx.QueryRowContext(ctx, `SELECT headline FROM headline_revisions WHERE post_id = ? AND number = ?`,

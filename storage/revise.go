@@ -149,7 +149,7 @@ func (tx *Tx) revise(ctx context.Context, c *correctionTarget, e HeadlineEdit) (
 		return nil, err
 	}
 	if e.BaseRevision != p.Revision {
-		return nil, Errorf(EConflict, "Someone corrected the headline meanwhile; it is now %q (revision %d). "+
+		return nil, Errorf(EConflict, "Someone corrected the headline meanwhile; it is now “%s” (revision %d). "+
 			"Check it and try again.", p.Headline, p.Revision)
 	}
 	if e.RevertTo > 0 {
@@ -243,6 +243,25 @@ func (db *DB) LockHeadline(ctx context.Context, memberID, postID string, lock bo
 		}
 		return tx.groupAnnounce(ctx, c.post.SubwikiID, OutboxPayload{InnerEventID: eventID})
 	})
+}
+
+// MayLockHeadline reports whether the member may lock the post's
+// headline, for showing the form; LockHeadline enforces it.
+func (db *DB) MayLockHeadline(ctx context.Context, memberID, postID string) (bool, error) {
+	may := false
+	err := db.read(ctx, func(tx *Tx) error {
+		c, err := tx.target(ctx, postID)
+		if err != nil {
+			return err
+		}
+		err = tx.mayModerate(ctx, memberID, c)
+		may = err == nil
+		if ErrorCode(err) == EForbidden || ErrorCode(err) == ENotFound {
+			return nil
+		}
+		return err
+	})
+	return may, err
 }
 
 // mayModerate lets moderators of the post's subwiki here, or admins for

@@ -205,15 +205,9 @@ func (s *Server) loadCorrections(ctx context.Context, page *postPage, me *storag
 	if me == nil {
 		return nil
 	}
-	// As storage decides in LockHeadline: the moderators of a subwiki
-	// of ours lock its posts; admins lock the others.
-	if p.Subwiki != nil && p.Subwiki.Local {
-		mod, err := s.db.IsModerator(ctx, me.ID, p.SubwikiID)
-		page.CanLock = mod
-		return err
-	}
-	page.CanLock = me.IsAdmin
-	return nil
+	var err error
+	page.CanLock, err = s.db.MayLockHeadline(ctx, me.ID, p.ID)
+	return err
 }
 
 // ruleName says whom a rule of corrections lets correct headlines.
