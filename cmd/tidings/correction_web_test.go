@@ -151,7 +151,7 @@ func TestCorrectionWebStaleBaseRevision(t *testing.T) {
 	p := c.bob.post(c.formPath, url.Values{"base_revision": {"1"}, "headline": {"No cure found"}, "reason": {"Wrong."},
 		"source_url": {"https://journal.example/2"}})
 	wantStatus(t, p, http.StatusConflict)
-	wantBody(t, p, "Someone corrected the headline meanwhile; it is now &#34;Trial shows modest effect&#34; (revision 2).",
+	wantBody(t, p, "Someone corrected the headline meanwhile; it is now “Trial shows modest effect” (revision 2).",
 		`name="headline" value="Trial shows modest effect"`, `name="base_revision" value="2"`, "Now at revision 2",
 		"You wrote: “No cure found”", `name="reason" value="Wrong."`, `value="https://journal.example/2"`)
 	if h, rev := c.headline(t, c.post); h != "Trial shows modest effect" || rev != 2 {
