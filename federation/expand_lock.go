@@ -31,6 +31,9 @@ func (f *Federator) buildLock(ctx context.Context, e *storage.OutboxEvent, moder
 		"object": e.Payload.ObjectURI,
 		"to":     to,
 	}
+	if e.Payload.Reason != "" {
+		lock["summary"] = e.Payload.Reason
+	}
 	activity := lock
 	if e.Kind == storage.EventUnlockHeadline {
 		activity = map[string]any{

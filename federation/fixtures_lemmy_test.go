@@ -738,6 +738,9 @@ func (w *lemmyWorld) announced(group *storage.Actor, inner map[string]any, body 
 	target := jsonFirst(inner["object"])
 	targetID := jsonIRI(target)
 	targetDoc, embedded := target.(map[string]any)
+	if lockType(inner) != "" {
+		return w.announcedLock(group, inner, body)
+	}
 	switch {
 	case !isAS2Type(inner["type"]):
 		w.storeTarget(typ, targetID, nil, group)
@@ -1497,4 +1500,35 @@ func mustParseURL(t docT, s string) *url.URL {
 		t.Fatalf("not a URL: %q", s)
 	}
 	return u
+}
+
+// lockType is "Lock" or "Undo(Lock)" for those activities, else "".
+func lockType(activity map[string]any) string {
+	switch jsonString(jsonFirst(activity["type"])) {
+	case "Lock":
+		return "Lock"
+	case "Undo":
+		if inner, ok := jsonFirst(activity["object"]).(map[string]any); ok && jsonString(jsonFirst(inner["type"])) == "Lock" {
+			return "Undo(Lock)"
+		}
+	}
+	return ""
+}
+
+// announcedLock: a Lock (or its Undo) a group passes on locks (or
+// unlocks) the headline of our copy of a post in that group.
+func (w *lemmyWorld) announcedLock(group *storage.Actor, inner map[string]any, body []byte) string {
+	t := w.t
+	kind := lockType(inner)
+	lock := inner
+	if kind == "Undo(Lock)" {
+		lock = jsonFirst(inner["object"]).(map[string]any)
+	}
+	postID := jsonIRI(lock["object"])
+	w.storeTarget("Lock", postID, nil, group)
+	w.mustBeDone(w.process(group.URI, body), kind+" passed on by the post's group")
+	if locked := w.post(postID).Locked; locked != (kind == "Lock") {
+		t.Errorf("after %s, locked = %v", kind, locked)
+	}
+	return kind + ": applied to the post's headline"
 }

@@ -84,11 +84,15 @@ func (f *Federator) serveInbox(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = f.checkShape(t, raw)
 	}
-	if err != nil {
-		if errors.Is(err, ErrUnknownType) {
-			w.WriteHeader(http.StatusAccepted) // accepted and ignored
-			return
-		}
+	lock, isLock := readLock(raw)
+	isLock = isLock && lock.via // only a subwiki's Announce of a Lock counts
+	switch {
+	case err == nil, isLock && errors.Is(err, ErrUnknownType):
+		// Stored below; a Lock, unknown to go-fed, is read as JSON later.
+	case errors.Is(err, ErrUnknownType):
+		w.WriteHeader(http.StatusAccepted) // accepted and ignored
+		return
+	default:
 		writeProblem(w, http.StatusBadRequest, err.Error())
 		return
 	}

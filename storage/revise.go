@@ -237,7 +237,8 @@ func (db *DB) LockHeadline(ctx context.Context, memberID, postID string, lock bo
 		if !lock {
 			kind = EventUnlockHeadline
 		}
-		eventID, err := tx.enqueueID(ctx, kind, c.post.ID, memberID, OutboxPayload{ObjectURI: c.post.URI, SubwikiID: c.post.SubwikiID})
+		eventID, err := tx.enqueueID(ctx, kind, c.post.ID, memberID, OutboxPayload{ObjectURI: c.post.URI,
+			SubwikiID: c.post.SubwikiID, Reason: reason})
 		if err != nil {
 			return err
 		}
@@ -294,4 +295,24 @@ func editTime(p *Post, now time.Time) time.Time {
 		return floor
 	}
 	return now
+}
+
+// LockFromGroup records that a remote subwiki locked (or unlocked) the
+// headline of a post in it; only the post's own subwiki may.
+func (db *DB) LockFromGroup(ctx context.Context, groupID, postURI string, lock bool, reason string) error {
+	return db.write(ctx, func(tx *Tx) error {
+		p, err := tx.postWhere(ctx, "p.uri = ?", postURI)
+		if err != nil {
+			return err
+		}
+		if p.SubwikiID != groupID || p.Local {
+			return Errorf(EForbidden, "That subwiki does not decide on %s.", postURI)
+		}
+		if !lock {
+			reason = ""
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE posts SET headline_locked = ?, lock_reason = ? WHERE id = ?`,
+			lock, cleanLine(reason, maxReasonLength), p.ID)
+		return err
+	})
 }

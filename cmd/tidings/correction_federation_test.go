@@ -124,6 +124,16 @@ func TestHeadlineCorrectionAcrossInstances(t *testing.T) {
 	if p, _ := a.DB.PostByID(ctx, post.ID); p.Revision != 2 {
 		t.Errorf("a locked headline changed: revision %d", p.Revision)
 	}
+	// The subwiki passes the Lock on: C's copy is locked too, with the
+	// reason, so members there are told before they try.
+	waitFor(t, "the lock on C", 15*time.Second, func() bool {
+		p := mustPostByURI(t, c, post.URI)
+		return p.Locked && p.LockReason == "Settled after review"
+	})
+	if err := a.DB.LockHeadline(ctx, alice.ID, post.ID, false, ""); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the unlock on C", 15*time.Second, func() bool { return !mustPostByURI(t, c, post.URI).Locked })
 }
 
 func mustPostByURI(t *testing.T, inst *instance, uri string) *storage.Post {
