@@ -293,3 +293,62 @@ func TestProposeHeadline(t *testing.T) {
 		t.Errorf("after the answer: %+v", got)
 	}
 }
+
+func TestReceiveProposal(t *testing.T) {
+	w := newCorrectionWorld(t)
+	ctx := context.Background()
+	w.db.Corrections.MaxPerHour = 2
+	bob := saveRemote(t, w.db, "rbob", "other.example")
+	stranger := saveRemote(t, w.db, "zed", "other.example")
+	if _, err := w.db.ReceiveFollow(ctx, bob.ID, w.subwiki.ID, bob.URI+"/follow"); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.Advance(25 * time.Hour) // remote accounts count from when they were first seen here
+	lastEvent := func() *OutboxEvent {
+		events, _ := w.db.PendingOutbox(ctx, 200)
+		return events[len(events)-1]
+	}
+	propose := func(who *Actor, base int, headline, offer string) (*Revision, error) {
+		rev, refused, err := w.db.ReceiveProposal(ctx, HeadlineEdit{PostID: w.post.ID, EditorID: who.ID, BaseRevision: base,
+			Headline: headline, Reason: "Misleading."}, offer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rev, refused
+	}
+	// Not a member of the subwiki: refused, and answered with a Reject.
+	_, refused := propose(stranger, 1, "Something", "https://other.example/offers/1")
+	wantCode(t, refused, EForbidden)
+	if e := lastEvent(); e.Kind != EventRejectProposal || e.Payload.ObjectURI != "https://other.example/offers/1" ||
+		e.Payload.TargetActorID != stranger.ID || !strings.Contains(e.Payload.Reason, "members") || e.ActorID != w.alice.ID {
+		t.Errorf("reject event = %+v", e)
+	}
+	// A member's proposal is applied and accepted, naming the revision.
+	rev, refused := propose(bob, 1, "Trial shows modest effect", "https://other.example/offers/2")
+	if refused != nil || rev.Number != 2 || rev.Editor.ID != bob.ID {
+		t.Fatalf("accepted proposal: %+v, %v", rev, refused)
+	}
+	if e := lastEvent(); e.Kind != EventAcceptProposal || e.Payload.ActivityURI != rev.URI {
+		t.Errorf("accept event = %+v", e)
+	}
+	// Stale, then rate limited, then locked: each refused with its reason.
+	_, refused = propose(bob, 1, "Stale", "https://other.example/offers/3")
+	wantCode(t, refused, EConflict)
+	if e := lastEvent(); e.Kind != EventRejectProposal || !strings.Contains(e.Payload.Reason, "Trial shows modest effect") {
+		t.Errorf("stale reject = %+v", e)
+	}
+	propose(bob, 2, "Second take", "https://other.example/offers/4")
+	_, refused = propose(bob, 3, "Third take", "https://other.example/offers/5")
+	wantCode(t, refused, ERateLimited)
+	w.clock.Advance(time.Hour)
+	w.db.LockHeadline(ctx, w.mod.ID, w.post.ID, true, "Under review")
+	_, refused = propose(bob, 3, "Fourth take", "https://other.example/offers/6")
+	wantCode(t, refused, EForbidden)
+	if e := lastEvent(); !strings.Contains(e.Payload.Reason, "Under review") {
+		t.Errorf("locked reject = %+v", e)
+	}
+	// Malformed: no reason.
+	_, refused, _ = w.db.ReceiveProposal(ctx, HeadlineEdit{PostID: w.post.ID, EditorID: bob.ID, BaseRevision: 3, Headline: "x"},
+		"https://other.example/offers/7")
+	wantCode(t, refused, EInvalid)
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -143,4 +144,60 @@ func mustPostByURI(t *testing.T, inst *instance, uri string) *storage.Post {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// TestSubwikiDecidesForPostsWithoutHistory: a note the Fedify peer posts
+// into a subwiki on A (its origin takes no corrections) is corrected on
+// A, the subwiki's server; C, following the subwiki, gets the revision
+// with its editor.
+func TestSubwikiDecidesForPostsWithoutHistory(t *testing.T) {
+	ctx := context.Background()
+	a := startInstance(t, federating)
+	c := startInstance(t, federating)
+	a.DB.Corrections.MinAccountAge = 0
+	member(t, a, "dana")
+	carol := member(t, c, "carol")
+	dana := memberOf(t, a, "dana")
+	s, err := a.DB.CreateSubwiki(ctx, storage.SubwikiCreate{Name: "town", Title: "Town"}, dana.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	group := a.Config.Server.Scheme + "://" + a.Config.Server.Domain + "/s/town"
+	followRemote(t, carol, "@town@"+a.Config.Server.Domain)
+	waitFor(t, "carol in the subwiki", 15*time.Second, func() bool {
+		n, _, _ := a.DB.FollowCounts(ctx, s.ID)
+		return n == 2
+	})
+
+	peer := startFedifyPeer(t, "--name", "resident")
+	status, body := peer.control(t, "/_control/post", map[string]any{
+		"content": `<p><span class="h-card"><a href="` + group + `" class="u-url mention">@<span>town</span></a></span> Mayor resigns!</p><p>Actually, only from one committee.</p>`,
+		"mention": group,
+	})
+	if status != 202 {
+		t.Fatalf("the peer could not post: %d %s", status, body)
+	}
+	var sent struct{ ID string }
+	json.Unmarshal(body, &sent)
+	waitFor(t, "the note in the subwiki on A and on C", 15*time.Second, func() bool {
+		_, errA := a.DB.PostByURI(ctx, sent.ID)
+		_, errC := c.DB.PostByURI(ctx, sent.ID)
+		return errA == nil && errC == nil
+	})
+	onA := mustPostByURI(t, a, sent.ID)
+	if authority, _ := a.DB.CorrectionAuthority(ctx, onA.ID); authority != storage.AuthorityHere {
+		t.Fatalf("on A the authority is %q, want here (the subwiki's server)", authority)
+	}
+	if _, err := a.DB.ReviseHeadline(ctx, storage.HeadlineEdit{PostID: onA.ID, EditorID: dana.ID, BaseRevision: 1,
+		Headline: "Mayor leaves one committee", Reason: "The mayor did not resign."}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "revision 2 on C", 15*time.Second, func() bool {
+		return mustPostByURI(t, c, sent.ID).Revision == 2
+	})
+	revs, _ := c.DB.HeadlineHistory(ctx, mustPostByURI(t, c, sent.ID).ID)
+	if r := revs[1]; r.Headline != "Mayor leaves one committee" || r.Editor == nil || r.Editor.Username != "dana" ||
+		r.Reason != "The mayor did not resign." {
+		t.Errorf("revision 2 on C: %+v", r)
+	}
 }
