@@ -135,6 +135,39 @@ func TestHeadlineCorrectionAcrossInstances(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "the unlock on C", 15*time.Second, func() bool { return !mustPostByURI(t, c, post.URI).Locked })
+
+	// Bob on B and carol on C both propose against revision 2. A takes
+	// the first and refuses the other as stale; its member sees why.
+	fromB, err := b.DB.ProposeHeadline(ctx, storage.HeadlineEdit{PostID: onB.ID, EditorID: memberOf(t, b, "bob").ID,
+		BaseRevision: 2, Headline: "Coffee drinkers had less liver cancer", Reason: "Closer to the study."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	onC := mustPostByURI(t, c, post.URI)
+	fromC, err := c.DB.ProposeHeadline(ctx, storage.HeadlineEdit{PostID: onC.ID, EditorID: memberOf(t, c, "carol").ID,
+		BaseRevision: 2, Headline: "Study links coffee with less liver cancer", Reason: "Say it is one study."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var answerB, answerC *storage.Proposal
+	waitFor(t, "A's answers to both proposals", 15*time.Second, func() bool {
+		answerB, _ = b.DB.ProposalByID(ctx, fromB.ID)
+		answerC, _ = c.DB.ProposalByID(ctx, fromC.ID)
+		return answerB.State != storage.ProposalPending && answerC.State != storage.ProposalPending
+	})
+	won, lost, loser := answerB, answerC, c
+	if answerC.State == storage.ProposalAccepted {
+		won, lost, loser = answerC, answerB, b
+	}
+	if won.State != storage.ProposalAccepted || lost.State != storage.ProposalRejected ||
+		!strings.Contains(lost.Answer, "corrected the headline meanwhile") || !strings.Contains(lost.Answer, won.Headline) {
+		t.Fatalf("answers: B %s %q, C %s %q; want one accepted and the other stale", answerB.State, answerB.Answer, answerC.State, answerC.Answer)
+	}
+	if p, _ := a.DB.PostByID(ctx, post.ID); p.Revision != 3 || p.Headline != won.Headline {
+		t.Errorf("on A: %q revision %d, want %q revision 3", p.Headline, p.Revision, won.Headline)
+	}
+	history := newVisitor(t, loser).get("/posts/" + lost.PostID + "/history")
+	wantBody(t, history, "declined it: Someone corrected the headline meanwhile")
 }
 
 func mustPostByURI(t *testing.T, inst *instance, uri string) *storage.Post {
