@@ -134,7 +134,9 @@ func TestHeadlineCorrectionAcrossInstances(t *testing.T) {
 	if err := a.DB.LockHeadline(ctx, alice.ID, post.ID, false, ""); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the unlock on C", 15*time.Second, func() bool { return !mustPostByURI(t, c, post.URI).Locked })
+	waitFor(t, "the unlock on B and C", 15*time.Second, func() bool {
+		return !mustPostByURI(t, b, post.URI).Locked && !mustPostByURI(t, c, post.URI).Locked
+	})
 
 	// Bob on B and carol on C both propose against revision 2. A takes
 	// the first and refuses the other as stale; its member sees why.
