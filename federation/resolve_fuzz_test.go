@@ -1,0 +1,179 @@
+package federation
+
+// FuzzActorDocument and FuzzWebFinger serve fuzzed documents from a
+// server on loopback and resolve them with the federation client and
+// storage, as a search for an account does. The client may dial that
+// server only.
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/tidings-social/tidings/storage"
+)
+
+// originToken in a served document stands for the server's origin,
+// http://127.0.0.1:PORT, which differs in every run.
+const originToken = "{{origin}}"
+
+// documentServer answers each path with the document set for it.
+type documentServer struct {
+	*httptest.Server
+	mu   sync.Mutex
+	docs map[string]servedDocument
+}
+
+type servedDocument struct {
+	contentType string
+	body        []byte
+}
+
+func newDocumentServer(tb testing.TB) *documentServer {
+	s := &documentServer{docs: map[string]servedDocument{}}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		doc, ok := s.docs[r.URL.Path]
+		s.mu.Unlock()
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", doc.contentType)
+		w.Write(bytes.ReplaceAll(doc.body, []byte(originToken), []byte(s.URL)))
+	}))
+	tb.Cleanup(s.Close)
+	return s
+}
+
+func (s *documentServer) serve(path, contentType string, body []byte) {
+	s.mu.Lock()
+	s.docs[path] = servedDocument{contentType: contentType, body: body}
+	s.mu.Unlock()
+}
+
+func (s *documentServer) host() string { return strings.TrimPrefix(s.URL, "http://") }
+
+// federator returns a federator on a new database whose client reaches
+// this server and nothing else.
+func (s *documentServer) federator(t *testing.T) *Federator {
+	t.Helper()
+	db, err := storage.Open(context.Background(), filepath.Join(dirFor(t), "t.db"), fixtureSite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	f := New(db, Config{Site: fixtureSite, Version: "fuzz", AllowPrivateAddresses: true}, slog.New(slog.DiscardHandler))
+	var dialer net.Dialer
+	f.client.transport.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if addr != s.host() {
+			return nil, errors.New("no network while fuzzing")
+		}
+		return dialer.DialContext(ctx, network, addr)
+	}
+	t.Cleanup(f.client.transport.CloseIdleConnections)
+	return f
+}
+
+// checkResolveError: a document that cannot be used is refused with a
+// reason for the member (a coded storage error); only a server that
+// cannot be reached may fail otherwise.
+func checkResolveError(t *testing.T, err error) {
+	t.Helper()
+	if storage.ErrorCode(err) == storage.EInternal && !errors.Is(err, errFetch) {
+		t.Errorf("an internal error, not a refusal: %v", err)
+	}
+}
+
+// checkActorRecord checks what the inbox and deliveries rely on in a
+// stored remote actor: an http(s) id and inbox, a key on the actor's
+// own server, a name, and text fit to show.
+func checkActorRecord(t *testing.T, a *storage.Actor) {
+	t.Helper()
+	switch {
+	case a.Local:
+		t.Errorf("remote actor %s is stored as local", a.URI)
+	case !isWebURL(a.URI) || !isWebURL(a.Inbox):
+		t.Errorf("actor %q has inbox %q; want http(s) URLs", a.URI, a.Inbox)
+	case a.KeyID == "" || !sameHost(a.KeyID, a.URI) || a.PublicKeyPEM == "":
+		t.Errorf("actor %s has key %q (%d bytes of PEM); want one on its server", a.URI, a.KeyID, len(a.PublicKeyPEM))
+	case a.Username == "" || !strings.EqualFold(a.Host, hostOf(a.URI)):
+		t.Errorf("actor %s is %q at %q", a.URI, a.Username, a.Host)
+	case !actorKinds[a.Kind]:
+		t.Errorf("actor %s has kind %q", a.URI, a.Kind)
+	}
+	for _, u := range []string{a.SharedInbox, a.Outbox, a.Followers, a.Following, a.IconURL, a.URL} {
+		if u != "" && !isWebURL(u) {
+			t.Errorf("actor %s has the address %q", a.URI, u)
+		}
+	}
+	if err := checkOneLine(a.DisplayName, 120); err != nil {
+		t.Errorf("actor %s: display name %q: %v", a.URI, a.DisplayName, err)
+	}
+	if err := checkSafeHTML(a.Summary); err != nil {
+		t.Errorf("actor %s: summary %q: %v", a.URI, a.Summary, err)
+	}
+}
+
+// fuzzActorDocument is a Mastodon-style actor served at /users/ada.
+const fuzzActorDocument = `{"@context":["https://www.w3.org/ns/activitystreams","https://w3id.org/security/v1"],
+"id":"{{origin}}/users/ada","type":"Person","preferredUsername":"ada","name":"Ada",
+"inbox":"{{origin}}/users/ada/inbox","outbox":"{{origin}}/users/ada/outbox",
+"followers":"{{origin}}/users/ada/followers","endpoints":{"sharedInbox":"{{origin}}/inbox"},
+"publicKey":{"id":"{{origin}}/users/ada#main-key","owner":"{{origin}}/users/ada",
+"publicKeyPem":"-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----\n"}}`
+
+func FuzzActorDocument(f *testing.F) {
+	f.Add([]byte(fuzzActorDocument))
+	f.Add([]byte(`{"id":"{{origin}}/users/ada","type":"Group","preferredUsername":"ada","inbox":"{{origin}}/users/ada/inbox",
+"publicKey":{"id":"{{origin}}/users/ada#main-key","owner":"{{origin}}/users/ada","publicKeyPem":"-----BEGIN RSA PUBLIC KEY-----\n-----END RSA PUBLIC KEY-----"}}`))
+	srv := newDocumentServer(f)
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		srv.serve("/users/ada", "application/activity+json", doc)
+		fed := srv.federator(t)
+		uri := srv.URL + "/users/ada"
+		a, err := fed.ResolveActor(context.Background(), uri)
+		if err != nil {
+			checkResolveError(t, err)
+			if _, err := fed.db.ActorByURI(context.Background(), uri); storage.ErrorCode(err) != storage.ENotFound {
+				t.Errorf("a refused actor document was stored (%v)", err)
+			}
+			return
+		}
+		if a.URI != uri {
+			t.Errorf("asked for %s, got the actor %s", uri, a.URI)
+		}
+		checkActorRecord(t, a)
+	})
+}
+
+func FuzzWebFinger(f *testing.F) {
+	f.Add([]byte(`{"subject":"acct:ada@{{host}}","links":[{"rel":"self","type":"application/activity+json","href":"{{origin}}/users/ada"}]}`))
+	f.Add([]byte(`{"subject":"acct:ada@{{host}}","aliases":["{{origin}}/@ada"],"links":[{"rel":"http://webfinger.net/rel/profile-page","type":"text/html","href":"{{origin}}/@ada"},{"rel":"self","type":"application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"","href":"{{origin}}/users/ada"}]}`))
+	srv := newDocumentServer(f)
+	srv.serve("/users/ada", "application/activity+json", []byte(fuzzActorDocument))
+	f.Fuzz(func(t *testing.T, jrd []byte) {
+		srv.serve("/.well-known/webfinger", "application/jrd+json",
+			bytes.ReplaceAll(jrd, []byte("{{host}}"), []byte(srv.host())))
+		fed := srv.federator(t)
+		a, err := fed.ResolveHandle(context.Background(), "ada@"+srv.host())
+		if err != nil {
+			checkResolveError(t, err)
+			return
+		}
+		// The only account there is: anything else the document names
+		// must have been refused.
+		if want := srv.URL + "/users/ada"; a.URI != want || a.Username != "ada" || a.Host != srv.host() {
+			t.Errorf("resolved %s (%s at %s); want %s", a.URI, a.Username, a.Host, want)
+		}
+		checkActorRecord(t, a)
+	})
+}
