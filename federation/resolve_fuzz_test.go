@@ -17,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/tidings-social/tidings/storage"
 )
@@ -105,8 +107,8 @@ func checkActorRecord(t *testing.T, a *storage.Actor) {
 		t.Errorf("actor %q has inbox %q; want http(s) URLs", a.URI, a.Inbox)
 	case a.KeyID == "" || !sameHost(a.KeyID, a.URI) || a.PublicKeyPEM == "":
 		t.Errorf("actor %s has key %q (%d bytes of PEM); want one on its server", a.URI, a.KeyID, len(a.PublicKeyPEM))
-	case a.Username == "" || !strings.EqualFold(a.Host, hostOf(a.URI)):
-		t.Errorf("actor %s is %q at %q", a.URI, a.Username, a.Host)
+	case !isHandleName(a.Username) || !strings.EqualFold(a.Host, hostOf(a.URI)):
+		t.Errorf("actor %s is %q at %q; want a name a handle can hold, at its host", a.URI, a.Username, a.Host)
 	case !actorKinds[a.Kind]:
 		t.Errorf("actor %s has kind %q", a.URI, a.Kind)
 	}
@@ -121,6 +123,15 @@ func checkActorRecord(t *testing.T, a *storage.Actor) {
 	if err := checkSafeHTML(a.Summary); err != nil {
 		t.Errorf("actor %s: summary %q: %v", a.URI, a.Summary, err)
 	}
+}
+
+// isHandleName reports a name that @name@host can show and a profile
+// path can hold: valid UTF-8 without control, format (bidi) or space
+// characters, and nothing that ends a name or a path segment.
+func isHandleName(name string) bool {
+	return name != "" && utf8.ValidString(name) && !strings.ContainsFunc(name, func(r rune) bool {
+		return unicode.In(r, unicode.Cc, unicode.Cf, unicode.Z) || strings.ContainsRune(`@/\?#%`, r)
+	})
 }
 
 // fuzzActorDocument is a Mastodon-style actor served at /users/ada.
