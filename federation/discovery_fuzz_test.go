@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -32,16 +30,7 @@ func FuzzWebFingerResource(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
-	world := newInboxFuzzWorld(f)
-	file := filepath.Join(f.TempDir(), "tidings.db")
-	if err := os.WriteFile(file, world.template, 0o600); err != nil {
-		f.Fatal(err)
-	}
-	db, err := storage.Open(context.Background(), file, fixtureSite)
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { db.Close() })
+	db := newInboxFuzzWorld(f).db.open(f) // read only: one copy serves every input
 	fed := New(db, Config{Site: fixtureSite, Version: "fuzz"}, slog.New(slog.DiscardHandler))
 	router := mux.NewRouter()
 	fed.Routes(router)

@@ -57,7 +57,7 @@ const (
 // inboxFuzzWorld is the instance each delivery starts from, as a
 // database file, and the key every remote actor signs with.
 type inboxFuzzWorld struct {
-	template  []byte
+	db        databaseFile
 	key       ed25519.PrivateKey
 	keyPEM    string
 	localPost string // the id of alice's post in the subwiki
@@ -75,19 +75,49 @@ func newInboxFuzzWorld(tb testing.TB) *inboxFuzzWorld {
 		tb.Fatal(err)
 	}
 	w := &inboxFuzzWorld{key: key, keyPEM: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))}
-	file := filepath.Join(tb.TempDir(), "template.db")
+	w.db = newDatabaseFile(tb, func(db *storage.DB) { w.populate(tb, db) })
+	return w
+}
+
+// databaseFile is a database made once, kept as the bytes of its file,
+// so that each input starts from a copy in a few milliseconds (making
+// one costs the instance's RSA key).
+type databaseFile []byte
+
+// newDatabaseFile makes a database with what populate adds to it.
+func newDatabaseFile(tb testing.TB, populate func(*storage.DB)) databaseFile {
+	tb.Helper()
+	file := filepath.Join(dirFor(tb), "template.db")
 	db, err := storage.Open(context.Background(), file, fixtureSite)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	w.populate(tb, db)
+	if populate != nil {
+		populate(db)
+	}
 	if err := db.Close(); err != nil {
 		tb.Fatal(err)
 	}
-	if w.template, err = os.ReadFile(file); err != nil {
+	body, err := os.ReadFile(file)
+	if err != nil {
 		tb.Fatal(err)
 	}
-	return w
+	return body
+}
+
+// open opens a copy of the database, closed and removed after the test.
+func (f databaseFile) open(tb testing.TB) *storage.DB {
+	tb.Helper()
+	file := filepath.Join(dirFor(tb), "tidings.db")
+	if err := os.WriteFile(file, f, 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	db, err := storage.Open(context.Background(), file, fixtureSite)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
 }
 
 // populate makes the member alice, her subwiki and post, and the remote
@@ -143,13 +173,13 @@ func (w *inboxFuzzWorld) stubActor(uri, kind, name string) storage.RemoteActor {
 // t.TempDir: it names the directory after the test, and the seeds'
 // names ("seed#0") hold a '#', which the database's file: URI would
 // read as the start of a fragment.
-func dirFor(t *testing.T) string {
-	t.Helper()
+func dirFor(tb testing.TB) string {
+	tb.Helper()
 	dir, err := os.MkdirTemp("", "tidings-fuzz-")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
+	tb.Cleanup(func() { os.RemoveAll(dir) })
 	return dir
 }
 
@@ -173,15 +203,7 @@ type inboxFuzzDelivery struct {
 
 func (w *inboxFuzzWorld) open(t *testing.T, input []byte) *inboxFuzzDelivery {
 	t.Helper()
-	file := filepath.Join(dirFor(t), "tidings.db")
-	if err := os.WriteFile(file, w.template, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	db, err := storage.Open(context.Background(), file, fixtureSite)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := w.db.open(t)
 	fed := New(db, Config{Site: fixtureSite, Version: "fuzz"}, slog.New(slog.DiscardHandler))
 	offline(fed)
 	router := mux.NewRouter()

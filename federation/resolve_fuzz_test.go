@@ -13,7 +13,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -30,6 +29,7 @@ const originToken = "{{origin}}"
 // documentServer answers each path with the document set for it.
 type documentServer struct {
 	*httptest.Server
+	db   databaseFile // a new instance's database
 	mu   sync.Mutex
 	docs map[string]servedDocument
 }
@@ -40,7 +40,7 @@ type servedDocument struct {
 }
 
 func newDocumentServer(tb testing.TB) *documentServer {
-	s := &documentServer{docs: map[string]servedDocument{}}
+	s := &documentServer{db: newDatabaseFile(tb, nil), docs: map[string]servedDocument{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		doc, ok := s.docs[r.URL.Path]
@@ -64,16 +64,11 @@ func (s *documentServer) serve(path, contentType string, body []byte) {
 
 func (s *documentServer) host() string { return strings.TrimPrefix(s.URL, "http://") }
 
-// federator returns a federator on a new database whose client reaches
+// federator returns a federator on a copy of the database whose client reaches
 // this server and nothing else.
 func (s *documentServer) federator(t *testing.T) *Federator {
 	t.Helper()
-	db, err := storage.Open(context.Background(), filepath.Join(dirFor(t), "t.db"), fixtureSite)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	f := New(db, Config{Site: fixtureSite, Version: "fuzz", AllowPrivateAddresses: true}, slog.New(slog.DiscardHandler))
+	f := New(s.db.open(t), Config{Site: fixtureSite, Version: "fuzz", AllowPrivateAddresses: true}, slog.New(slog.DiscardHandler))
 	var dialer net.Dialer
 	f.client.transport.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
 		if addr != s.host() {
