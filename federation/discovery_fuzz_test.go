@@ -30,7 +30,7 @@ func FuzzWebFingerResource(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
-	db := newInboxFuzzWorld(f).db.open(f) // read only: one copy serves every input
+	db := newFuzzInstance(f).db.open(f) // read only: one copy serves every input
 	fed := New(db, Config{Site: fixtureSite, Version: "fuzz"}, slog.New(slog.DiscardHandler))
 	router := mux.NewRouter()
 	fed.Routes(router)

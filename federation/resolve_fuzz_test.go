@@ -16,8 +16,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/tidings-social/tidings/storage"
 )
@@ -88,45 +86,6 @@ func checkResolveError(t *testing.T, err error) {
 	if storage.ErrorCode(err) == storage.EInternal && !errors.Is(err, errFetch) {
 		t.Errorf("an internal error, not a refusal: %v", err)
 	}
-}
-
-// checkActorRecord checks what the inbox and deliveries rely on in a
-// stored remote actor: an http(s) id and inbox, a key on the actor's
-// own server, a name, and text fit to show.
-func checkActorRecord(t *testing.T, a *storage.Actor) {
-	t.Helper()
-	switch {
-	case a.Local:
-		t.Errorf("remote actor %s is stored as local", a.URI)
-	case !isWebURL(a.URI) || !isWebURL(a.Inbox):
-		t.Errorf("actor %q has inbox %q; want http(s) URLs", a.URI, a.Inbox)
-	case a.KeyID == "" || !sameHost(a.KeyID, a.URI) || a.PublicKeyPEM == "":
-		t.Errorf("actor %s has key %q (%d bytes of PEM); want one on its server", a.URI, a.KeyID, len(a.PublicKeyPEM))
-	case !isHandleName(a.Username) || !strings.EqualFold(a.Host, hostOf(a.URI)):
-		t.Errorf("actor %s is %q at %q; want a name a handle can hold, at its host", a.URI, a.Username, a.Host)
-	case !actorKinds[a.Kind]:
-		t.Errorf("actor %s has kind %q", a.URI, a.Kind)
-	}
-	for _, u := range []string{a.SharedInbox, a.Outbox, a.Followers, a.Following, a.IconURL, a.URL} {
-		if u != "" && !isWebURL(u) {
-			t.Errorf("actor %s has the address %q", a.URI, u)
-		}
-	}
-	if err := checkOneLine(a.DisplayName, 120); err != nil {
-		t.Errorf("actor %s: display name %q: %v", a.URI, a.DisplayName, err)
-	}
-	if err := checkSafeHTML(a.Summary); err != nil {
-		t.Errorf("actor %s: summary %q: %v", a.URI, a.Summary, err)
-	}
-}
-
-// isHandleName reports a name that @name@host can show and a profile
-// path can hold: valid UTF-8 without control, format (bidi) or space
-// characters, and nothing that ends a name or a path segment.
-func isHandleName(name string) bool {
-	return name != "" && utf8.ValidString(name) && !strings.ContainsFunc(name, func(r rune) bool {
-		return unicode.In(r, unicode.Cc, unicode.Cf, unicode.Z) || strings.ContainsRune(`@/\?#%`, r)
-	})
 }
 
 // fuzzActorDocument is a Mastodon-style actor served at /users/ada.
