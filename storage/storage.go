@@ -25,6 +25,9 @@ type DB struct {
 	reader *sql.DB
 	ids    *idSource
 
+	// hashing caps the password hashes running at once.
+	hashing hashGate
+
 	// Now returns the current time; tests replace it to make time stand still.
 	Now func() time.Time
 
@@ -64,7 +67,7 @@ func Open(ctx context.Context, path string, site Site) (*DB, error) {
 	writer.SetMaxOpenConns(1)
 	writer.SetConnMaxIdleTime(0)
 
-	db := &DB{path: path, writer: writer, ids: newIDSource(), Now: time.Now, Registration: RegistrationOpen, Site: site,
+	db := &DB{path: path, writer: writer, ids: newIDSource(), hashing: newHashGate(), Now: time.Now, Registration: RegistrationOpen, Site: site,
 		Corrections: DefaultCorrectionPolicy}
 	if err := writer.PingContext(ctx); err != nil {
 		writer.Close()
