@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/netip"
 	"time"
 )
 
@@ -30,7 +29,7 @@ const (
 // guesses sent at once cannot all slip under them; past a limit it
 // refuses with ERateLimited (and a RetryAfter) without hashing at all.
 func (db *DB) Authenticate(ctx context.Context, username, password, ip string) (*Member, error) {
-	network := signInNetwork(ip)
+	network := NetworkOf(ip)
 	attempt, m, stored, err := db.startSignIn(ctx, username, network)
 	if err != nil {
 		return nil, err
@@ -125,19 +124,4 @@ func (tx *Tx) forgetSignIns(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-// signInNetwork is what sign-in limits count an address as: an IPv4
-// address itself, an IPv6 address by its /64, since one subscriber
-// usually holds a whole /64 and can change addresses within it at will.
-func signInNetwork(ip string) string {
-	addr, err := netip.ParseAddr(ip)
-	if err != nil {
-		return ip
-	}
-	addr = addr.Unmap().WithZone("")
-	if addr.Is6() {
-		return netip.PrefixFrom(addr, 64).Masked().String()
-	}
-	return addr.String()
 }

@@ -202,8 +202,8 @@ func TestSignInNetwork(t *testing.T) {
 		"not an address":               "not an address",
 		"2001:db8:1:3:ffff:ffff::ffff": "2001:db8:1:3::/64",
 	} {
-		if got := signInNetwork(ip); got != want {
-			t.Errorf("signInNetwork(%q) = %q, want %q", ip, got, want)
+		if got := NetworkOf(ip); got != want {
+			t.Errorf("NetworkOf(%q) = %q, want %q", ip, got, want)
 		}
 	}
 }
