@@ -21,6 +21,7 @@ import (
 	"github.com/pelletier/go-toml/v2/unstable"
 
 	"github.com/tidings-social/tidings/storage"
+	"github.com/tidings-social/tidings/web"
 )
 
 // Config is the instance's configuration, read from a TOML file; every
@@ -31,7 +32,18 @@ type Config struct {
 	Registration RegistrationConfig `toml:"registration"`
 	Federation   FederationConfig   `toml:"federation"`
 	Corrections  CorrectionsConfig  `toml:"corrections"`
+	Limits       LimitsConfig       `toml:"limits"`
 	Log          LogConfig          `toml:"log"`
+}
+
+// LimitsConfig is the [limits] section: how often one member, or one
+// network address, may do the things that cost most. Its fields are
+// those of web.Limits, which it converts to.
+type LimitsConfig struct {
+	SignUpsPerHour       int `toml:"sign_ups_per_hour"`
+	PostsPerHour         int `toml:"posts_per_hour"`
+	CommentsPerHour      int `toml:"comments_per_hour"`
+	RemoteLookupsPerHour int `toml:"remote_lookups_per_hour"`
 }
 
 // CorrectionsConfig is the [corrections] section: who may correct
@@ -89,6 +101,7 @@ func DefaultConfig() Config {
 		Registration: RegistrationConfig{Mode: string(storage.RegistrationOpen)},
 		Federation:   FederationConfig{MaxInboxBytes: 1 << 20},
 		Corrections:  CorrectionsConfig{Who: storage.EditableMembers, MinAccountAgeDays: 1, MaxEditsPerHour: 10},
+		Limits:       LimitsConfig(web.DefaultLimits()),
 		Log:          LogConfig{Level: "info", Format: "text"},
 	}
 }
@@ -321,6 +334,19 @@ func (c *Config) problems() []problem {
 	}
 	if c.Corrections.MaxEditsPerHour < 1 || c.Corrections.MaxEditsPerHour > 10000 {
 		add("corrections.max_edits_per_hour", "%d must be between 1 and 10000", c.Corrections.MaxEditsPerHour)
+	}
+	for _, l := range []struct {
+		key string
+		n   int
+	}{
+		{"limits.sign_ups_per_hour", c.Limits.SignUpsPerHour},
+		{"limits.posts_per_hour", c.Limits.PostsPerHour},
+		{"limits.comments_per_hour", c.Limits.CommentsPerHour},
+		{"limits.remote_lookups_per_hour", c.Limits.RemoteLookupsPerHour},
+	} {
+		if l.n < 1 || l.n > 10000 {
+			add(l.key, "%d must be between 1 and 10000", l.n)
+		}
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

@@ -87,6 +87,8 @@ func TestConfigErrorsNameKeyAndLine(t *testing.T) {
 			[]string{"test.toml:2: server.listen"}},
 		{"bad proxy", "[server]\ntrusted_proxies = [\"10.0.0.0/8\", \"nonsense\"]\n",
 			[]string{"test.toml:2: server.trusted_proxies: \"nonsense\""}},
+		{"limit out of range", "[limits]\nposts_per_hour = 0\n",
+			[]string{"test.toml:2: limits.posts_per_hour: 0 must be between 1 and 10000"}},
 		{"bad log level", "[log]\nlevel = \"loud\"\n",
 			[]string{"test.toml:2: log.level"}},
 		{"syntax error", "[server\n",

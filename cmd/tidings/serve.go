@@ -62,6 +62,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Description:    m.Config.Server.Description,
 		Version:        version,
 		TrustedProxies: m.Config.trustedProxies(),
+		Limits:         web.Limits(m.Config.Limits),
 	}, m.Logger)
 	if err != nil {
 		db.Close()
