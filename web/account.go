@@ -61,6 +61,9 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 		},
 		InviteCode: form.InviteCode,
 	})
+	if wait := storage.RetryAfter(err); wait > 0 {
+		setRetryAfter(w, wait) // the server was too busy hashing passwords
+	}
 	if err != nil {
 		status, msg := s.failure(r, err)
 		form.Error = msg
