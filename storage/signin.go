@@ -73,8 +73,7 @@ func (db *DB) startSignIn(ctx context.Context, username, network string) (attemp
 		}
 		m, err = tx.memberWhere(ctx, "username = ?", username)
 		if ErrorCode(err) == ENotFound {
-			// A name nobody has takes as long to refuse as a wrong password.
-			m, stored = nil, dummyPasswordHash()
+			m = nil
 			return nil
 		}
 		if err != nil {
@@ -82,6 +81,10 @@ func (db *DB) startSignIn(ctx context.Context, username, network string) (attemp
 		}
 		return tx.QueryRowContext(ctx, `SELECT password_hash FROM members WHERE id = ?`, m.ID).Scan(&stored)
 	})
+	if err == nil && m == nil {
+		// A name nobody has takes as long to refuse as a wrong password.
+		stored = dummyPasswordHash()
+	}
 	return attempt, m, stored, err
 }
 
