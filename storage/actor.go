@@ -256,9 +256,10 @@ func (db *DB) SaveRemoteActor(ctx context.Context, r RemoteActor) (*Actor, error
 			}
 			return err
 		}
+		// An account dated before 1970 is stored as of unknown age (0).
 		published := int64(0)
-		if !r.Published.IsZero() {
-			published = millis(r.Published)
+		if t := remoteTime(r.Published, tx.now); !t.IsZero() {
+			published = millis(t)
 		}
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO actors (id, uri, kind, local, username, host, display_name, summary, icon_url, url,

@@ -85,6 +85,7 @@ func (db *DB) SaveRemotePost(ctx context.Context, r RemotePost) (*Post, error) {
 	r.clean()
 	var p *Post
 	err := db.write(ctx, func(tx *Tx) error {
+		r.Updated = remoteTime(r.Updated, tx.now)
 		author, err := tx.actorWhere(ctx, "a.id = ?", r.AuthorID)
 		if err != nil {
 			return err
@@ -151,13 +152,14 @@ func (db *DB) SaveRemotePost(ctx context.Context, r RemotePost) (*Post, error) {
 	return p, err
 }
 
-// publishedForID keeps a remote publication time from sorting a post
-// into the future (or, without one, dates it at arrival).
+// publishedForID keeps a remote publication time within range, so that
+// the post sorts neither into the future nor before 1970 (or, without
+// one, dates it at arrival).
 func publishedForID(published, now time.Time) time.Time {
-	if published.IsZero() || published.After(now) {
+	if published.IsZero() {
 		return now
 	}
-	return published
+	return remoteTime(published, now)
 }
 
 // DeleteRemotePost deletes a remote post at its author's request; a
@@ -366,8 +368,8 @@ func (tx *Tx) applyRemoteRevision(ctx context.Context, p *Post, r RemotePost, au
 	if editor == "" {
 		editor = authorID
 	}
-	created := rev.CreatedAt
-	if created.IsZero() || created.After(tx.now) {
+	created := remoteTime(rev.CreatedAt, tx.now)
+	if created.IsZero() {
 		created = tx.now
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO headline_revisions (post_id, number, headline, editor_id, reason, source_url,
