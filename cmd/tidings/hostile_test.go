@@ -29,6 +29,16 @@ var hostileKey = sync.OnceValue(func() *rsa.PrivateKey {
 	return key
 })
 
+// hostilePublicPEM is the public key of hostileKey, as an actor shows it.
+func hostilePublicPEM(t *testing.T) string {
+	t.Helper()
+	der, err := x509.MarshalPKIXPublicKey(&hostileKey().PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+}
+
 // hostileServer is another server on loopback, made by hand: it serves
 // whatever documents a test gives it and signs what its actors send, so
 // a test can make it say what no honest server would. It takes every
@@ -81,10 +91,6 @@ func (s *hostileServer) put(t *testing.T, doc map[string]any) string {
 // the shared key, and extra fields, and returns its id.
 func (s *hostileServer) actor(t *testing.T, kind, name string, extra map[string]any) string {
 	t.Helper()
-	der, err := x509.MarshalPKIXPublicKey(&hostileKey().PublicKey)
-	if err != nil {
-		t.Fatal(err)
-	}
 	uri := s.URL + "/users/" + name
 	doc := map[string]any{
 		"@context":          []any{"https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"},
@@ -96,7 +102,7 @@ func (s *hostileServer) actor(t *testing.T, kind, name string, extra map[string]
 		"followers":         uri + "/followers",
 		"endpoints":         map[string]any{"sharedInbox": s.URL + "/inbox"},
 		"publicKey": map[string]any{"id": uri + "#main-key", "owner": uri,
-			"publicKeyPem": string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))},
+			"publicKeyPem": hostilePublicPEM(t)},
 	}
 	for k, v := range extra {
 		doc[k] = v
