@@ -3,6 +3,7 @@ package federation
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/go-fed/activity/streams/vocab"
 
@@ -62,7 +63,7 @@ func (f *Federator) keepPost(ctx context.Context, in *incoming, author *storage.
 		r.SubwikiID, r.RelayInboundID = group.ID, in.record.ID
 	case group != nil:
 		r.SubwikiID = group.ID
-		if via == nil {
+		if group != via { // else a member here follows the group that announced it
 			followed, err := f.db.IsFollowedLocally(ctx, group.ID)
 			if err != nil {
 				return err
@@ -153,15 +154,18 @@ func (f *Federator) recipients(post postable) []string {
 }
 
 // groupOf finds the subwiki or community a post was published in: the
-// group that announced it, else its audience, else a group among its
-// recipients (Mastodon users post into a group by mentioning it). Only
-// groups of ours or already known are considered.
+// group that announced it, when the post names it or is on its server;
+// else its audience, else a group among its recipients (Mastodon users
+// post into a group by mentioning it). Only groups of ours or already
+// known are considered. A group announcing a post of another server that
+// does not name it is no more than a booster: else any group could file
+// any post under itself, and then decide on its headline.
 func (f *Federator) groupOf(ctx context.Context, post postable, via *storage.Actor) (*storage.Actor, error) {
-	if via != nil {
+	named := append(iris(post.GetActivityStreamsAudience()), f.recipients(post)...)
+	if via != nil && (sameHost(via.URI, idOf(post)) || slices.Contains(named, via.URI)) {
 		return via, nil
 	}
-	candidates := append(iris(post.GetActivityStreamsAudience()), f.recipients(post)...)
-	for _, uri := range candidates {
+	for _, uri := range named {
 		if uri == publicCollection {
 			continue
 		}

@@ -348,9 +348,10 @@ func (tx *Tx) setHistory(ctx context.Context, postID, historyURI string) error {
 }
 
 // applyRemoteRevision records a new headline an edit from the origin
-// brings: as the revision the origin describes (with its editor), or as
-// a revision by the author when it describes none.
-func (tx *Tx) applyRemoteRevision(ctx context.Context, p *Post, r RemotePost, authorID string) error {
+// brings: as the revision the origin describes (with its editor, if
+// believed: see creditFor), or as a revision by the voucher (the author,
+// or the subwiki deciding) when it describes none.
+func (tx *Tx) applyRemoteRevision(ctx context.Context, p *Post, r RemotePost, voucherID string) error {
 	if r.Headline == "" || p.Headline == "" {
 		return nil
 	}
@@ -359,14 +360,14 @@ func (tx *Tx) applyRemoteRevision(ctx context.Context, p *Post, r RemotePost, au
 		if r.Headline == p.Headline {
 			return nil
 		}
-		return tx.addRevision(ctx, p, r.Headline, authorID, "", "")
+		return tx.addRevision(ctx, p, r.Headline, voucherID, "", "")
 	}
 	if rev.Number <= p.Revision {
 		return nil // known already, or older
 	}
-	editor := rev.EditorID
-	if editor == "" {
-		editor = authorID
+	editor, err := tx.creditFor(ctx, p, r.Headline, rev.EditorID, voucherID)
+	if err != nil {
+		return err
 	}
 	created := remoteTime(rev.CreatedAt, tx.now)
 	if created.IsZero() {
@@ -412,6 +413,6 @@ func (db *DB) ReviseByGroup(ctx context.Context, groupID, postURI, headline stri
 		if p.SubwikiID != groupID || history != "" || p.Local {
 			return Errorf(EForbidden, "That subwiki does not decide on the headline of %s.", postURI)
 		}
-		return tx.applyRemoteRevision(ctx, p, RemotePost{Headline: headline, Revision: rev}, p.AuthorID)
+		return tx.applyRemoteRevision(ctx, p, RemotePost{Headline: headline, Revision: rev}, groupID)
 	})
 }
