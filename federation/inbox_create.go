@@ -154,15 +154,17 @@ func (f *Federator) recipients(post postable) []string {
 }
 
 // groupOf finds the subwiki or community a post was published in: the
-// group that announced it, when the post names it or is on its server;
-// else its audience, else a group among its recipients (Mastodon users
-// post into a group by mentioning it). Only groups of ours or already
-// known are considered. A group announcing a post of another server that
-// does not name it is no more than a booster: else any group could file
-// any post under itself, and then decide on its headline.
+// group that announced it, when the post names it, is on its server or
+// replies in a thread of it (as Mastodon replies, naming only whom they
+// answer); else its audience, else a group among its recipients
+// (Mastodon users post into a group by mentioning it). Only groups of
+// ours or already known are considered. A group announcing a post of
+// another server that is none of these is no more than a booster: else
+// any group could file any post under itself, and then decide on its
+// headline.
 func (f *Federator) groupOf(ctx context.Context, post postable, via *storage.Actor) (*storage.Actor, error) {
 	named := append(iris(post.GetActivityStreamsAudience()), f.recipients(post)...)
-	if via != nil && (sameHost(via.URI, idOf(post)) || slices.Contains(named, via.URI)) {
+	if via != nil && (sameHost(via.URI, idOf(post)) || slices.Contains(named, via.URI) || f.inThreadOf(ctx, post, via)) {
 		return via, nil
 	}
 	for _, uri := range named {
@@ -181,4 +183,14 @@ func (f *Federator) groupOf(ctx context.Context, post postable, via *storage.Act
 		}
 	}
 	return nil, nil
+}
+
+// inThreadOf reports whether a post replies to one here in the group.
+func (f *Federator) inThreadOf(ctx context.Context, post postable, group *storage.Actor) bool {
+	reply := firstRef(post.GetActivityStreamsInReplyTo()).IRI
+	if reply == "" {
+		return false
+	}
+	parent, err := f.db.PostByURI(ctx, reply)
+	return err == nil && parent.SubwikiID == group.ID
 }

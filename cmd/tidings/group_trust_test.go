@@ -124,6 +124,17 @@ func TestGroupSpeaksOnlyForItsOwnPosts(t *testing.T) {
 	if err != nil || p.SubwikiID != groupHere.ID {
 		t.Fatalf("the note posted into the group: %+v, %v", p, err)
 	}
+	// A reply in its thread names only whom it answers, as Mastodon's do;
+	// it is a comment there.
+	reply := m.put(t, map[string]any{"id": m.URL + "/notes/3", "type": "Note", "attributedTo": carol,
+		"content": "<p>Roads closed too.</p>", "inReplyTo": intoGroup, "to": []any{public}, "cc": []any{carol},
+		"published": "2026-01-01T10:30:00Z"})
+	h.send(t, a, map[string]any{"id": h.URL + "/announces/c", "type": "Announce", "actor": group, "object": reply,
+		"to": []any{public}})
+	settle(t, a)
+	if c, err := a.DB.PostByURI(ctx, reply); err != nil || c.ParentID != p.ID || c.SubwikiID != groupHere.ID {
+		t.Errorf("the reply in the group's thread: %+v, %v", c, err)
+	}
 
 	// The group revises the headline three times, naming alice (here),
 	// bob (on B) and gina (on the group's server) as the editors.
