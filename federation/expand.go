@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/go-fed/activity/streams"
 	"github.com/go-fed/activity/streams/vocab"
@@ -151,7 +152,7 @@ func likeOf(e *storage.OutboxEvent, sender *storage.Actor) vocab.Type {
 	like := streams.NewActivityStreamsLike()
 	likeID := e.Payload.ActivityURI
 	if e.Kind == storage.EventUndoLike {
-		likeID = likeID[:len(likeID)-len("#undo")]
+		likeID = strings.TrimSuffix(likeID, "#undo")
 	}
 	like.SetJSONLDId(idProperty(likeID))
 	like.SetActivityStreamsActor(actorProperty(sender.URI))

@@ -3,6 +3,7 @@ package federation
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/go-fed/activity/streams/vocab"
 
@@ -62,7 +63,7 @@ func (f *Federator) keepPost(ctx context.Context, in *incoming, author *storage.
 		r.SubwikiID, r.RelayInboundID = group.ID, in.record.ID
 	case group != nil:
 		r.SubwikiID = group.ID
-		if via == nil {
+		if group != via { // else a member here follows the group that announced it
 			followed, err := f.db.IsFollowedLocally(ctx, group.ID)
 			if err != nil {
 				return err
@@ -153,15 +154,20 @@ func (f *Federator) recipients(post postable) []string {
 }
 
 // groupOf finds the subwiki or community a post was published in: the
-// group that announced it, else its audience, else a group among its
-// recipients (Mastodon users post into a group by mentioning it). Only
-// groups of ours or already known are considered.
+// group that announced it, when the post names it, is on its server or
+// replies in a thread of it (as Mastodon replies, naming only whom they
+// answer); else its audience, else a group among its recipients
+// (Mastodon users post into a group by mentioning it). Only groups of
+// ours or already known are considered. A group announcing a post of
+// another server that is none of these is no more than a booster: else
+// any group could file any post under itself, and then decide on its
+// headline.
 func (f *Federator) groupOf(ctx context.Context, post postable, via *storage.Actor) (*storage.Actor, error) {
-	if via != nil {
+	named := append(iris(post.GetActivityStreamsAudience()), f.recipients(post)...)
+	if via != nil && (sameHost(via.URI, idOf(post)) || slices.Contains(named, via.URI) || f.inThreadOf(ctx, post, via)) {
 		return via, nil
 	}
-	candidates := append(iris(post.GetActivityStreamsAudience()), f.recipients(post)...)
-	for _, uri := range candidates {
+	for _, uri := range named {
 		if uri == publicCollection {
 			continue
 		}
@@ -177,4 +183,14 @@ func (f *Federator) groupOf(ctx context.Context, post postable, via *storage.Act
 		}
 	}
 	return nil, nil
+}
+
+// inThreadOf reports whether a post replies to one here in the group.
+func (f *Federator) inThreadOf(ctx context.Context, post postable, group *storage.Actor) bool {
+	reply := firstRef(post.GetActivityStreamsInReplyTo()).IRI
+	if reply == "" {
+		return false
+	}
+	parent, err := f.db.PostByURI(ctx, reply)
+	return err == nil && parent.SubwikiID == group.ID
 }

@@ -35,10 +35,14 @@ func (f *Federator) onOffer(ctx context.Context, in *incoming) error {
 	if err != nil {
 		return ignore("no post %s here", target)
 	}
+	base := 0
+	if props, ok := revised.(interface{ GetUnknownProperties() map[string]any }); ok {
+		base = intProperty(props.GetUnknownProperties(), "headlineRevision")
+	}
 	edit := storage.HeadlineEdit{
 		PostID:       post.ID,
 		EditorID:     in.actor.ID,
-		BaseRevision: intProperty(revised.(interface{ GetUnknownProperties() map[string]any }).GetUnknownProperties(), "headlineRevision"),
+		BaseRevision: base,
 		Headline:     textOf(revised.GetActivityStreamsName()),
 		Reason:       strings.TrimSpace(textOf(offer.GetActivityStreamsSummary())),
 		SourceURL:    firstRef(offer.GetActivityStreamsUrl()).IRI,

@@ -85,6 +85,7 @@ func (db *DB) SaveRemotePost(ctx context.Context, r RemotePost) (*Post, error) {
 	r.clean()
 	var p *Post
 	err := db.write(ctx, func(tx *Tx) error {
+		r.Updated = remoteTime(r.Updated, tx.now)
 		author, err := tx.actorWhere(ctx, "a.id = ?", r.AuthorID)
 		if err != nil {
 			return err
@@ -151,13 +152,14 @@ func (db *DB) SaveRemotePost(ctx context.Context, r RemotePost) (*Post, error) {
 	return p, err
 }
 
-// publishedForID keeps a remote publication time from sorting a post
-// into the future (or, without one, dates it at arrival).
+// publishedForID keeps a remote publication time within range, so that
+// the post sorts neither into the future nor before 1970 (or, without
+// one, dates it at arrival).
 func publishedForID(published, now time.Time) time.Time {
-	if published.IsZero() || published.After(now) {
+	if published.IsZero() {
 		return now
 	}
-	return published
+	return remoteTime(published, now)
 }
 
 // DeleteRemotePost deletes a remote post at its author's request; a
@@ -346,9 +348,10 @@ func (tx *Tx) setHistory(ctx context.Context, postID, historyURI string) error {
 }
 
 // applyRemoteRevision records a new headline an edit from the origin
-// brings: as the revision the origin describes (with its editor), or as
-// a revision by the author when it describes none.
-func (tx *Tx) applyRemoteRevision(ctx context.Context, p *Post, r RemotePost, authorID string) error {
+// brings: as the revision the origin describes (with its editor, if
+// believed: see creditFor), or as a revision by the voucher (the author,
+// or the subwiki deciding) when it describes none.
+func (tx *Tx) applyRemoteRevision(ctx context.Context, p *Post, r RemotePost, voucherID string) error {
 	if r.Headline == "" || p.Headline == "" {
 		return nil
 	}
@@ -357,17 +360,17 @@ func (tx *Tx) applyRemoteRevision(ctx context.Context, p *Post, r RemotePost, au
 		if r.Headline == p.Headline {
 			return nil
 		}
-		return tx.addRevision(ctx, p, r.Headline, authorID, "", "")
+		return tx.addRevision(ctx, p, r.Headline, voucherID, "", "")
 	}
 	if rev.Number <= p.Revision {
 		return nil // known already, or older
 	}
-	editor := rev.EditorID
-	if editor == "" {
-		editor = authorID
+	editor, err := tx.creditFor(ctx, p, r.Headline, rev.EditorID, voucherID)
+	if err != nil {
+		return err
 	}
-	created := rev.CreatedAt
-	if created.IsZero() || created.After(tx.now) {
+	created := remoteTime(rev.CreatedAt, tx.now)
+	if created.IsZero() {
 		created = tx.now
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO headline_revisions (post_id, number, headline, editor_id, reason, source_url,
@@ -410,6 +413,6 @@ func (db *DB) ReviseByGroup(ctx context.Context, groupID, postURI, headline stri
 		if p.SubwikiID != groupID || history != "" || p.Local {
 			return Errorf(EForbidden, "That subwiki does not decide on the headline of %s.", postURI)
 		}
-		return tx.applyRemoteRevision(ctx, p, RemotePost{Headline: headline, Revision: rev}, p.AuthorID)
+		return tx.applyRemoteRevision(ctx, p, RemotePost{Headline: headline, Revision: rev}, groupID)
 	})
 }
