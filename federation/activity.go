@@ -60,6 +60,9 @@ func (f *Federator) handlers() map[string]handler {
 // (a server not answering) are returned for a retry; anything else is
 // reported as permanent.
 func (f *Federator) process(ctx context.Context, in *storage.Inbound) (permanent bool, err error) {
+	if f.inboxHook != nil {
+		f.inboxHook(ctx, in)
+	}
 	if handled, err := f.onLock(ctx, in); handled {
 		var ig *ignored
 		return err == nil || errors.As(err, &ig), err

@@ -76,18 +76,24 @@ const (
 // runInbox processes stored inbound activities.
 func (f *Federator) runInbox(ctx context.Context) {
 	for {
-		claimed, err := f.db.ClaimInbound(ctx, 8, inboxLease)
-		if err != nil && ctx.Err() == nil {
-			f.log.Error("claim inbound", "err", err)
-		}
-		for _, in := range claimed {
-			permanent, err := f.process(ctx, in)
-			f.finishInbound(context.WithoutCancel(ctx), in.ID, in.Attempts, permanent, err)
-		}
-		if len(claimed) == 0 && !sleep(ctx, pollInterval) {
+		if !f.inboxStep(ctx) && !sleep(ctx, pollInterval) {
 			return
 		}
 	}
+}
+
+// inboxStep claims inbound activities that are due and handles them. It
+// reports whether there were any.
+func (f *Federator) inboxStep(ctx context.Context) bool {
+	claimed, err := f.db.ClaimInbound(ctx, 8, inboxLease)
+	if err != nil && ctx.Err() == nil {
+		f.log.Error("claim inbound", "err", err)
+	}
+	for _, in := range claimed {
+		permanent, err := f.process(ctx, in)
+		f.finishInbound(context.WithoutCancel(ctx), in.ID, in.Attempts, permanent, err)
+	}
+	return len(claimed) > 0
 }
 
 func (f *Federator) finishInbound(ctx context.Context, id string, attempts int, permanent bool, err error) {
