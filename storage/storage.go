@@ -129,6 +129,14 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, fn func(*Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
+	defer func() {
+		// A panic in fn must not leave the transaction open: it would hold
+		// the one writer connection, and every later write would wait.
+		if p := recover(); p != nil {
+			sqlTx.Rollback()
+			panic(p)
+		}
+	}()
 	tx := &Tx{Tx: sqlTx, now: db.Now().UTC(), db: db}
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
