@@ -1163,7 +1163,7 @@ func (w *lemmyWorld) process(actorURI string, body []byte) processed {
 	w.t.Helper()
 	raw := jsonObject(body)
 	id, typ := jsonString(raw["id"]), jsonString(raw["type"])
-	stored, err := w.db.StoreInbound(w.ctx, id, actorURI, typ, body)
+	stored, err := w.db.StoreInbound(w.ctx, id, actorURI, typ, orderKey(raw, actorURI), body)
 	if err != nil || !stored {
 		w.t.Fatalf("StoreInbound(%s) = %v, %v", id, stored, err)
 	}

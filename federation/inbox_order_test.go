@@ -108,3 +108,41 @@ func reactions(t *testing.T, a *inboxTestInstance, uri, kind string) int {
 	}
 	return p.AnnounceCount
 }
+
+func TestOrderKey(t *testing.T) {
+	const bob, group = "https://b.example/users/bob", "https://b.example/s/tech"
+	const alice, note = "https://a.example/users/alice", "https://b.example/posts/1"
+	follow := map[string]any{"id": "https://b.example/f/1", "type": "Follow", "actor": bob, "object": alice}
+	like := map[string]any{"id": "https://b.example/l/1", "type": "Like", "actor": bob, "object": note}
+	create := map[string]any{"id": "https://b.example/c/1", "type": "Create", "actor": bob,
+		"object": map[string]any{"id": note, "type": "Note"}}
+	tests := []struct {
+		name     string
+		activity map[string]any
+		actor    string
+		want     string
+	}{
+		{"Follow", follow, bob, bob + " " + alice},
+		{"Undo(Follow)", map[string]any{"type": "Undo", "object": follow}, bob, bob + " " + alice},
+		{"Like", like, bob, bob + " " + note},
+		{"Undo(Like)", map[string]any{"type": "Undo", "object": like}, bob, bob + " " + note},
+		{"Undo by id", map[string]any{"type": "Undo", "object": "https://b.example/l/1"}, bob, bob + " https://b.example/l/1"},
+		{"Create", create, bob, bob + " " + note},
+		{"Delete of a tombstone", map[string]any{"type": "Delete", "object": map[string]any{"id": note, "type": "Tombstone"}}, bob, bob + " " + note},
+		{"Announce(Create)", map[string]any{"type": "Announce", "object": create}, group, group + " " + note},
+		{"Announce(Undo(Like))", map[string]any{"type": "Announce", "object": map[string]any{"type": "Undo", "object": like}}, group, group + " " + note},
+		{"Announce by id", map[string]any{"type": "Announce", "object": note}, bob, bob + " " + note},
+		{"Lock", map[string]any{"type": "Announce", "object": map[string]any{"type": "Lock", "object": note}}, group, group + " " + note},
+		{"Offer of a post", map[string]any{"type": "Offer", "object": map[string]any{"id": note, "type": "Page"}}, bob, bob + " " + note},
+		{"an object in a list of one", map[string]any{"type": "Like", "object": []any{note}}, bob, bob + " " + note},
+		{"two objects", map[string]any{"type": "Like", "object": []any{note, alice}}, bob, ""},
+		{"no object", map[string]any{"type": "Like"}, bob, ""},
+		{"an object without id", map[string]any{"type": "Create", "object": map[string]any{"type": "Note"}}, bob, ""},
+		{"an object of a strange kind", map[string]any{"type": "Like", "object": 42.0}, bob, ""},
+	}
+	for _, tt := range tests {
+		if got := orderKey(tt.activity, tt.actor); got != tt.want {
+			t.Errorf("%s: orderKey = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
