@@ -132,6 +132,18 @@ func objectOf(act activity) (ref, error) {
 	return refs[0], nil
 }
 
+// completing is the context for the one storage write that is an
+// activity's effect: that write also marks the stored activity
+// processed, in the same transaction (storage.CompletingInbound), so the
+// effect is never applied without its record, and handling the activity
+// again finds it done.
+func completing(ctx context.Context, in *incoming) context.Context {
+	if in.record == nil {
+		return ctx
+	}
+	return storage.CompletingInbound(ctx, in.record.ID)
+}
+
 // localActor returns the local actor with the id, or an ignored error.
 func (f *Federator) localActor(ctx context.Context, uri string) (*storage.Actor, error) {
 	if !f.cfg.Site.IsLocal(uri) {

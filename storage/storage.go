@@ -114,9 +114,10 @@ func (tx *Tx) newID() string {
 }
 
 // write runs fn in a transaction on the writer connection and commits it
-// if fn returns nil.
+// if fn returns nil. Under CompletingInbound the transaction also
+// completes the inbound activity.
 func (db *DB) write(ctx context.Context, fn func(*Tx) error) error {
-	return db.run(ctx, db.writer, fn)
+	return db.run(ctx, db.writer, func(tx *Tx) error { return tx.completing(ctx, fn) })
 }
 
 // read runs fn in a transaction on a reader connection.
