@@ -1183,7 +1183,7 @@ func (w *lemmyWorld) process(actorURI string, body []byte) processed {
 	if took := time.Since(start); took > lemmyProcessTimeout/2 {
 		w.t.Errorf("processing took %v: a fetch must fail at once here", took)
 	}
-	w.fed.finishInbound(w.ctx, in.ID, in.Attempts, permanent, err)
+	w.fed.finishInbound(w.ctx, in, permanent, err)
 	return processed{permanent: permanent, err: err}
 }
 
