@@ -110,12 +110,14 @@ func reactions(t *testing.T, a *inboxTestInstance, uri, kind string) int {
 }
 
 func TestOrderKey(t *testing.T) {
-	const bob, group = "https://b.example/users/bob", "https://b.example/s/tech"
+	const bob, tamsin, group = "https://b.example/users/bob", "https://b.example/users/tamsin", "https://b.example/s/tech"
 	const alice, note = "https://a.example/users/alice", "https://b.example/posts/1"
 	follow := map[string]any{"id": "https://b.example/f/1", "type": "Follow", "actor": bob, "object": alice}
 	like := map[string]any{"id": "https://b.example/l/1", "type": "Like", "actor": bob, "object": note}
+	tamsinLike := map[string]any{"id": "https://b.example/l/2", "type": "Like", "actor": map[string]any{"id": tamsin}, "object": note}
 	create := map[string]any{"id": "https://b.example/c/1", "type": "Create", "actor": bob,
 		"object": map[string]any{"id": note, "type": "Note"}}
+	ourFollow := map[string]any{"id": "https://a.example/activities/1", "type": "Follow", "actor": alice, "object": bob}
 	tests := []struct {
 		name     string
 		activity map[string]any
@@ -123,16 +125,19 @@ func TestOrderKey(t *testing.T) {
 		want     string
 	}{
 		{"Follow", follow, bob, bob + " " + alice},
-		{"Undo(Follow)", map[string]any{"type": "Undo", "object": follow}, bob, bob + " " + alice},
+		{"Undo(Follow)", map[string]any{"type": "Undo", "actor": bob, "object": follow}, bob, bob + " " + alice},
+		{"Accept(Follow)", map[string]any{"type": "Accept", "actor": bob, "object": ourFollow}, bob, bob + " " + alice + " " + bob},
+		{"Reject(Follow)", map[string]any{"type": "Reject", "actor": bob, "object": ourFollow}, bob, bob + " " + alice + " " + bob},
 		{"Like", like, bob, bob + " " + note},
-		{"Undo(Like)", map[string]any{"type": "Undo", "object": like}, bob, bob + " " + note},
+		{"Undo(Like)", map[string]any{"type": "Undo", "actor": bob, "object": like}, bob, bob + " " + note},
 		{"Undo by id", map[string]any{"type": "Undo", "object": "https://b.example/l/1"}, bob, bob + " https://b.example/l/1"},
 		{"Create", create, bob, bob + " " + note},
 		{"Delete of a tombstone", map[string]any{"type": "Delete", "object": map[string]any{"id": note, "type": "Tombstone"}}, bob, bob + " " + note},
-		{"Announce(Create)", map[string]any{"type": "Announce", "object": create}, group, group + " " + note},
-		{"Announce(Undo(Like))", map[string]any{"type": "Announce", "object": map[string]any{"type": "Undo", "object": like}}, group, group + " " + note},
+		{"Announce(Create)", map[string]any{"type": "Announce", "object": create}, group, group + " " + bob + " " + note},
+		{"Announce(Like) of another member", map[string]any{"type": "Announce", "object": tamsinLike}, group, group + " " + tamsin + " " + note},
+		{"Announce(Undo(Like))", map[string]any{"type": "Announce", "object": map[string]any{"type": "Undo", "actor": bob, "object": like}}, group, group + " " + bob + " " + note},
 		{"Announce by id", map[string]any{"type": "Announce", "object": note}, bob, bob + " " + note},
-		{"Lock", map[string]any{"type": "Announce", "object": map[string]any{"type": "Lock", "object": note}}, group, group + " " + note},
+		{"Lock", map[string]any{"type": "Announce", "object": map[string]any{"type": "Lock", "actor": bob, "object": note}}, group, group + " " + bob + " " + note},
 		{"Offer of a post", map[string]any{"type": "Offer", "object": map[string]any{"id": note, "type": "Page"}}, bob, bob + " " + note},
 		{"an object in a list of one", map[string]any{"type": "Like", "object": []any{note}}, bob, bob + " " + note},
 		{"two objects", map[string]any{"type": "Like", "object": []any{note, alice}}, bob, ""},
