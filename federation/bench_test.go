@@ -209,7 +209,7 @@ func BenchmarkInboxSignedCreate(b *testing.B) {
 				i := next.Add(1) - 1
 				author := fx.authors[int(i)%len(fx.authors)]
 				id := fmt.Sprintf("%s/store/%d", author.uri, i)
-				if _, err := fx.db.StoreInbound(ctx, id, author.uri, "Create", bodies[i]); err != nil {
+				if _, err := fx.db.StoreInbound(ctx, id, author.uri, "Create", "", bodies[i]); err != nil {
 					failed.add("%v", err)
 				}
 				if err := fx.db.HostAnswered(ctx, hostOf(author.uri)); err != nil {

@@ -1192,7 +1192,7 @@ func (w *lemmyWorld) process(actorURI string, body []byte) processed {
 	w.t.Helper()
 	raw := jsonObject(body)
 	id, typ := jsonString(raw["id"]), jsonString(raw["type"])
-	stored, err := w.db.StoreInbound(w.ctx, id, actorURI, typ, body)
+	stored, err := w.db.StoreInbound(w.ctx, id, actorURI, typ, orderKey(raw, actorURI), body)
 	if err != nil || !stored {
 		w.t.Fatalf("StoreInbound(%s) = %v, %v", id, stored, err)
 	}
@@ -1212,7 +1212,7 @@ func (w *lemmyWorld) process(actorURI string, body []byte) processed {
 	if took := time.Since(start); took > lemmyProcessTimeout/2 {
 		w.t.Errorf("processing took %v: a fetch must fail at once here", took)
 	}
-	w.fed.finishInbound(w.ctx, in.ID, in.Attempts, permanent, err)
+	w.fed.finishInbound(w.ctx, in, permanent, err)
 	return processed{permanent: permanent, err: err}
 }
 

@@ -96,7 +96,7 @@ func (f *Federator) serveInbox(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	if _, err := f.db.StoreInbound(r.Context(), env.ID, env.Actor, env.Type, body); err != nil {
+	if _, err := f.db.StoreInbound(r.Context(), env.ID, env.Actor, env.Type, orderKey(raw, env.Actor), body); err != nil {
 		f.log.Error("store inbound activity", "id", env.ID, "err", err)
 		writeProblem(w, http.StatusServiceUnavailable, "the activity could not be stored; try again later")
 		return

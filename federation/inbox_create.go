@@ -79,7 +79,7 @@ func (f *Federator) keepPost(ctx context.Context, in *incoming, author *storage.
 			return orIgnore(err, "nobody here follows %s or is addressed", author.URI)
 		}
 	}
-	_, err = f.db.SaveRemotePost(ctx, r)
+	_, err = f.db.SaveRemotePost(completing(ctx, in), r)
 	return err
 }
 

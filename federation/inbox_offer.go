@@ -47,7 +47,7 @@ func (f *Federator) onOffer(ctx context.Context, in *incoming) error {
 		Reason:       strings.TrimSpace(textOf(offer.GetActivityStreamsSummary())),
 		SourceURL:    firstRef(offer.GetActivityStreamsUrl()).IRI,
 	}
-	_, refused, err := f.db.ReceiveProposal(ctx, edit, idOf(in.act))
+	_, refused, err := f.db.ReceiveProposal(completing(ctx, in), edit, idOf(in.act))
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func (f *Federator) answerProposal(ctx context.Context, in *incoming, accepted b
 	}); ok {
 		reason = textOf(r.GetActivityStreamsSummary())
 	}
-	err = f.db.AnswerProposal(ctx, in.actor.ID, object.IRI, accepted, reason)
+	err = f.db.AnswerProposal(completing(ctx, in), in.actor.ID, object.IRI, accepted, reason)
 	if storage.ErrorCode(err) == storage.ENotFound {
 		return false, nil
 	}

@@ -10,11 +10,11 @@ import (
 func TestInboundIsStoredOnceAndClaimedWithALease(t *testing.T) {
 	db, clock := openTestDB(t)
 	ctx := context.Background()
-	stored, err := db.StoreInbound(ctx, "https://r.example/a/1", "https://r.example/u/bob", "Create", []byte(`{}`))
+	stored, err := db.StoreInbound(ctx, "https://r.example/a/1", "https://r.example/u/bob", "Create", "", []byte(`{}`))
 	if err != nil || !stored {
 		t.Fatalf("store = %v, %v", stored, err)
 	}
-	if again, _ := db.StoreInbound(ctx, "https://r.example/a/1", "https://r.example/u/bob", "Create", []byte(`{}`)); again {
+	if again, _ := db.StoreInbound(ctx, "https://r.example/a/1", "https://r.example/u/bob", "Create", "", []byte(`{}`)); again {
 		t.Error("a duplicate activity was stored")
 	}
 	claimed, _ := db.ClaimInbound(ctx, 10, time.Minute)
@@ -111,7 +111,7 @@ func TestReleaseClaimsAfterACrash(t *testing.T) {
 	db.CreatePost(ctx, alice.ID, "news")
 	events, _ := db.PendingOutbox(ctx, 10)
 	db.ExpandOutbox(ctx, events[0].ID, []byte(`{}`), []string{"https://a.example/inbox", "https://b.example/inbox"})
-	db.StoreInbound(ctx, "https://r.example/a/1", "https://r.example/u/bob", "Create", []byte(`{}`))
+	db.StoreInbound(ctx, "https://r.example/a/1", "https://r.example/u/bob", "Create", "", []byte(`{}`))
 	claimed, _ := db.ClaimDeliveries(ctx, 10, 0, time.Hour)
 	db.DeliverySucceeded(ctx, claimed[0])
 	db.ClaimInbound(ctx, 10, time.Hour)

@@ -2,7 +2,9 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 )
 
@@ -21,13 +23,20 @@ func countColumn(kind string) string {
 }
 
 // React records an actor's like or boost of a post we have. Reacting
-// twice counts once. relayInboundID, when set, is the stored activity a
-// subwiki of ours that holds the post announces to its followers.
+// twice counts once; a reaction undone before it arrived is refused.
+// relayInboundID, when set, is the stored activity a subwiki of ours
+// that holds the post announces to its followers.
 func (db *DB) React(ctx context.Context, actorID, postURI, kind, activityURI, relayInboundID string) error {
 	if kind != Like && kind != Announce {
 		return Errorf(EInvalid, "Unknown reaction %q.", kind)
 	}
 	return db.write(ctx, func(tx *Tx) error {
+		if undone, err := tx.isTombstoned(ctx, activityURI); err != nil || undone {
+			if undone {
+				return Errorf(EConflict, "The %s %s was undone before it arrived.", kind, activityURI)
+			}
+			return err
+		}
 		p, err := tx.postWhere(ctx, "p.uri = ?", postURI)
 		if err != nil {
 			return err
@@ -52,15 +61,22 @@ func (db *DB) React(ctx context.Context, actorID, postURI, kind, activityURI, re
 
 // Unreact takes back an actor's like or boost, named by the reaction
 // activity's id or, when that is unknown, by the post; relayInboundID as
-// for React.
+// for React. The reaction activity is marked undone, so that if it
+// arrives only now, it is ignored.
 func (db *DB) Unreact(ctx context.Context, actorID, kind, activityURI, postURI, relayInboundID string) error {
 	return db.write(ctx, func(tx *Tx) error {
+		if err := tx.markUndone(ctx, actorID, activityURI); err != nil {
+			return err
+		}
 		var postID, subwikiID string
 		err := tx.QueryRowContext(ctx, `SELECT r.post_id, coalesce(p.subwiki_id, '') FROM reactions r JOIN posts p ON p.id = r.post_id
 			WHERE r.actor_id = ? AND r.kind = ? AND (r.activity_uri = ? OR p.uri = ?)`,
 			actorID, kind, activityURI, postURI).Scan(&postID, &subwikiID)
-		if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
 			return nil // nothing to take back
+		}
+		if err != nil {
+			return fmt.Errorf("find %s to undo: %w", kind, err)
 		}
 		if relayInboundID != "" {
 			if err := tx.groupAnnounce(ctx, subwikiID, OutboxPayload{InboundID: relayInboundID}); err != nil {

@@ -117,9 +117,10 @@ func (tx *Tx) newID() string {
 }
 
 // write runs fn in a transaction on the writer connection and commits it
-// if fn returns nil.
+// if fn returns nil. Under CompletingInbound the transaction also
+// completes the inbound activity.
 func (db *DB) write(ctx context.Context, fn func(*Tx) error) error {
-	return db.run(ctx, db.writer, fn)
+	return db.run(ctx, db.writer, func(tx *Tx) error { return tx.completing(ctx, fn) })
 }
 
 // read runs fn in a transaction on a reader connection.
@@ -132,6 +133,14 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, fn func(*Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
+	defer func() {
+		// A panic in fn must not leave the transaction open: it would hold
+		// the one writer connection, and every later write would wait.
+		if p := recover(); p != nil {
+			sqlTx.Rollback()
+			panic(p)
+		}
+	}()
 	tx := &Tx{Tx: sqlTx, now: db.Now().UTC(), db: db}
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()

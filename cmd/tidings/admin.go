@@ -23,6 +23,9 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return usageError("admin needs a subcommand: create-member, approve or invite")
 	}
 	sub, args := args[0], args[1:]
+	if sub == "parked-inbound" || sub == "retry-inbound" {
+		return adminInbound(sub, args, stdout)
+	}
 	fs := flag.NewFlagSet("admin "+sub, flag.ContinueOnError)
 	configFile := fs.String("config", "", "config file")
 	email := fs.String("email", "", "email address of the new member")
