@@ -1,0 +1,14 @@
+-- Queues that never stall, claims that cost what they claim, retention,
+-- and indexes on the foreign keys that cascades walk.
+
+-- An outbox event whose expansion fails is tried again after growing
+-- waits, and parked after a few attempts: kept, no longer taken, until it
+-- is retried on demand.
+ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN next_attempt_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN parked_at INTEGER;
+
+DROP INDEX outbox_pending;
+CREATE INDEX outbox_pending ON outbox (id) WHERE processed_at IS NULL AND parked_at IS NULL;
+CREATE INDEX outbox_parked ON outbox (parked_at) WHERE parked_at IS NOT NULL;
