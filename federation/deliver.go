@@ -107,7 +107,7 @@ func (f *Federator) runDeliveries(ctx context.Context) {
 	for range deliveryWorkers {
 		go func() {
 			for del := range jobs {
-				f.deliver(context.WithoutCancel(ctx), del)
+				f.deliverSafely(context.WithoutCancel(ctx), del)
 				done <- del.Host
 			}
 		}()
@@ -171,6 +171,24 @@ func cappedHosts(claimed []*storage.Delivery, skipped []string) map[string]bool 
 		capped[host] = true
 	}
 	return capped
+}
+
+// deliverSafely is deliver, with a panic recorded as the delivery's
+// failure, to be tried again, so that the worker carries on and the
+// dispatcher hears that the delivery finished.
+func (f *Federator) deliverSafely(ctx context.Context, d *storage.Delivery) {
+	err := catchPanic(func() error {
+		f.deliver(ctx, d)
+		return nil
+	})
+	p, ok := errors.AsType[*panicError](err)
+	if !ok {
+		return
+	}
+	f.log.Error("panic while delivering", "inbox", d.Inbox, "attempt", d.Attempts, "err", err, "stack", string(p.stack))
+	if err := f.db.DeliveryFailed(ctx, d, err.Error(), f.now().Add(retryDelay(d.Attempts))); err != nil {
+		f.log.Error("record failed delivery", "inbox", d.Inbox, "err", err)
+	}
 }
 
 // deliver sends one delivery and records the outcome.
