@@ -47,7 +47,7 @@ func TestSlowServerDoesNotHoldUpOthers(t *testing.T) {
 			t.Fatal(err)
 		}
 		events, _ := db.PendingOutbox(ctx, 10)
-		if _, err := db.ExpandOutbox(ctx, events[0].ID, []byte(`{}`), inboxes); err != nil {
+		if _, err := db.ExpandOutbox(ctx, events[0].ID, []byte(`{}`), "", inboxes); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -98,7 +98,7 @@ func TestAPanickingDeliveryIsRecordedAndTheWorkersCarryOn(t *testing.T) {
 			t.Fatal(err)
 		}
 		events, _ := in.db.PendingOutbox(ctx, 10)
-		if _, err := in.db.ExpandOutbox(ctx, events[0].ID, []byte(`{"type":"Create"}`), inboxes); err != nil {
+		if _, err := in.db.ExpandOutbox(ctx, events[0].ID, []byte(`{"type":"Create"}`), "", inboxes); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -54,7 +54,7 @@ func (f *Federator) expandEvent(ctx context.Context, e *storage.OutboxEvent) err
 		f.log.Info("outbox event has nothing to send", "kind", e.Kind, "id", e.ID, "reason", err)
 		activity = nil
 	}
-	_, err = f.db.ExpandOutbox(ctx, e.ID, activity, dedupe(inboxes))
+	_, err = f.db.ExpandOutbox(ctx, e.ID, activity, orderingKey(activity), dedupe(inboxes))
 	return err
 }
 

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -211,5 +213,48 @@ func TestABrokenOutboxEventDoesNotStopTheOthers(t *testing.T) {
 	}
 	if pending, _ := in.db.PendingOutbox(ctx, 10); len(pending) != 0 {
 		t.Errorf("still pending: %+v", pending)
+	}
+}
+
+// TestADeleteWaitsForItsCreate has the follower's server refuse a post's
+// Create for a while (503), during which the post is deleted: the Delete
+// must wait until the Create is through, or the post would come back on
+// servers that apply the Create after the Delete (Mastodon among them).
+func TestADeleteWaitsForItsCreate(t *testing.T) {
+	in := newOutboxTestInstance(t)
+	ctx := context.Background()
+	refusing := true
+	in.remote.answer = func(a map[string]any) int {
+		if a["type"] == "Create" && refusing {
+			return http.StatusServiceUnavailable
+		}
+		return http.StatusAccepted
+	}
+	post, err := in.db.CreatePost(ctx, in.alice.ID, "a rumour")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.fed.expandOutbox(ctx)
+	if err := in.db.DeletePost(ctx, in.alice.ID, post.ID); err != nil {
+		t.Fatal(err)
+	}
+	in.fed.expandOutbox(ctx)
+
+	in.deliverDue(t)
+	in.remote.mu.Lock()
+	refusing = false
+	in.remote.mu.Unlock()
+	in.clock.Advance(time.Hour)
+	in.deliverDue(t)
+
+	var got []string
+	for _, o := range in.remote.objects() {
+		if strings.HasSuffix(o, " "+post.URI) {
+			got = append(got, o)
+		}
+	}
+	want := []string{"Create " + post.URI, "Create " + post.URI, "Delete " + post.URI}
+	if !slices.Equal(got, want) {
+		t.Errorf("the follower's server received %q; want %q (the Create refused, then sent again, then the Delete)", got, want)
 	}
 }

@@ -29,7 +29,12 @@ type Delivery struct {
 // activity built for it and one delivery per distinct inbox, skipping
 // servers marked unavailable, and marks the event done, all at once. A
 // nil activity marks the event done with nothing to send.
-func (db *DB) ExpandOutbox(ctx context.Context, eventID string, activity []byte, inboxes []string) (int, error) {
+//
+// orderingKey names the object the activity is about (a post, a followed
+// actor); "" when order does not matter. A delivery is not claimed while
+// an earlier delivery of another event with the same key to the same
+// server is pending, so that, say, a Delete never overtakes its Create.
+func (db *DB) ExpandOutbox(ctx context.Context, eventID string, activity []byte, orderingKey string, inboxes []string) (int, error) {
 	created := 0
 	err := db.write(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE outbox SET activity = ?, processed_at = ? WHERE id = ? AND processed_at IS NULL`,
@@ -45,10 +50,10 @@ func (db *DB) ExpandOutbox(ctx context.Context, eventID string, activity []byte,
 			if host == "" {
 				continue
 			}
-			res, err := tx.ExecContext(ctx, `INSERT INTO deliveries (id, outbox_id, inbox, host, next_attempt_at, created_at)
-				SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM hosts WHERE host = ? AND unavailable = 1)
+			res, err := tx.ExecContext(ctx, `INSERT INTO deliveries (id, outbox_id, inbox, host, ordering_key, next_attempt_at, created_at)
+				SELECT ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM hosts WHERE host = ? AND unavailable = 1)
 				ON CONFLICT (outbox_id, inbox) DO NOTHING`,
-				tx.newID(), eventID, inbox, host, millis(tx.now), millis(tx.now), host)
+				tx.newID(), eventID, inbox, host, orderingKey, millis(tx.now), millis(tx.now), host)
 			if err != nil {
 				return fmt.Errorf("insert delivery to %s: %w", inbox, err)
 			}
@@ -92,7 +97,10 @@ func (db *DB) ClaimDeliveries(ctx context.Context, limit, perHost int, lease tim
 					row_number() OVER (PARTITION BY host ORDER BY next_attempt_at, id) AS place
 				FROM deliveries
 				WHERE delivered_at IS NULL AND dropped_at IS NULL AND next_attempt_at <= ?
-					AND host NOT IN (SELECT value FROM json_each(?))) d
+					AND host NOT IN (SELECT value FROM json_each(?))
+					AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.host = deliveries.host
+						AND e.ordering_key = deliveries.ordering_key AND deliveries.ordering_key <> '' AND e.id < deliveries.id
+						AND e.delivered_at IS NULL AND e.dropped_at IS NULL AND e.outbox_id <> deliveries.outbox_id)) d
 			JOIN outbox o ON o.id = d.outbox_id
 			WHERE d.place <= ?
 			ORDER BY d.next_attempt_at, d.id LIMIT ?`, millis(tx.now), string(skip), perHost, limit)

@@ -12,3 +12,10 @@ ALTER TABLE outbox ADD COLUMN parked_at INTEGER;
 DROP INDEX outbox_pending;
 CREATE INDEX outbox_pending ON outbox (id) WHERE processed_at IS NULL AND parked_at IS NULL;
 CREATE INDEX outbox_parked ON outbox (parked_at) WHERE parked_at IS NOT NULL;
+
+-- Deliveries of activities about one object (a post, a followed actor) to
+-- one server go in the order they were made: a later one waits while an
+-- earlier one with the same key to the same host is pending.
+ALTER TABLE deliveries ADD COLUMN ordering_key TEXT NOT NULL DEFAULT '';
+CREATE INDEX deliveries_order ON deliveries (host, ordering_key, id)
+    WHERE delivered_at IS NULL AND dropped_at IS NULL AND ordering_key <> '';
