@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"strings"
@@ -32,8 +31,8 @@ type Delivery struct {
 //
 // orderingKey names the object the activity is about (a post, a followed
 // actor); "" when order does not matter. A delivery is not claimed while
-// an earlier delivery of another event with the same key to the same
-// server is pending, so that, say, a Delete never overtakes its Create.
+// a delivery of an earlier event with the same key to the same server is
+// pending, so that, say, a Delete never overtakes its Create.
 func (db *DB) ExpandOutbox(ctx context.Context, eventID string, activity []byte, orderingKey string, inboxes []string) (int, error) {
 	created := 0
 	err := db.write(ctx, func(tx *Tx) error {
@@ -72,68 +71,6 @@ func inboxHost(inbox string) string {
 		return ""
 	}
 	return strings.ToLower(u.Host)
-}
-
-// ClaimDeliveries takes up to limit deliveries that are due and holds
-// them for lease; one not finished within it is taken again, so a crash
-// loses nothing (and a receiver may see an activity twice, which it
-// deduplicates by id).
-//
-// At most perHost deliveries to any one server are taken (0: no limit),
-// and none to the servers in skipHosts (those the caller has enough work
-// for already), so that one slow server cannot fill the caller's hands.
-func (db *DB) ClaimDeliveries(ctx context.Context, limit, perHost int, lease time.Duration, skipHosts ...string) ([]*Delivery, error) {
-	if perHost <= 0 {
-		perHost = limit
-	}
-	skip, err := json.Marshal(append([]string{}, skipHosts...))
-	if err != nil {
-		return nil, err
-	}
-	var list []*Delivery
-	err = db.write(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT d.id, d.outbox_id, d.inbox, d.host, o.actor_id, o.activity, d.attempts, d.created_at
-			FROM (SELECT id, outbox_id, inbox, host, attempts, created_at, next_attempt_at,
-					row_number() OVER (PARTITION BY host ORDER BY next_attempt_at, id) AS place
-				FROM deliveries
-				WHERE delivered_at IS NULL AND dropped_at IS NULL AND next_attempt_at <= ?
-					AND host NOT IN (SELECT value FROM json_each(?))
-					AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.host = deliveries.host
-						AND e.ordering_key = deliveries.ordering_key AND deliveries.ordering_key <> '' AND e.id < deliveries.id
-						AND e.delivered_at IS NULL AND e.dropped_at IS NULL AND e.outbox_id <> deliveries.outbox_id)) d
-			JOIN outbox o ON o.id = d.outbox_id
-			WHERE d.place <= ?
-			ORDER BY d.next_attempt_at, d.id LIMIT ?`, millis(tx.now), string(skip), perHost, limit)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var d Delivery
-			var created int64
-			if err := rows.Scan(&d.ID, &d.OutboxID, &d.Inbox, &d.Host, &d.ActorID, &d.Activity, &d.Attempts, &created); err != nil {
-				rows.Close()
-				return err
-			}
-			d.CreatedAt = fromMillis(created)
-			list = append(list, &d)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for _, d := range list {
-			d.Attempts++
-			if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET attempts = ?, next_attempt_at = ?, claimed_at = ? WHERE id = ?`,
-				d.Attempts, millis(tx.now.Add(lease)), millis(tx.now), d.ID); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("claim deliveries: %w", err)
-	}
-	return list, nil
 }
 
 // ReleaseClaims makes every delivery and inbound activity that a worker

@@ -46,7 +46,9 @@ var claimBench struct {
 //
 //   - first: with nothing held yet, room for 256, at most 4 a server;
 //   - steady: room for a batch of 64, at most 4 a server, skipping 64
-//     servers that have enough in hand already, the big one among them.
+//     servers that have enough in hand already, the big one among them;
+//   - idle: as first, three hours earlier, when none is due yet: what
+//     the loop's polls cost while every delivery waits for a retry.
 //
 // After each claim, outside the timer, the claimed deliveries are put
 // back as they were, so every operation sees the same queue.
@@ -58,6 +60,11 @@ func BenchmarkClaimDeliveries(b *testing.B) {
 	}
 	b.Run("first", func(b *testing.B) { benchClaims(b, db, 256, nil) })
 	b.Run("steady", func(b *testing.B) { benchClaims(b, db, 64, skip) })
+	b.Run("idle", func(b *testing.B) {
+		db.Now = func() time.Time { return claimNow.Add(-3 * time.Hour) }
+		defer func() { db.Now = func() time.Time { return claimNow } }()
+		benchClaims(b, db, 256, nil)
+	})
 }
 
 func benchClaims(b *testing.B, db *DB, limit int, skip []string) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -253,5 +254,63 @@ func TestADeliveredActivityReleasesTheNext(t *testing.T) {
 	}
 	if got := claimedTo(t, db, names); !slices.Equal(got, []string{"undo https://a.example/inbox"}) {
 		t.Errorf("after the Follow was delivered: claimed %q, want the Undo", got)
+	}
+}
+
+// queryPlan returns SQLite's plan for a query, one step a line.
+func queryPlan(t *testing.T, db *DB, query string, args ...any) string {
+	t.Helper()
+	rows, err := db.reader.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan strings.Builder
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan.WriteString(detail + "\n")
+	}
+	return plan.String()
+}
+
+// TestClaimDeliveriesPlan checks that claiming seeks in the indexes of
+// migration 0008 and never reads the deliveries from end to end: its
+// cost must not grow with the queue. The plan does not depend on the
+// amount of data (ANALYZE is never run).
+func TestClaimDeliveriesPlan(t *testing.T) {
+	db, _ := openTestDB(t)
+	if plan := queryPlan(t, db, anyDueQuery, 0); !strings.Contains(plan, "SEARCH deliveries USING INDEX deliveries_due (next_attempt_at<?)") {
+		t.Errorf("the plan of whether any delivery is due does not seek in deliveries_due:\n%s", plan)
+	}
+	hosts := queryPlan(t, db, dueHostsQuery, "[]", 0, 10)
+	due := queryPlan(t, db, dueDeliveriesQuery, "a.example", 0, 4)
+	for _, want := range []string{
+		"SEARCH deliveries USING INDEX deliveries_host_due (host>?)",
+		"SEARCH deliveries USING INDEX deliveries_host_due (host=?)",
+	} {
+		if !strings.Contains(hosts, want) {
+			t.Errorf("the due hosts plan lacks %q:\n%s", want, hosts)
+		}
+	}
+	for _, want := range []string{
+		"SEARCH d USING INDEX deliveries_host_due (host=? AND next_attempt_at<?)",
+		"SEARCH e USING INDEX deliveries_order (host=? AND ordering_key=? AND outbox_id<?)",
+	} {
+		if !strings.Contains(due, want) {
+			t.Errorf("the due deliveries plan lacks %q:\n%s", want, due)
+		}
+	}
+	// The first server is the first entry of the index, read by a SCAN
+	// that stops at once (LIMIT 1); any other SCAN would read them all.
+	for _, plan := range []string{hosts, due} {
+		for _, line := range strings.Split(plan, "\n") {
+			if strings.HasPrefix(line, "SCAN deliveries") && line != "SCAN deliveries USING INDEX deliveries_host_due" {
+				t.Errorf("the plan reads deliveries from end to end: %q in\n%s", line, plan)
+			}
+		}
 	}
 }

@@ -14,8 +14,14 @@ CREATE INDEX outbox_pending ON outbox (id) WHERE processed_at IS NULL AND parked
 CREATE INDEX outbox_parked ON outbox (parked_at) WHERE parked_at IS NOT NULL;
 
 -- Deliveries of activities about one object (a post, a followed actor) to
--- one server go in the order they were made: a later one waits while an
--- earlier one with the same key to the same host is pending.
+-- one server go in the order of their events: one waits while a delivery
+-- of an earlier event with the same key to the same host is pending.
 ALTER TABLE deliveries ADD COLUMN ordering_key TEXT NOT NULL DEFAULT '';
-CREATE INDEX deliveries_order ON deliveries (host, ordering_key, id)
+CREATE INDEX deliveries_order ON deliveries (host, ordering_key, outbox_id)
     WHERE delivered_at IS NULL AND dropped_at IS NULL AND ordering_key <> '';
+
+-- Claiming walks the servers with pending deliveries and reads a few due
+-- ones of each, instead of sorting the whole due queue (deliveries_due
+-- still tells at once whether anything is due at all).
+CREATE INDEX deliveries_host_due ON deliveries (host, next_attempt_at, id)
+    WHERE delivered_at IS NULL AND dropped_at IS NULL;
