@@ -186,16 +186,19 @@ func (f *Federator) deliverSafely(ctx context.Context, d *storage.Delivery) {
 		return
 	}
 	f.log.Error("panic while delivering", "inbox", d.Inbox, "attempt", d.Attempts, "err", err, "stack", string(p.stack))
-	if err := f.db.DeliveryFailed(ctx, d, err.Error(), f.now().Add(retryDelay(d.Attempts))); err != nil {
+	failure := storage.DeliveryFailure{Reason: err.Error(), RetryAt: f.now().Add(retryDelay(d.Attempts))}
+	if err := f.db.DeliveryFailed(ctx, d, failure); err != nil {
 		f.log.Error("record failed delivery", "inbox", d.Inbox, "err", err)
 	}
 }
 
 // deliver sends one delivery and records the outcome.
 func (f *Federator) deliver(ctx context.Context, d *storage.Delivery) {
+	health := storage.HostUnknown // a failure to sign tells nothing of the server
 	sign, err := f.signer(ctx, d.ActorID)
 	if err == nil {
 		err = f.client.PostActivity(ctx, d.Inbox, d.Activity, sign)
+		health = hostHealth(err)
 	}
 	if err == nil {
 		if err := f.db.DeliverySucceeded(ctx, d); err != nil {
@@ -212,7 +215,7 @@ func (f *Federator) deliver(ctx context.Context, d *storage.Delivery) {
 		retryAt = time.Time{} // drop it: gone, refused for good, or too old
 	}
 	f.log.Info("delivery failed", "inbox", d.Inbox, "attempt", d.Attempts, "err", err, "dropped", retryAt.IsZero())
-	if err := f.db.DeliveryFailed(ctx, d, err.Error(), retryAt); err != nil {
+	if err := f.db.DeliveryFailed(ctx, d, storage.DeliveryFailure{Reason: err.Error(), RetryAt: retryAt, Host: health}); err != nil {
 		f.log.Error("record failed delivery", "inbox", d.Inbox, "err", err)
 	}
 }

@@ -73,7 +73,7 @@ func TestDeliveries(t *testing.T) {
 	if err := db.DeliverySucceeded(ctx, a); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.DeliveryFailed(ctx, b, "503", clock.now.Add(time.Minute)); err != nil {
+	if err := db.DeliveryFailed(ctx, b, DeliveryFailure{Reason: "503", RetryAt: clock.now.Add(time.Minute), Host: HostDown}); err != nil {
 		t.Fatal(err)
 	}
 	pending, delivered, dropped, _ := db.DeliveryCounts(ctx)
@@ -85,7 +85,7 @@ func TestDeliveries(t *testing.T) {
 	// dropped and new events skip it, until it answers again.
 	clock.Advance(HostUnavailableAfter + time.Hour)
 	claimed, _ = db.ClaimDeliveries(ctx, 10, 0, time.Minute)
-	db.DeliveryFailed(ctx, claimed[0], "503", clock.now.Add(time.Hour))
+	db.DeliveryFailed(ctx, claimed[0], DeliveryFailure{Reason: "503", RetryAt: clock.now.Add(time.Hour), Host: HostDown})
 	if down, _ := db.HostUnavailable(ctx, "b.example"); !down {
 		t.Fatal("b.example not marked unavailable")
 	}
@@ -221,7 +221,7 @@ func TestDeliveriesAboutOneObjectGoToAServerInOrder(t *testing.T) {
 
 	// A failed Create that will be tried again still holds the Delete; a
 	// dropped one lets it go.
-	db.DeliveryFailed(ctx, create, "503", clock.now)
+	db.DeliveryFailed(ctx, create, DeliveryFailure{Reason: "503", RetryAt: clock.now, Host: HostDown})
 	if got := claimedTo(t, db, names); !slices.Equal(got, []string{"create https://a.example/inbox"}) {
 		t.Fatalf("after the Create failed: claimed %q, want only the Create again", got)
 	}
@@ -230,7 +230,7 @@ func TestDeliveriesAboutOneObjectGoToAServerInOrder(t *testing.T) {
 	if len(list) != 1 {
 		t.Fatalf("claimed %d, want the Create", len(list))
 	}
-	db.DeliveryFailed(ctx, list[0], "410", time.Time{})
+	db.DeliveryFailed(ctx, list[0], DeliveryFailure{Reason: "410", Host: HostUp})
 	if got := claimedTo(t, db, names); !slices.Equal(got, []string{"delete https://a.example/inbox"}) {
 		t.Fatalf("after the Create was dropped: claimed %q, want the Delete", got)
 	}

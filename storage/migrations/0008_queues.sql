@@ -25,3 +25,6 @@ CREATE INDEX deliveries_order ON deliveries (host, ordering_key, outbox_id)
 -- still tells at once whether anything is due at all).
 CREATE INDEX deliveries_host_due ON deliveries (host, next_attempt_at, id)
     WHERE delivered_at IS NULL AND dropped_at IS NULL;
+
+-- A server marked unavailable is asked once a day whether it is back.
+ALTER TABLE hosts ADD COLUMN probed_at INTEGER;
