@@ -28,3 +28,12 @@ CREATE INDEX deliveries_host_due ON deliveries (host, next_attempt_at, id)
 
 -- A server marked unavailable is asked once a day whether it is back.
 ALTER TABLE hosts ADD COLUMN probed_at INTEGER;
+
+-- The janitor finds what is old enough to prune, oldest first, in these.
+CREATE INDEX inbox_handled ON inbox (processed_at) WHERE processed_at IS NOT NULL;
+CREATE INDEX inbox_handled_body ON inbox (processed_at) WHERE processed_at IS NOT NULL AND length(body) > 0;
+CREATE INDEX outbox_done ON outbox (processed_at) WHERE processed_at IS NOT NULL;
+CREATE INDEX deliveries_pending_event ON deliveries (outbox_id) WHERE delivered_at IS NULL AND dropped_at IS NULL;
+CREATE INDEX sessions_expiry ON sessions (expires_at);
+CREATE INDEX sign_in_failures_at ON sign_in_failures (at);
+CREATE INDEX tombstones_age ON tombstones (deleted_at);
