@@ -33,7 +33,8 @@ func (p Pruned) Total() int {
 	return p.InboxBodies + p.InboxRecords + p.OutboxEvents + p.Deliveries + p.Sessions + p.SignInFailures + p.Tombstones
 }
 
-func (p *Pruned) add(q Pruned) {
+// Add counts q in p, for a total over batches.
+func (p *Pruned) Add(q Pruned) {
 	p.InboxBodies += q.InboxBodies
 	p.InboxRecords += q.InboxRecords
 	p.OutboxEvents += q.OutboxEvents

@@ -152,7 +152,7 @@ func TestPruneRemovesWhatIsOlderThanItsAge(t *testing.T) {
 		if calls > 50 {
 			t.Fatal("Prune never runs out of work")
 		}
-		total.add(p)
+		total.Add(p)
 	}
 	want := Pruned{InboxBodies: 1, InboxRecords: 1, OutboxEvents: 1, Deliveries: 1, Sessions: 1, SignInFailures: 1, Tombstones: 1}
 	if total != want {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/tidings-social/tidings/federation"
@@ -88,7 +89,10 @@ func (m *Main) Run(ctx context.Context) error {
 	m.stopWork, m.workDone = stop, make(chan struct{})
 	go func() {
 		defer close(m.workDone)
-		m.Federator.Run(workCtx)
+		var wg sync.WaitGroup
+		wg.Go(func() { m.Federator.Run(workCtx) })
+		wg.Go(func() { runJanitor(workCtx, db, m.Config.retention(), m.Logger) })
+		wg.Wait()
 	}()
 	m.errc = make(chan error, 1)
 	go func() {
@@ -104,8 +108,9 @@ func (m *Main) Run(ctx context.Context) error {
 func (m *Main) Done() <-chan error { return m.errc }
 
 // Close stops accepting requests, lets those under way finish for up to
-// ten seconds, stops the federation workers (what they had not finished
-// stays in the database for the next start), and closes the database.
+// ten seconds, stops the federation workers and the janitor (what they
+// had not finished stays in the database for the next start), and closes
+// the database.
 func (m *Main) Close() error {
 	var errs []error
 	if m.server != nil {
