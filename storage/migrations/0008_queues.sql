@@ -37,3 +37,12 @@ CREATE INDEX deliveries_pending_event ON deliveries (outbox_id) WHERE delivered_
 CREATE INDEX sessions_expiry ON sessions (expires_at);
 CREATE INDEX sign_in_failures_at ON sign_in_failures (at);
 CREATE INDEX tombstones_age ON tombstones (deleted_at);
+
+-- Deleting a post, an actor or a member looks up the rows that refer to
+-- it (to cascade or set null): each foreign key needs an index, or every
+-- delete reads the whole child table.
+CREATE INDEX reactions_post ON reactions (post_id);
+CREATE INDEX notifications_post ON notifications (post_id);
+CREATE INDEX notifications_actor ON notifications (actor_id);
+CREATE INDEX invites_used_by ON invites (used_by) WHERE used_by IS NOT NULL;
+CREATE INDEX subwikis_created_by ON subwikis (created_by) WHERE created_by IS NOT NULL;
