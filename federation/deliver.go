@@ -127,7 +127,8 @@ func (f *Federator) runDeliveries(ctx context.Context) {
 		for del := d.next(); del != nil; del = d.next() {
 			jobs <- del
 		}
-		// Claim in batches: each claim is a query over the whole queue.
+		// Claim in batches: each claim walks every server with pending
+		// deliveries, whatever it takes from them.
 		if room := heldLimit - d.held; claim && (room >= claimBatch || d.held == 0) {
 			skip := d.fullHosts()
 			claimed, err := f.db.ClaimDeliveries(ctx, room, perHostLimit, deliveryLease, skip...)
