@@ -6,21 +6,25 @@ import "encoding/json"
 // deliveries about one object reach a server in the order they were made
 // (see storage.DB.ExpandOutbox): the post of a Create, Update, Delete,
 // Like, Lock or Announce of it, the followed actor of a Follow, and the
-// same through an Undo, Accept or Reject, or a subwiki's Announce, that
-// embeds the activity. It is "" for an activity it cannot read.
+// same through an Undo or a subwiki's Announce that embeds the activity.
+// An Accept or Reject of a Follow is about that Follow alone, so that the
+// answers to different followers do not wait for each other. It is "" for
+// an activity it cannot read.
 func orderingKey(activity []byte) string {
 	var a struct {
+		Type   string          `json:"type"`
 		Object json.RawMessage `json:"object"`
 	}
 	if json.Unmarshal(activity, &a) != nil {
 		return ""
 	}
-	return objectKey(a.Object, 3)
+	return objectKey(a.Type, a.Object, 3)
 }
 
-// objectKey is the id of an object given by id or embedded; for an
-// embedded activity, what that activity is about, up to depth levels down.
-func objectKey(raw json.RawMessage, depth int) string {
+// objectKey is the id of the object of an activity of type outer, given
+// by id or embedded; for an embedded activity, what that activity is
+// about, up to depth levels down.
+func objectKey(outer string, raw json.RawMessage, depth int) string {
 	var id string
 	if json.Unmarshal(raw, &id) == nil {
 		return id
@@ -33,8 +37,11 @@ func objectKey(raw json.RawMessage, depth int) string {
 	if json.Unmarshal(raw, &o) != nil {
 		return ""
 	}
+	if (outer == "Accept" || outer == "Reject") && o.Type == "Follow" {
+		return o.ID
+	}
 	if embedsActivity[o.Type] && len(o.Object) > 0 && depth > 0 {
-		return objectKey(o.Object, depth-1)
+		return objectKey(o.Type, o.Object, depth-1)
 	}
 	return o.ID
 }
