@@ -21,7 +21,8 @@ const inboxWorkers = 4
 
 // Run does the federation work that happens off the request path until
 // ctx ends: it processes stored inbound activities, expands the outbox
-// into deliveries, and delivers them. Everything it works on is in the
+// into deliveries, delivers them, and asks servers marked unavailable
+// once a day whether they are back. Everything it works on is in the
 // database, so a stop at any point loses nothing.
 func (f *Federator) Run(ctx context.Context) {
 	// What a stopped or killed process had taken and not finished is due
@@ -44,6 +45,7 @@ func (f *Federator) Run(ctx context.Context) {
 	}
 	run(f.runOutbox)
 	run(f.runDeliveries)
+	run(f.runHostProbes)
 	wg.Wait()
 }
 

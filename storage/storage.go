@@ -48,8 +48,16 @@ type DB struct {
 // connection has them, not only the first.
 const pragmas = "_pragma=busy_timeout(10000)" +
 	"&_pragma=journal_mode(WAL)" +
-	"&_pragma=foreign_keys(1)" +
-	"&_pragma=synchronous(NORMAL)"
+	"&_pragma=foreign_keys(1)"
+
+// writerPragmas make every commit durable: with synchronous=FULL the WAL
+// is synced to disk at each commit, so that what was acknowledged (an
+// inbox's 202, a member's post) survives a power cut, not only a crash
+// of the process. Readers write nothing and keep NORMAL.
+const (
+	writerPragmas = pragmas + "&_pragma=synchronous(FULL)&_txlock=immediate"
+	readerPragmas = pragmas + "&_pragma=synchronous(NORMAL)&_pragma=query_only(1)"
+)
 
 // Open opens (creating if needed) the database file at path for the
 // instance at site, applies any migrations it has not had yet, and makes
@@ -60,7 +68,7 @@ func Open(ctx context.Context, path string, site Site) (*DB, error) {
 			return nil, fmt.Errorf("create database directory: %w", err)
 		}
 	}
-	writer, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
+	writer, err := sql.Open("sqlite", "file:"+path+"?"+writerPragmas)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
@@ -78,7 +86,7 @@ func Open(ctx context.Context, path string, site Site) (*DB, error) {
 		return nil, err
 	}
 
-	reader, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(1)")
+	reader, err := sql.Open("sqlite", "file:"+path+"?"+readerPragmas)
 	if err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("open database %s for reading: %w", path, err)

@@ -33,6 +33,7 @@ type Config struct {
 	Federation   FederationConfig   `toml:"federation"`
 	Corrections  CorrectionsConfig  `toml:"corrections"`
 	Limits       LimitsConfig       `toml:"limits"`
+	Retention    RetentionConfig    `toml:"retention"`
 	Log          LogConfig          `toml:"log"`
 }
 
@@ -44,6 +45,17 @@ type LimitsConfig struct {
 	PostsPerHour         int `toml:"posts_per_hour"`
 	CommentsPerHour      int `toml:"comments_per_hour"`
 	RemoteLookupsPerHour int `toml:"remote_lookups_per_hour"`
+}
+
+// RetentionConfig is the [retention] section: how many days records of
+// finished work are kept before the janitor prunes them.
+type RetentionConfig struct {
+	InboxBodyDays      int `toml:"inbox_body_days"`
+	InboxRecordDays    int `toml:"inbox_record_days"`
+	OutboxDays         int `toml:"outbox_days"`
+	ExpiredSessionDays int `toml:"expired_session_days"`
+	SignInFailureDays  int `toml:"sign_in_failure_days"`
+	TombstoneDays      int `toml:"tombstone_days"`
 }
 
 // CorrectionsConfig is the [corrections] section: who may correct
@@ -102,7 +114,9 @@ func DefaultConfig() Config {
 		Federation:   FederationConfig{MaxInboxBytes: 1 << 20},
 		Corrections:  CorrectionsConfig{Who: storage.EditableMembers, MinAccountAgeDays: 1, MaxEditsPerHour: 10},
 		Limits:       LimitsConfig(web.DefaultLimits()),
-		Log:          LogConfig{Level: "info", Format: "text"},
+		Retention: RetentionConfig{InboxBodyDays: 7, InboxRecordDays: 90, OutboxDays: 30,
+			ExpiredSessionDays: 0, SignInFailureDays: 1, TombstoneDays: 365},
+		Log: LogConfig{Level: "info", Format: "text"},
 	}
 }
 
@@ -348,6 +362,7 @@ func (c *Config) problems() []problem {
 			add(l.key, "%d must be between 1 and 10000", l.n)
 		}
 	}
+	ps = append(ps, c.Retention.problems()...)
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:
@@ -359,6 +374,48 @@ func (c *Config) problems() []problem {
 		add("log.format", "%q must be \"text\" or \"json\"", c.Log.Format)
 	}
 	return ps
+}
+
+// problems checks the [retention] ages. Every age is at least a day but
+// that of expired sessions, which may go at once: an inbound record is
+// what recognises a resent activity, and signatures stay valid for hours.
+func (r RetentionConfig) problems() []problem {
+	var ps []problem
+	for _, age := range []struct {
+		key   string
+		days  int
+		least int
+	}{
+		{"inbox_body_days", r.InboxBodyDays, 1},
+		{"inbox_record_days", r.InboxRecordDays, 1},
+		{"outbox_days", r.OutboxDays, 1},
+		{"expired_session_days", r.ExpiredSessionDays, 0},
+		{"sign_in_failure_days", r.SignInFailureDays, 1},
+		{"tombstone_days", r.TombstoneDays, 1},
+	} {
+		if age.days < age.least || age.days > 3650 {
+			ps = append(ps, problem{"retention." + age.key, fmt.Sprintf("%d must be between %d and 3650", age.days, age.least)})
+		}
+	}
+	if r.InboxBodyDays >= 1 && r.InboxRecordDays >= 1 && r.InboxRecordDays < r.InboxBodyDays {
+		ps = append(ps, problem{"retention.inbox_record_days",
+			fmt.Sprintf("%d must be at least inbox_body_days (%d): a record outlives its body", r.InboxRecordDays, r.InboxBodyDays)})
+	}
+	return ps
+}
+
+// retention is the [retention] section as the janitor applies it.
+func (c *Config) retention() storage.Retention {
+	day := 24 * time.Hour
+	r := c.Retention
+	return storage.Retention{
+		InboxBodies:     time.Duration(r.InboxBodyDays) * day,
+		InboxRecords:    time.Duration(r.InboxRecordDays) * day,
+		Outbox:          time.Duration(r.OutboxDays) * day,
+		ExpiredSessions: time.Duration(r.ExpiredSessionDays) * day,
+		SignInFailures:  time.Duration(r.SignInFailureDays) * day,
+		Tombstones:      time.Duration(r.TombstoneDays) * day,
+	}
 }
 
 var subwikiName = regexp.MustCompile(`^[a-z0-9_]{1,30}$`)

@@ -135,7 +135,7 @@ func seedCrashDelivery(t *testing.T, file, base string) string {
 			break
 		}
 		for _, e := range events {
-			if _, err := db.ExpandOutbox(ctx, e.ID, nil, nil); err != nil {
+			if _, err := db.ExpandOutbox(ctx, e.ID, nil, "", nil); err != nil {
 				t.Fatal(err)
 			}
 		}
