@@ -3,9 +3,7 @@ package federation
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math/rand/v2"
-	"runtime/debug"
 	"sync"
 	"time"
 
@@ -141,14 +139,16 @@ var errStopped = errors.New("the worker stopped while handling it")
 // activity, logged with its stack: the worker carries on with the next
 // one, and this one is retried and in the end parked like any other.
 func (f *Federator) processRecovering(ctx context.Context, in *storage.Inbound) (permanent bool, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			f.log.Error("inbound activity panicked", "id", in.ID, "activity", in.ActivityURI, "panic", p,
-				"stack", string(debug.Stack()))
-			permanent, err = false, fmt.Errorf("panic: %v", p)
-		}
-	}()
-	return f.process(ctx, in)
+	err = catchPanic(func() (err error) {
+		permanent, err = f.process(ctx, in)
+		return err
+	})
+	if p, ok := errors.AsType[*panicError](err); ok {
+		f.log.Error("inbound activity panicked", "id", in.ID, "activity", in.ActivityURI, "panic", p.value,
+			"stack", string(p.stack))
+		return false, err
+	}
+	return permanent, err
 }
 
 // finishInbound records what handling an activity came to: done, had no
