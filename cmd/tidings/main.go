@@ -30,6 +30,9 @@ Usage:
   tidings admin parked-inbound        list activities from other servers given up on, with why
   tidings admin retry-inbound ID...|all
                                       put parked activities back in the queue (after a fix)
+  tidings admin parked-outbox         list changes this server could not send, with why
+  tidings admin retry-outbox ID...|all
+                                      put parked outbox events back in the queue (after a fix)
   tidings version                     print the version
   tidings help                        show this help
 

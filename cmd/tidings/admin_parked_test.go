@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tidings-social/tidings/storage"
 )
 
 func TestAdminListsAndRetriesParkedInbound(t *testing.T) {
@@ -56,5 +58,49 @@ func TestAdminListsAndRetriesParkedInbound(t *testing.T) {
 	got = runCLI("", "admin", "retry-inbound", "-config", file)
 	if got.status != 2 || !strings.Contains(got.stderr, "retry-inbound needs") {
 		t.Errorf("retry-inbound without an id: %+v", got)
+	}
+}
+
+func TestAdminListsAndRetriesParkedOutbox(t *testing.T) {
+	file := writeConfig(t, "")
+	db := openConfigDB(t, file)
+	ctx := context.Background()
+	alice, err := db.CreateMember(ctx, storage.MemberCreate{Username: "alice", Email: "alice@example.org", Password: "a long password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreatePost(ctx, alice.ID, "hello"); err != nil {
+		t.Fatal(err)
+	}
+	events, err := db.PendingOutbox(ctx, 10)
+	if err != nil || len(events) != 1 {
+		t.Fatalf("pending outbox = %v, %v", events, err)
+	}
+	event := events[0]
+	for parked := false; !parked; {
+		if parked, err = db.OutboxFailed(ctx, event.ID, "build create_post: a bug", time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	got := runCLI("", "admin", "parked-outbox", "-config", file)
+	if got.status != 0 || !strings.Contains(got.stdout, event.ID) || !strings.Contains(got.stdout, "create_post") ||
+		!strings.Contains(got.stdout, "a bug") {
+		t.Fatalf("parked-outbox: %+v", got)
+	}
+	got = runCLI("", "admin", "retry-outbox", "all", "-config", file)
+	if got.status != 0 || !strings.Contains(got.stdout, "retrying "+event.ID) {
+		t.Fatalf("retry-outbox all: %+v", got)
+	}
+	if events, _ := db.PendingOutbox(ctx, 10); len(events) != 1 || events[0].ID != event.ID {
+		t.Errorf("pending after the retry = %+v, want the event back", events)
+	}
+	got = runCLI("", "admin", "retry-outbox", event.ID, "-config", file)
+	if got.status != 1 || !strings.Contains(got.stderr, "No parked outbox event") {
+		t.Errorf("retrying one that is not parked: %+v", got)
+	}
+	got = runCLI("", "admin", "parked-outbox", "-config", file)
+	if got.status != 0 || !strings.Contains(got.stdout, "no parked outbox events") {
+		t.Errorf("parked-outbox when none: %+v", got)
 	}
 }
