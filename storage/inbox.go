@@ -44,21 +44,12 @@ func scanInbound(row interface{ Scan(...any) error }) (*Inbound, error) {
 // activity id received before, which changes nothing. orderKey names
 // what the activity is about (its actor and the object it concerns):
 // activities with the same key are handled one after another, in the
-// order received; "" orders it after nothing.
+// order received; "" orders it after nothing. Activities stored at the
+// same time share one commit (see inboundStore).
 func (db *DB) StoreInbound(ctx context.Context, activityURI, actorURI, typ, orderKey string, body []byte) (bool, error) {
-	stored := false
-	err := db.write(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO inbox (id, activity_uri, actor_uri, type, order_key, body, received_at, next_attempt_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (activity_uri) DO NOTHING`,
-			tx.newID(), activityURI, actorURI, typ, orderKey, body, millis(tx.now), millis(tx.now))
-		if err != nil {
-			return fmt.Errorf("store inbound %s: %w", activityURI, err)
-		}
-		n, _ := res.RowsAffected()
-		stored = n > 0
-		return nil
-	})
-	return stored, err
+	w := &inboundWrite{activityURI: activityURI, actorURI: actorURI, typ: typ, orderKey: orderKey, body: body}
+	db.inbound.store(ctx, db, w)
+	return w.stored, w.err
 }
 
 // ClaimInbound takes up to limit activities due for processing and holds

@@ -27,6 +27,8 @@ type DB struct {
 
 	// hashing caps the password hashes running at once.
 	hashing hashGate
+	// inbound gathers inbound activities stored together into one commit.
+	inbound inboundStore
 
 	// Now returns the current time; tests replace it to make time stand still.
 	Now func() time.Time
