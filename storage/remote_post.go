@@ -29,6 +29,11 @@ type RemotePost struct {
 	// among them are notified.
 	Mentioned []string
 
+	// Recipients are the ids the post is addressed to (to and cc). Members
+	// here among them, and among Mentioned, may see the post whatever its
+	// visibility.
+	Recipients []string
+
 	// HistoryURI is the history collection of the post at its origin,
 	// when the origin takes corrections of its headline (another Tidings).
 	HistoryURI string
@@ -116,6 +121,9 @@ func (db *DB) SaveRemotePost(ctx context.Context, r RemotePost) (*Post, error) {
 			if err := tx.insertPost(ctx, p); err != nil {
 				return err
 			}
+			if err := tx.addRecipients(ctx, p.ID, append(r.Recipients, r.Mentioned...)); err != nil {
+				return err
+			}
 			if err := tx.setHistory(ctx, p.ID, r.HistoryURI); err != nil {
 				return err
 			}
@@ -141,6 +149,11 @@ func (db *DB) SaveRemotePost(ctx context.Context, r RemotePost) (*Post, error) {
 			return fmt.Errorf("update post %s: %w", p.URI, err)
 		}
 		if err := tx.applyRemoteRevision(ctx, p, r, author.ID); err != nil {
+			return err
+		}
+		// Those an edit names anew may see the post; those it no longer
+		// names keep what they were sent, as on Mastodon.
+		if err := tx.addRecipients(ctx, p.ID, append(r.Recipients, r.Mentioned...)); err != nil {
 			return err
 		}
 		if err := tx.setHistory(ctx, p.ID, r.HistoryURI); err != nil {
