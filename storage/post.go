@@ -221,7 +221,7 @@ func (db *DB) DeletePost(ctx context.Context, memberID, postID string) error {
 		if err != nil {
 			return err
 		}
-		return tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{InnerEventID: eventID})
+		return tx.groupAnnounce(ctx, p, OutboxPayload{InnerEventID: eventID})
 	})
 }
 

@@ -38,7 +38,7 @@ func (db *DB) React(ctx context.Context, actorID, postURI, kind, activityURI, re
 			return fmt.Errorf("insert %s: %w", kind, err)
 		}
 		if relayInboundID != "" {
-			if err := tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{InboundID: relayInboundID}); err != nil {
+			if err := tx.groupAnnounce(ctx, p, OutboxPayload{InboundID: relayInboundID}); err != nil {
 				return err
 			}
 		}
@@ -55,23 +55,23 @@ func (db *DB) React(ctx context.Context, actorID, postURI, kind, activityURI, re
 // for React.
 func (db *DB) Unreact(ctx context.Context, actorID, kind, activityURI, postURI, relayInboundID string) error {
 	return db.write(ctx, func(tx *Tx) error {
-		var postID, subwikiID string
-		err := tx.QueryRowContext(ctx, `SELECT r.post_id, coalesce(p.subwiki_id, '') FROM reactions r JOIN posts p ON p.id = r.post_id
-			WHERE r.actor_id = ? AND r.kind = ? AND (r.activity_uri = ? OR p.uri = ?)`,
-			actorID, kind, activityURI, postURI).Scan(&postID, &subwikiID)
+		var p Post
+		err := tx.QueryRowContext(ctx, `SELECT r.post_id, coalesce(p.subwiki_id, ''), p.visibility FROM reactions r
+			JOIN posts p ON p.id = r.post_id WHERE r.actor_id = ? AND r.kind = ? AND (r.activity_uri = ? OR p.uri = ?)`,
+			actorID, kind, activityURI, postURI).Scan(&p.ID, &p.SubwikiID, &p.Visibility)
 		if err != nil {
 			return nil // nothing to take back
 		}
 		if relayInboundID != "" {
-			if err := tx.groupAnnounce(ctx, subwikiID, OutboxPayload{InboundID: relayInboundID}); err != nil {
+			if err := tx.groupAnnounce(ctx, &p, OutboxPayload{InboundID: relayInboundID}); err != nil {
 				return err
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM reactions WHERE actor_id = ? AND post_id = ? AND kind = ?`,
-			actorID, postID, kind); err != nil {
+			actorID, p.ID, kind); err != nil {
 			return fmt.Errorf("delete %s: %w", kind, err)
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE posts SET `+countColumn(kind)+` = max(0, `+countColumn(kind)+` - 1) WHERE id = ?`, postID)
+		_, err = tx.ExecContext(ctx, `UPDATE posts SET `+countColumn(kind)+` = max(0, `+countColumn(kind)+` - 1) WHERE id = ?`, p.ID)
 		return err
 	})
 }
@@ -121,7 +121,7 @@ func (db *DB) LikePost(ctx context.Context, memberID, postID string) error {
 		if err != nil {
 			return err
 		}
-		return tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{InnerEventID: eventID})
+		return tx.groupAnnounce(ctx, p, OutboxPayload{InnerEventID: eventID})
 	})
 }
 
@@ -148,7 +148,7 @@ func (db *DB) UnlikePost(ctx context.Context, memberID, postID string) error {
 		if err != nil {
 			return err
 		}
-		return tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{InnerEventID: eventID})
+		return tx.groupAnnounce(ctx, p, OutboxPayload{InnerEventID: eventID})
 	})
 }
 

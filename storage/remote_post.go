@@ -204,7 +204,7 @@ func (db *DB) DeleteRemotePost(ctx context.Context, actorID, uri, relayInboundID
 		if relayInboundID == "" {
 			return nil
 		}
-		return tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{InboundID: relayInboundID})
+		return tx.groupAnnounce(ctx, p, OutboxPayload{InboundID: relayInboundID})
 	})
 }
 
@@ -284,26 +284,19 @@ func (tx *Tx) placeInThread(ctx context.Context, p *Post) error {
 }
 
 // relay makes a subwiki of ours announce the activity that brought a
-// post to it; a new post is also announced bare, for Mastodon.
+// post to it; a new post is also announced bare, for Mastodon. A post
+// that is not for everyone is not relayed (groupAnnounce).
 func (tx *Tx) relay(ctx context.Context, p *Post, inboundID string, isNew bool) error {
 	if inboundID == "" {
 		return nil
 	}
-	if err := tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{InboundID: inboundID}); err != nil {
+	if err := tx.groupAnnounce(ctx, p, OutboxPayload{InboundID: inboundID}); err != nil {
 		return err
 	}
 	if !isNew {
 		return nil
 	}
-	return tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{ObjectURI: p.URI})
-}
-
-// RelayToSubwiki makes a subwiki of ours announce a received activity
-// about one of its posts (a like, an undo, a delete), unchanged.
-func (db *DB) RelayToSubwiki(ctx context.Context, subwikiID, inboundID string) error {
-	return db.write(ctx, func(tx *Tx) error {
-		return tx.groupAnnounce(ctx, subwikiID, OutboxPayload{InboundID: inboundID})
-	})
+	return tx.groupAnnounce(ctx, p, OutboxPayload{ObjectURI: p.URI})
 }
 
 // mayPostRemotely refuses a remote author's post in a members-only

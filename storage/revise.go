@@ -205,7 +205,7 @@ func (tx *Tx) revise(ctx context.Context, c *correctionTarget, e HeadlineEdit) (
 		return nil, err
 	}
 	if p.Local {
-		return rev, tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{InnerEventID: eventID})
+		return rev, tx.groupAnnounce(ctx, p, OutboxPayload{InnerEventID: eventID})
 	}
 	return rev, nil
 }
@@ -242,7 +242,7 @@ func (db *DB) LockHeadline(ctx context.Context, memberID, postID string, lock bo
 		if err != nil {
 			return err
 		}
-		return tx.groupAnnounce(ctx, c.post.SubwikiID, OutboxPayload{InnerEventID: eventID})
+		return tx.groupAnnounce(ctx, c.post, OutboxPayload{InnerEventID: eventID})
 	})
 }
 

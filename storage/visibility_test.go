@@ -202,6 +202,66 @@ func TestNotificationsOfPostsOneMaySee(t *testing.T) {
 	}
 }
 
+// TestSubwikiRelaysOnlyPostsForEveryone: a subwiki of ours passes on a
+// post sent to it, and what happens to the post afterwards, only when the
+// post is public or unlisted. Others stay with those they are for, and
+// the subwiki does not decide on their headlines, which it would relay.
+func TestSubwikiRelaysOnlyPostsForEveryone(t *testing.T) {
+	ctx := context.Background()
+	for _, v := range allVisibilities {
+		t.Run(v, func(t *testing.T) {
+			db, _ := openTestDB(t)
+			mod := mustCreateMember(t, db, "max")
+			town := mustCreateSubwiki(t, db, "town", mod, false)
+			carl := saveRemote(t, db, "carl", "carl.example")
+			uri := "https://carl.example/posts/1"
+			post := RemotePost{URI: uri, AuthorID: carl.ID, Kind: KindDiscussion, Headline: "Carl on " + v,
+				Content: "<p>text</p>", Visibility: v, SubwikiID: town.ID, RelayInboundID: "create",
+				Recipients: []string{testSite.SubwikiURI("town")}}
+			p, err := db.SaveRemotePost(ctx, post)
+			if err != nil {
+				t.Fatal(err)
+			}
+			post.Updated, post.Content, post.RelayInboundID = p.Published.Add(60e9), "<p>edited</p>", "update"
+			if _, err := db.SaveRemotePost(ctx, post); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.React(ctx, carl.ID, uri, Like, "https://carl.example/likes/1", "like"); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Unreact(ctx, carl.ID, Like, "https://carl.example/likes/1", uri, "undo"); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.DeleteRemotePost(ctx, carl.ID, uri, "delete"); err != nil {
+				t.Fatal(err)
+			}
+			want := 0
+			if Listed(v) {
+				want = 6 // the Create and the post itself, the Update, the Like, its Undo, the Delete
+			}
+			var n int
+			for _, kind := range outboxKinds(t, db) {
+				if kind == EventGroupAnnounce {
+					n++
+				}
+			}
+			if n != want {
+				t.Errorf("the subwiki announced %d activities about a %s post, want %d", n, v, want)
+			}
+		})
+	}
+}
+
+func TestCorrectionsOfPostsNotForEveryone(t *testing.T) {
+	ctx := context.Background()
+	w := newVisibilityWorld(t)
+	for v, want := range map[string]string{Public: AuthorityHere, Followers: AuthorityLocalOnly, Direct: AuthorityLocalOnly} {
+		if got, err := w.db.CorrectionAuthority(ctx, w.tops[v].ID); err != nil || got != want {
+			t.Errorf("CorrectionAuthority of the %s post in s/town = %q, %v; want %q", v, got, err, want)
+		}
+	}
+}
+
 // TestThreadCountsCommentsForEveryone: the comment count, shown to all,
 // counts only the comments everyone may see, as Mastodon counts replies.
 func TestThreadCountsCommentsForEveryone(t *testing.T) {
