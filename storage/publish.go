@@ -194,6 +194,9 @@ func (db *DB) Comment(ctx context.Context, c CommentCreate) (*Post, error) {
 		if err != nil {
 			return err
 		}
+		if err := tx.mustSee(ctx, c.AuthorID, parent.ID); err != nil {
+			return err
+		}
 		rootID := parent.RootID
 		if rootID == "" {
 			rootID = parent.ID

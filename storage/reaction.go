@@ -152,9 +152,13 @@ func (db *DB) UnlikePost(ctx context.Context, memberID, postID string) error {
 	})
 }
 
+// postAndMember loads a post the member may see, and the member.
 func (tx *Tx) postAndMember(ctx context.Context, postID, memberID string) (*Post, *Actor, error) {
 	p, err := tx.postWhere(ctx, "p.id = ?", postID)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := tx.mustSee(ctx, memberID, p.ID); err != nil {
 		return nil, nil, err
 	}
 	member, err := tx.actorWhere(ctx, "a.id = ? AND a.local = 1", memberID)

@@ -22,6 +22,9 @@ const (
 // rule, or the instance's, says.
 func (tx *Tx) mayCorrect(ctx context.Context, c *correctionTarget, editorID string) error {
 	p := c.post
+	if err := tx.mustSee(ctx, editorID, p.ID); err != nil {
+		return err
+	}
 	if locked, reason, err := tx.headlineLock(ctx, p.ID); err != nil || locked {
 		if err != nil {
 			return err
@@ -268,6 +271,9 @@ func (db *DB) MayLockHeadline(ctx context.Context, memberID, postID string) (boo
 // mayModerate lets moderators of the post's subwiki here, or admins for
 // posts outside a subwiki of ours, act on it.
 func (tx *Tx) mayModerate(ctx context.Context, memberID string, c *correctionTarget) error {
+	if err := tx.mustSee(ctx, memberID, c.post.ID); err != nil {
+		return err
+	}
 	if c.subwiki != nil {
 		return tx.mustModerate(ctx, memberID, c.subwiki.ID)
 	}

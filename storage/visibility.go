@@ -69,6 +69,19 @@ func (tx *Tx) maySee(ctx context.Context, viewerID, postID string) (bool, error)
 	return ok, nil
 }
 
+// mustSee refuses, as if there were no such post, a viewer who may not
+// see it: acting on a post (liking, replying, correcting) needs seeing it.
+func (tx *Tx) mustSee(ctx context.Context, viewerID, postID string) error {
+	ok, err := tx.maySee(ctx, viewerID, postID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return Errorf(ENotFound, "No such post.")
+	}
+	return nil
+}
+
 // MaySee reports whether the viewer ("" for a stranger) may see the post.
 func (db *DB) MaySee(ctx context.Context, viewerID, postID string) (bool, error) {
 	var ok bool

@@ -202,6 +202,30 @@ func TestNotificationsOfPostsOneMaySee(t *testing.T) {
 	}
 }
 
+// TestActingNeedsSeeing: liking, replying to or correcting a post one may
+// not see is refused as if it were not there.
+func TestActingNeedsSeeing(t *testing.T) {
+	ctx := context.Background()
+	w := newVisibilityWorld(t)
+	w.db.Corrections.MinAccountAge = 0
+	mia, ada := w.members["mia"].ID, w.members["ada"].ID
+	private := w.tops[Followers]
+	wantCode(t, w.db.LikePost(ctx, mia, private.ID), ENotFound)
+	_, err := w.db.Comment(ctx, CommentCreate{AuthorID: mia, ParentID: private.ID, Text: "Hm."})
+	wantCode(t, err, ENotFound)
+	_, err = w.db.ReviseHeadline(ctx, HeadlineEdit{PostID: private.ID, EditorID: mia, BaseRevision: 1,
+		Headline: "Carl on something else", Reason: "Not what it says."})
+	wantCode(t, err, ENotFound)
+	wantCode(t, w.db.LockHeadline(ctx, w.members["max"].ID, private.ID, true, "Settled"), ENotFound)
+	// Ada, whom it names, may do all of it.
+	if err := w.db.LikePost(ctx, ada, private.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.Comment(ctx, CommentCreate{AuthorID: ada, ParentID: private.ID, Text: "Indeed."}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestSubwikiRelaysOnlyPostsForEveryone: a subwiki of ours passes on a
 // post sent to it, and what happens to the post afterwards, only when the
 // post is public or unlisted. Others stay with those they are for, and
