@@ -103,10 +103,10 @@ func (db *DB) homeFeed(ctx context.Context, memberID, before string, limit, wind
 // cursor, ?3 the number of posts, ?4 the window. Comments and direct posts
 // are never in it; the indexes of migration 0010 hold only the other
 // posts, with every column the query reads of them (the visibility rule's
-// among them), so that finding a page reads them and not the posts table. Of the sources' posts, only
-// those the member may see are taken: a followers-only post in a subwiki
-// they joined is not theirs to see unless they follow its author or it
-// names them.
+// among them), so that finding a page reads them and not the posts table.
+// Of the sources' posts, only those the member may see are taken: a
+// followers-only post in a subwiki they joined is not theirs to see
+// unless they follow its author or it names them.
 //
 // It is two plans, each fast where the other is slow (see "Home feed" in
 // docs/BENCHMARKS.md). recent walks back from the cursor through the
