@@ -10,8 +10,7 @@ import (
 // Who may see a post is decided here and only here: visibleSQL is the
 // rule, MaySee asks it of one post, and every listing (feeds, threads,
 // profiles, notifications, collections) is built with it. A viewer is an
-// actor id: a member signed in here, or "" for a stranger (someone not
-// signed in, or a server fetching without a signature we count).
+// actor id: a member signed in here, or Stranger.
 //
 //	visibility   who may see it
 //	public       everyone
@@ -21,7 +20,7 @@ import (
 //
 // Moderators and admins are not given more: privacy comes first, as on
 // Mastodon, which shows a moderator a private post only inside a report
-// about it (docs/decisions.md, "Who sees a post").
+// about it (docs/visibility.md).
 
 // Stranger is the viewer nobody knows: someone not signed in, or a
 // server fetching ActivityPub documents.
