@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -120,21 +118,10 @@ func (ra *remoteAccount) send(inst *instance, activity map[string]any) {
 	if err != nil {
 		ra.t.Fatal(err)
 	}
-	req, err := http.NewRequest(http.MethodPost, inst.URL+"/inbox", bytes.NewReader(body))
-	if err != nil {
-		ra.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/activity+json")
-	if err := federation.SignRequest(req, body, ra.URI+"#main-key", ra.key, time.Now()); err != nil {
-		ra.t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		ra.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	reason, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusAccepted {
-		ra.t.Fatalf("%s %s: status %d: %s", activity["type"], activity["id"], resp.StatusCode, reason)
+	status, reason := interopDeliver(ra.t, inst.URL+"/inbox", body, func(req *http.Request) error {
+		return federation.SignRequest(req, body, ra.URI+"#main-key", ra.key, time.Now())
+	})
+	if status != http.StatusAccepted {
+		ra.t.Fatalf("%s %s: status %d: %s", activity["type"], activity["id"], status, reason)
 	}
 }
