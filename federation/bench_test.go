@@ -229,7 +229,7 @@ func (fx *inboxBench) keptPosts(b *testing.B) int {
 	b.Helper()
 	kept := 0
 	for _, a := range fx.authors {
-		n, err := fx.db.CountPostsBy(context.Background(), a.id)
+		n, err := fx.db.CountPostsBy(context.Background(), storage.Stranger, a.id)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -72,7 +72,7 @@ func (f *Federator) serveOutbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.URL.Query().Get("page") == "" {
-		total, err := f.db.CountPostsBy(ctx, a.ID)
+		total, err := f.db.CountPostsBy(ctx, storage.Stranger, a.ID)
 		if err != nil {
 			f.answer(w, r, nil, err)
 			return
@@ -81,7 +81,7 @@ func (f *Federator) serveOutbox(w http.ResponseWriter, r *http.Request) {
 		f.answer(w, r, body, err)
 		return
 	}
-	feed, err := f.db.PostsBy(ctx, a.ID, r.URL.Query().Get("max_id"), collectionPageSize)
+	feed, err := f.db.PostsBy(ctx, storage.Stranger, a.ID, r.URL.Query().Get("max_id"), collectionPageSize)
 	if err != nil {
 		f.answer(w, r, nil, err)
 		return

@@ -603,7 +603,8 @@ func (r *lemmyRun) checkActivityDoc(t docT, fx fixture, raw map[string]any) stri
 
 // deliverPost processes a Create (or Update) of a post sent by sender,
 // with what the post needs here stored first: its author, its group
-// followed by the member (or else its author followed), its parent.
+// followed by the member (or else its author followed), its parent. A
+// post in a group that is not for everyone is then for nobody here.
 func (r *lemmyRun) deliverPost(t docT, activity map[string]any, sender string, object map[string]any) string {
 	w := r.world(t)
 	defer w.close()
@@ -611,7 +612,13 @@ func (r *lemmyRun) deliverPost(t docT, activity map[string]any, sender string, o
 	pl := w.place(object, nil)
 	res := w.process(sender, jsonEncode(activity))
 	id := jsonString(object["id"])
-	if why := postRefusal(object, sender); why != "" {
+	why := postRefusal(object, sender)
+	if v := wantPost(object).visibility; why == "" && pl.group != nil && !storage.Listed(v) {
+		// Its group's members are not whom it is for, and here nobody
+		// follows its author or is named in it (Lemmy refuses it too).
+		why = "a " + v + " post in a group, for nobody here"
+	}
+	if why != "" {
 		w.mustBeIgnored(res, why)
 		w.mustNotHave(id)
 		return "ignored: " + why

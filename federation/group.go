@@ -87,7 +87,7 @@ func (f *Federator) serveGroupOutbox(w http.ResponseWriter, r *http.Request) {
 		f.answer(w, r, body, err)
 		return
 	}
-	feed, err := f.db.SubwikiFeed(ctx, a.ID, r.URL.Query().Get("max_id"), collectionPageSize)
+	feed, err := f.db.SubwikiFeed(ctx, storage.Stranger, a.ID, r.URL.Query().Get("max_id"), collectionPageSize)
 	if err != nil {
 		f.answer(w, r, nil, err)
 		return

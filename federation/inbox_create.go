@@ -47,7 +47,12 @@ func (f *Federator) onCreate(ctx context.Context, in *incoming) error {
 }
 
 // keepPost stores a post of author when it concerns this instance. via
-// is the remote group that announced it, if it came that way.
+// is the remote group that announced it, if it came that way. A post
+// that is not for everyone (followers-only or direct) is kept only when
+// someone here may see it: a member follows its author, or it names a
+// member, or it answers a post here. Being sent to a group is not
+// enough, since its members are not the ones it is for; a subwiki of
+// ours keeps it but does not pass it on (storage.Listed).
 func (f *Federator) keepPost(ctx context.Context, in *incoming, author *storage.Actor, post postable, via *storage.Actor) error {
 	r := remotePost(author, post)
 	r.Revision = f.revisionOf(ctx, in, author, post, r.HistoryURI)
@@ -57,6 +62,11 @@ func (f *Federator) keepPost(ctx context.Context, in *incoming, author *storage.
 	}
 	if group != nil {
 		headlineFromText(&r) // a note posted into a group gets a headline, as on Lemmy
+	}
+	if group != nil && !storage.Listed(r.Visibility) {
+		if related, err := f.relatedHere(ctx, author, post); err != nil || !related {
+			return orIgnore(err, "a %s post of %s in %s, and nobody here it is for", r.Visibility, author.URI, group.URI)
+		}
 	}
 	switch {
 	case group != nil && group.Local:
@@ -133,13 +143,22 @@ func (f *Federator) fetchObject(ctx context.Context, uri string) (vocab.Type, er
 	return t, nil
 }
 
-// relatedHere decides whether a post concerns this instance.
+// relatedHere decides whether a post concerns someone here: a member
+// follows its author, it is addressed to or names a member (a subwiki of
+// ours it names is not someone), or it replies to a post here.
 func (f *Federator) relatedHere(ctx context.Context, actor *storage.Actor, post postable) (bool, error) {
 	if followed, err := f.db.IsFollowedLocally(ctx, actor.ID); err != nil || followed {
 		return followed, err
 	}
 	for _, uri := range f.recipients(post) {
-		if f.cfg.Site.IsLocal(uri) {
+		if !f.cfg.Site.IsLocal(uri) {
+			continue
+		}
+		a, err := f.db.ActorByURI(ctx, uri)
+		if err != nil && storage.ErrorCode(err) != storage.ENotFound {
+			return false, err
+		}
+		if a == nil || a.Kind != storage.KindGroup {
 			return true, nil
 		}
 	}

@@ -47,7 +47,7 @@ func (db *DB) React(ctx context.Context, actorID, postURI, kind, activityURI, re
 			return fmt.Errorf("insert %s: %w", kind, err)
 		}
 		if relayInboundID != "" {
-			if err := tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{InboundID: relayInboundID}); err != nil {
+			if err := tx.groupAnnounce(ctx, p, OutboxPayload{InboundID: relayInboundID}); err != nil {
 				return err
 			}
 		}
@@ -68,10 +68,10 @@ func (db *DB) Unreact(ctx context.Context, actorID, kind, activityURI, postURI, 
 		if err := tx.markUndone(ctx, actorID, activityURI); err != nil {
 			return err
 		}
-		var postID, subwikiID string
-		err := tx.QueryRowContext(ctx, `SELECT r.post_id, coalesce(p.subwiki_id, '') FROM reactions r JOIN posts p ON p.id = r.post_id
-			WHERE r.actor_id = ? AND r.kind = ? AND (r.activity_uri = ? OR p.uri = ?)`,
-			actorID, kind, activityURI, postURI).Scan(&postID, &subwikiID)
+		var p Post
+		err := tx.QueryRowContext(ctx, `SELECT r.post_id, coalesce(p.subwiki_id, ''), p.visibility FROM reactions r
+			JOIN posts p ON p.id = r.post_id WHERE r.actor_id = ? AND r.kind = ? AND (r.activity_uri = ? OR p.uri = ?)`,
+			actorID, kind, activityURI, postURI).Scan(&p.ID, &p.SubwikiID, &p.Visibility)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil // nothing to take back
 		}
@@ -79,15 +79,15 @@ func (db *DB) Unreact(ctx context.Context, actorID, kind, activityURI, postURI, 
 			return fmt.Errorf("find %s to undo: %w", kind, err)
 		}
 		if relayInboundID != "" {
-			if err := tx.groupAnnounce(ctx, subwikiID, OutboxPayload{InboundID: relayInboundID}); err != nil {
+			if err := tx.groupAnnounce(ctx, &p, OutboxPayload{InboundID: relayInboundID}); err != nil {
 				return err
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM reactions WHERE actor_id = ? AND post_id = ? AND kind = ?`,
-			actorID, postID, kind); err != nil {
+			actorID, p.ID, kind); err != nil {
 			return fmt.Errorf("delete %s: %w", kind, err)
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE posts SET `+countColumn(kind)+` = max(0, `+countColumn(kind)+` - 1) WHERE id = ?`, postID)
+		_, err = tx.ExecContext(ctx, `UPDATE posts SET `+countColumn(kind)+` = max(0, `+countColumn(kind)+` - 1) WHERE id = ?`, p.ID)
 		return err
 	})
 }
@@ -137,7 +137,7 @@ func (db *DB) LikePost(ctx context.Context, memberID, postID string) error {
 		if err != nil {
 			return err
 		}
-		return tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{InnerEventID: eventID})
+		return tx.groupAnnounce(ctx, p, OutboxPayload{InnerEventID: eventID})
 	})
 }
 
@@ -164,13 +164,17 @@ func (db *DB) UnlikePost(ctx context.Context, memberID, postID string) error {
 		if err != nil {
 			return err
 		}
-		return tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{InnerEventID: eventID})
+		return tx.groupAnnounce(ctx, p, OutboxPayload{InnerEventID: eventID})
 	})
 }
 
+// postAndMember loads a post the member may see, and the member.
 func (tx *Tx) postAndMember(ctx context.Context, postID, memberID string) (*Post, *Actor, error) {
 	p, err := tx.postWhere(ctx, "p.id = ?", postID)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := tx.mustSee(ctx, memberID, p.ID); err != nil {
 		return nil, nil, err
 	}
 	member, err := tx.actorWhere(ctx, "a.id = ? AND a.local = 1", memberID)

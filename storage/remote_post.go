@@ -29,6 +29,11 @@ type RemotePost struct {
 	// among them are notified.
 	Mentioned []string
 
+	// Recipients are the ids the post is addressed to (to and cc). Members
+	// here among them, and among Mentioned, may see the post whatever its
+	// visibility.
+	Recipients []string
+
 	// HistoryURI is the history collection of the post at its origin,
 	// when the origin takes corrections of its headline (another Tidings).
 	HistoryURI string
@@ -117,6 +122,9 @@ func (db *DB) SaveRemotePost(ctx context.Context, r RemotePost) (*Post, error) {
 			if err := tx.insertPost(ctx, p); err != nil {
 				return err
 			}
+			if err := tx.addRecipients(ctx, p.ID, append(r.Recipients, r.Mentioned...)); err != nil {
+				return err
+			}
 			if err := tx.setHistory(ctx, p.ID, r.HistoryURI); err != nil {
 				return err
 			}
@@ -142,6 +150,11 @@ func (db *DB) SaveRemotePost(ctx context.Context, r RemotePost) (*Post, error) {
 			return fmt.Errorf("update post %s: %w", p.URI, err)
 		}
 		if err := tx.applyRemoteRevision(ctx, p, r, author.ID); err != nil {
+			return err
+		}
+		// Those an edit names anew may see the post; those it no longer
+		// names keep what they were sent, as on Mastodon.
+		if err := tx.addRecipients(ctx, p.ID, append(r.Recipients, r.Mentioned...)); err != nil {
 			return err
 		}
 		if err := tx.setHistory(ctx, p.ID, r.HistoryURI); err != nil {
@@ -193,7 +206,7 @@ func (db *DB) DeleteRemotePost(ctx context.Context, actorID, uri, relayInboundID
 		if relayInboundID == "" {
 			return nil
 		}
-		return tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{InboundID: relayInboundID})
+		return tx.groupAnnounce(ctx, p, OutboxPayload{InboundID: relayInboundID})
 	})
 }
 
@@ -273,26 +286,19 @@ func (tx *Tx) placeInThread(ctx context.Context, p *Post) error {
 }
 
 // relay makes a subwiki of ours announce the activity that brought a
-// post to it; a new post is also announced bare, for Mastodon.
+// post to it; a new post is also announced bare, for Mastodon. A post
+// that is not for everyone is not relayed (groupAnnounce).
 func (tx *Tx) relay(ctx context.Context, p *Post, inboundID string, isNew bool) error {
 	if inboundID == "" {
 		return nil
 	}
-	if err := tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{InboundID: inboundID}); err != nil {
+	if err := tx.groupAnnounce(ctx, p, OutboxPayload{InboundID: inboundID}); err != nil {
 		return err
 	}
 	if !isNew {
 		return nil
 	}
-	return tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{ObjectURI: p.URI})
-}
-
-// RelayToSubwiki makes a subwiki of ours announce a received activity
-// about one of its posts (a like, an undo, a delete), unchanged.
-func (db *DB) RelayToSubwiki(ctx context.Context, subwikiID, inboundID string) error {
-	return db.write(ctx, func(tx *Tx) error {
-		return tx.groupAnnounce(ctx, subwikiID, OutboxPayload{InboundID: inboundID})
-	})
+	return tx.groupAnnounce(ctx, p, OutboxPayload{ObjectURI: p.URI})
 }
 
 // mayPostRemotely refuses a remote author's post in a members-only

@@ -72,7 +72,7 @@ func (s *Server) comment(w http.ResponseWriter, r *http.Request) {
 // sent, its text and why it was refused.
 func (s *Server) refuseComment(w http.ResponseWriter, r *http.Request, parentID, text string, err error) {
 	status, msg := s.failure(r, err)
-	parent, perr := s.db.PostByID(r.Context(), parentID)
+	parent, perr := s.visiblePost(r, parentID)
 	if perr != nil {
 		s.failPost(w, r, perr)
 		return

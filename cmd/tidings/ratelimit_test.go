@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"sync/atomic"
 	"testing"
+
+	"github.com/tidings-social/tidings/storage"
 )
 
 // A member who posts in a burst is stopped at the limit: the posts past
@@ -37,7 +39,7 @@ func TestPostingIsRateLimited(t *testing.T) {
 	if limit := DefaultConfig().Limits.PostsPerHour; published != limit {
 		t.Fatalf("40 posts at once: %d published, %d refused; want %d published", published, refused, limit)
 	}
-	stored, err := inst.DB.CountPostsBy(context.Background(), actorOf(t, inst, "alice").ID)
+	stored, err := inst.DB.CountPostsBy(context.Background(), storage.Stranger, actorOf(t, inst, "alice").ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +156,7 @@ func TestCommentsRateLimited(t *testing.T) {
 	wantStatus(t, p.page, http.StatusTooManyRequests)
 	wantRetryAfter(t, p)
 	wantBody(t, p.page, "You have commented a lot in a short time", "One too many")
-	thread, err := inst.DB.Thread(context.Background(), post)
+	thread, err := inst.DB.Thread(context.Background(), storage.Stranger, post)
 	if err != nil {
 		t.Fatal(err)
 	}
