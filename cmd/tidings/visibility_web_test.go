@@ -52,7 +52,7 @@ func TestVisibilityOnEveryPage(t *testing.T) {
 	carlURI := "https://carl.example/users/carl"
 	carl, err := inst.DB.SaveRemoteActor(ctx, storage.RemoteActor{URI: carlURI, Kind: storage.KindPerson, Username: "carl",
 		Inbox: carlURI + "/inbox", Followers: carlURI + "/followers", KeyID: carlURI + "#main-key",
-		PublicKeyPEM: "-----BEGIN PUBLIC KEY-----\n..."})
+		PublicKeyPEM: hostilePublicPEM(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
