@@ -60,6 +60,9 @@ func (f *Federator) handlers() map[string]handler {
 // (a server not answering) are returned for a retry; anything else is
 // reported as permanent.
 func (f *Federator) process(ctx context.Context, in *storage.Inbound) (permanent bool, err error) {
+	if f.inboxHook != nil {
+		f.inboxHook(ctx, in)
+	}
 	if handled, err := f.onLock(ctx, in); handled {
 		var ig *ignored
 		return err == nil || errors.As(err, &ig), err
@@ -127,6 +130,18 @@ func objectOf(act activity) (ref, error) {
 		return ref{}, ignore("the %s must have exactly one object with an id", act.GetTypeName())
 	}
 	return refs[0], nil
+}
+
+// completing is the context for the one storage write that is an
+// activity's effect: that write also marks the stored activity
+// processed, in the same transaction (storage.CompletingInbound), so the
+// effect is never applied without its record, and handling the activity
+// again finds it done.
+func completing(ctx context.Context, in *incoming) context.Context {
+	if in.record == nil {
+		return ctx
+	}
+	return storage.CompletingInbound(ctx, in.record.ID)
 }
 
 // localActor returns the local actor with the id, or an ignored error.

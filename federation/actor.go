@@ -3,7 +3,6 @@ package federation
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 
@@ -14,18 +13,15 @@ import (
 	"github.com/tidings-social/tidings/storage"
 )
 
-// mustURL parses a URL this server made; a failure is a bug.
-func mustURL(s string) *url.URL {
-	u, err := url.Parse(s)
-	if err != nil {
-		panic(fmt.Sprintf("bad local URL %q: %v", s, err))
-	}
-	return u
-}
-
+// idProperty is the id of a document, or nil (no id) when s does not
+// parse.
 func idProperty(s string) vocab.JSONLDIdProperty {
+	u := iriOf(s)
+	if u == nil {
+		return nil
+	}
 	p := streams.NewJSONLDIdProperty()
-	p.Set(mustURL(s))
+	p.Set(u)
 	return p
 }
 
@@ -61,19 +57,19 @@ func fillActor(t actorType, a *storage.Actor, name, summaryHTML string) {
 	summary.AppendXMLSchemaString(summaryHTML)
 	t.SetActivityStreamsSummary(summary)
 	link := streams.NewActivityStreamsUrlProperty()
-	link.AppendIRI(mustURL(a.URL))
+	appendIRIs(link, a.URL)
 	t.SetActivityStreamsUrl(link)
 	inbox := streams.NewActivityStreamsInboxProperty()
-	inbox.SetIRI(mustURL(a.Inbox))
+	setIRI(inbox, a.Inbox)
 	t.SetActivityStreamsInbox(inbox)
 	outbox := streams.NewActivityStreamsOutboxProperty()
-	outbox.SetIRI(mustURL(a.Outbox))
+	setIRI(outbox, a.Outbox)
 	t.SetActivityStreamsOutbox(outbox)
 	followers := streams.NewActivityStreamsFollowersProperty()
-	followers.SetIRI(mustURL(a.Followers))
+	setIRI(followers, a.Followers)
 	t.SetActivityStreamsFollowers(followers)
 	following := streams.NewActivityStreamsFollowingProperty()
-	following.SetIRI(mustURL(a.Following))
+	setIRI(following, a.Following)
 	t.SetActivityStreamsFollowing(following)
 	if !a.Published.IsZero() {
 		published := streams.NewActivityStreamsPublishedProperty()
@@ -98,7 +94,7 @@ func fillActor(t actorType, a *storage.Actor, name, summaryHTML string) {
 	key := streams.NewW3IDSecurityV1PublicKey()
 	key.SetJSONLDId(idProperty(a.KeyID))
 	owner := streams.NewW3IDSecurityV1OwnerProperty()
-	owner.SetIRI(mustURL(a.URI))
+	setIRI(owner, a.URI)
 	key.SetW3IDSecurityV1Owner(owner)
 	pem := streams.NewW3IDSecurityV1PublicKeyPemProperty()
 	pem.Set(a.PublicKeyPEM)

@@ -115,7 +115,7 @@ func discardOutbox(b *testing.B, db *storage.DB) {
 			return
 		}
 		for _, e := range events {
-			if _, err := db.ExpandOutbox(ctx, e.ID, nil, nil); err != nil {
+			if _, err := db.ExpandOutbox(ctx, e.ID, nil, "", nil); err != nil {
 				b.Fatal(err)
 			}
 		}

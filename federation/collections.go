@@ -26,7 +26,7 @@ func collection(id string, total int, showItems bool) vocab.ActivityStreamsOrder
 	}
 	if showItems {
 		first := streams.NewActivityStreamsFirstProperty()
-		first.SetIRI(mustURL(id + "?page=true"))
+		setIRI(first, id+"?page=true")
 		c.SetActivityStreamsFirst(first)
 	}
 	return c
@@ -37,12 +37,12 @@ func collectionPage(collectionID, pageID, next string, items vocab.ActivityStrea
 	page := streams.NewActivityStreamsOrderedCollectionPage()
 	page.SetJSONLDId(idProperty(pageID))
 	partOf := streams.NewActivityStreamsPartOfProperty()
-	partOf.SetIRI(mustURL(collectionID))
+	setIRI(partOf, collectionID)
 	page.SetActivityStreamsPartOf(partOf)
 	page.SetActivityStreamsOrderedItems(items)
 	if next != "" {
 		nextProp := streams.NewActivityStreamsNextProperty()
-		nextProp.SetIRI(mustURL(collectionID + "?page=true&max_id=" + url.QueryEscape(next)))
+		setIRI(nextProp, collectionID+"?page=true&max_id="+url.QueryEscape(next))
 		page.SetActivityStreamsNext(nextProp)
 	}
 	return page
@@ -72,7 +72,7 @@ func (f *Federator) serveOutbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.URL.Query().Get("page") == "" {
-		total, err := f.db.CountPostsBy(ctx, a.ID)
+		total, err := f.db.CountPostsBy(ctx, storage.Stranger, a.ID)
 		if err != nil {
 			f.answer(w, r, nil, err)
 			return
@@ -81,7 +81,7 @@ func (f *Federator) serveOutbox(w http.ResponseWriter, r *http.Request) {
 		f.answer(w, r, body, err)
 		return
 	}
-	feed, err := f.db.PostsBy(ctx, a.ID, r.URL.Query().Get("max_id"), collectionPageSize)
+	feed, err := f.db.PostsBy(ctx, storage.Stranger, a.ID, r.URL.Query().Get("max_id"), collectionPageSize)
 	if err != nil {
 		f.answer(w, r, nil, err)
 		return
@@ -148,7 +148,7 @@ func (f *Federator) serveActorFollows(w http.ResponseWriter, r *http.Request, a 
 	}
 	items := streams.NewActivityStreamsOrderedItemsProperty()
 	for _, actor := range page.Actors {
-		items.AppendIRI(mustURL(actor.URI))
+		appendIRIs(items, actor.URI)
 	}
 	body, err := encode(collectionPage(id, id+"?"+r.URL.RawQuery, page.Next, items), nil)
 	f.answer(w, r, body, err)

@@ -107,7 +107,7 @@ func (f *Federator) runDeliveries(ctx context.Context) {
 	for range deliveryWorkers {
 		go func() {
 			for del := range jobs {
-				f.deliver(context.WithoutCancel(ctx), del)
+				f.deliverSafely(context.WithoutCancel(ctx), del)
 				done <- del.Host
 			}
 		}()
@@ -127,7 +127,8 @@ func (f *Federator) runDeliveries(ctx context.Context) {
 		for del := d.next(); del != nil; del = d.next() {
 			jobs <- del
 		}
-		// Claim in batches: each claim is a query over the whole queue.
+		// Claim in batches: each claim walks every server with pending
+		// deliveries, whatever it takes from them.
 		if room := heldLimit - d.held; claim && (room >= claimBatch || d.held == 0) {
 			skip := d.fullHosts()
 			claimed, err := f.db.ClaimDeliveries(ctx, room, perHostLimit, deliveryLease, skip...)
@@ -173,11 +174,32 @@ func cappedHosts(claimed []*storage.Delivery, skipped []string) map[string]bool 
 	return capped
 }
 
+// deliverSafely is deliver, with a panic recorded as the delivery's
+// failure, to be tried again, so that the worker carries on and the
+// dispatcher hears that the delivery finished.
+func (f *Federator) deliverSafely(ctx context.Context, d *storage.Delivery) {
+	err := catchPanic(func() error {
+		f.deliver(ctx, d)
+		return nil
+	})
+	p, ok := errors.AsType[*panicError](err)
+	if !ok {
+		return
+	}
+	f.log.Error("panic while delivering", "inbox", d.Inbox, "attempt", d.Attempts, "err", err, "stack", string(p.stack))
+	failure := storage.DeliveryFailure{Reason: err.Error(), RetryAt: f.now().Add(retryDelay(d.Attempts))}
+	if err := f.db.DeliveryFailed(ctx, d, failure); err != nil {
+		f.log.Error("record failed delivery", "inbox", d.Inbox, "err", err)
+	}
+}
+
 // deliver sends one delivery and records the outcome.
 func (f *Federator) deliver(ctx context.Context, d *storage.Delivery) {
+	health := storage.HostUnknown // a failure to sign tells nothing of the server
 	sign, err := f.signer(ctx, d.ActorID)
 	if err == nil {
 		err = f.client.PostActivity(ctx, d.Inbox, d.Activity, sign)
+		health = hostHealth(err)
 	}
 	if err == nil {
 		if err := f.db.DeliverySucceeded(ctx, d); err != nil {
@@ -194,7 +216,7 @@ func (f *Federator) deliver(ctx context.Context, d *storage.Delivery) {
 		retryAt = time.Time{} // drop it: gone, refused for good, or too old
 	}
 	f.log.Info("delivery failed", "inbox", d.Inbox, "attempt", d.Attempts, "err", err, "dropped", retryAt.IsZero())
-	if err := f.db.DeliveryFailed(ctx, d, err.Error(), retryAt); err != nil {
+	if err := f.db.DeliveryFailed(ctx, d, storage.DeliveryFailure{Reason: err.Error(), RetryAt: retryAt, Host: health}); err != nil {
 		f.log.Error("record failed delivery", "inbox", d.Inbox, "err", err)
 	}
 }

@@ -47,7 +47,7 @@ func TestSlowServerDoesNotHoldUpOthers(t *testing.T) {
 			t.Fatal(err)
 		}
 		events, _ := db.PendingOutbox(ctx, 10)
-		if _, err := db.ExpandOutbox(ctx, events[0].ID, []byte(`{}`), inboxes); err != nil {
+		if _, err := db.ExpandOutbox(ctx, events[0].ID, []byte(`{}`), "", inboxes); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -74,4 +74,62 @@ func slowInboxes(base string, n int) []string {
 		inboxes = append(inboxes, fmt.Sprintf("%s/inbox/%d", base, i))
 	}
 	return inboxes
+}
+
+// TestAPanickingDeliveryIsRecordedAndTheWorkersCarryOn sends deliveries
+// whose signing panics (the signer's key is missing), more of them than a
+// server may have in flight, and then one that signs: each panic must be
+// recorded as that delivery's failure, and the server's slots given back.
+func TestAPanickingDeliveryIsRecordedAndTheWorkersCarryOn(t *testing.T) {
+	in := newOutboxTestInstance(t)
+	ctx := context.Background()
+	carol, err := in.db.CreateMember(ctx, storage.MemberCreate{Username: "carol", Email: "c@example.org", Password: "a long password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.fed.keys.byID = map[string]signingKey{carol.ID: {id: "http://127.0.0.1:1/users/carol#main-key"}} // no key: signing panics
+	in.fed.expandOutbox(ctx)                                                                            // the Accept of bob's follow
+	var carols []string
+	for i := range perHostLimit + 2 {
+		carols = append(carols, fmt.Sprintf("%s/users/u%d/inbox", in.remote.URL, i))
+	}
+	expand := func(member *storage.Member, inboxes []string) {
+		if _, err := in.db.CreatePost(ctx, member.ID, "news"); err != nil {
+			t.Fatal(err)
+		}
+		events, _ := in.db.PendingOutbox(ctx, 10)
+		if _, err := in.db.ExpandOutbox(ctx, events[0].ID, []byte(`{"type":"Create"}`), "", inboxes); err != nil {
+			t.Fatal(err)
+		}
+	}
+	expand(carol, carols)
+	expand(in.alice, []string{in.remote.URL + "/inbox"})
+
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { in.fed.runDeliveries(runCtx); close(done) }()
+	for start := time.Now(); len(in.remote.objects()) < 2 && time.Since(start) < 10*time.Second; {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	if got := in.remote.objects(); len(got) != 2 {
+		t.Fatalf("the server received %d deliveries (%v); want the Accept and alice's, after carol's %d failed", len(got), got, len(carols))
+	}
+
+	// Each of carol's is recorded as failed, due again after the first
+	// retry's wait, not held until its claim lapses.
+	in.clock.Advance(time.Minute)
+	again, err := in.db.ClaimDeliveries(ctx, 100, 0, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again) != len(carols) {
+		t.Fatalf("due again after a minute: %d deliveries, want carol's %d", len(again), len(carols))
+	}
+	for _, d := range again {
+		if d.ActorID != carol.ID || d.Attempts != 2 {
+			t.Errorf("delivery to %s by %s: attempt %d, want carol's second", d.Inbox, d.ActorID, d.Attempts)
+		}
+	}
 }

@@ -106,8 +106,42 @@ func encode(t vocab.Type, extra map[string]any) ([]byte, error) {
 	for k, v := range extra {
 		m[k] = v
 	}
+	if err := whole(m); err != nil {
+		return nil, fmt.Errorf("serialize %s: %w", t.GetTypeName(), err)
+	}
 	alwaysLists(m)
 	return json.Marshal(m)
+}
+
+// whole refuses a document that lost its id, or an activity that lost
+// its actor, object or target (or their ids): the builders leave out an
+// id that does not parse (it may have come from another server) rather
+// than fail.
+func whole(m map[string]any) error {
+	if !hasID(m) {
+		return errors.New("no valid id")
+	}
+	for _, key := range []string{"actor", "object", "target"} {
+		if v, ok := m[key]; ok && !hasID(v) {
+			return fmt.Errorf("no valid %s", key)
+		}
+	}
+	return nil
+}
+
+// hasID reports whether a value is an id, an object with one, or a
+// non-empty list of them.
+func hasID(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return x != ""
+	case map[string]any:
+		id, _ := x["id"].(string)
+		return id != ""
+	case []any:
+		return len(x) > 0 && !slices.ContainsFunc(x, func(item any) bool { return !hasID(item) })
+	}
+	return false
 }
 
 // listProperties are written as JSON arrays even with one item: go-fed

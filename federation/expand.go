@@ -3,7 +3,9 @@ package federation
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/go-fed/activity/streams"
 	"github.com/go-fed/activity/streams/vocab"
@@ -12,26 +14,71 @@ import (
 )
 
 // expandOutbox turns pending outbox events into activities and
-// deliveries. It returns how many events it handled.
+// deliveries. It returns how many events it took. An event that cannot be
+// built, or panics while it is, is recorded as failed, to be tried again
+// later or parked, and the others go on; only a failure to record that
+// stops the round.
 func (f *Federator) expandOutbox(ctx context.Context) (int, error) {
 	events, err := f.db.PendingOutbox(ctx, 100)
 	if err != nil {
 		return 0, err
 	}
 	for _, e := range events {
-		activity, inboxes, err := f.build(ctx, e)
-		if err != nil {
-			if storage.ErrorCode(err) == storage.EInternal {
-				return 0, fmt.Errorf("build %s %s: %w", e.Kind, e.ID, err)
-			}
-			f.log.Info("outbox event has nothing to send", "kind", e.Kind, "id", e.ID, "reason", err)
-			activity = nil
+		err := f.expandEvent(ctx, e)
+		if err == nil || ctx.Err() != nil {
+			continue // done, or stopped midway: not the event's fault
 		}
-		if _, err := f.db.ExpandOutbox(ctx, e.ID, activity, dedupe(inboxes)); err != nil {
+		if err := f.outboxFailed(ctx, e, err); err != nil {
 			return 0, err
 		}
 	}
 	return len(events), nil
+}
+
+// expandEvent builds one event's activity and records its deliveries. A
+// subject gone meanwhile, or any other refusal that is not a fault of
+// ours, leaves nothing to send and marks the event done.
+func (f *Federator) expandEvent(ctx context.Context, e *storage.OutboxEvent) error {
+	if e.Invalid != nil {
+		return e.Invalid
+	}
+	var activity []byte
+	var inboxes []string
+	err := catchPanic(func() (err error) {
+		activity, inboxes, err = f.build(ctx, e)
+		return err
+	})
+	if err != nil {
+		if storage.ErrorCode(err) == storage.EInternal {
+			return fmt.Errorf("build %s %s: %w", e.Kind, e.ID, err)
+		}
+		f.log.Info("outbox event has nothing to send", "kind", e.Kind, "id", e.ID, "reason", err)
+		activity = nil
+	}
+	_, err = f.db.ExpandOutbox(ctx, e.ID, activity, orderingKey(activity), dedupe(inboxes))
+	return err
+}
+
+// outboxFailed records a failed expansion, to be tried again after the
+// backoff deliveries use, or parked.
+func (f *Federator) outboxFailed(ctx context.Context, e *storage.OutboxEvent, failure error) error {
+	log := f.log.With("kind", e.Kind, "id", e.ID, "attempt", e.Attempts+1, "err", failure)
+	if p, ok := errors.AsType[*panicError](failure); ok {
+		log = log.With("stack", string(p.stack))
+	}
+	parked, err := f.db.OutboxFailed(ctx, e.ID, failure.Error(), f.now().Add(retryDelay(e.Attempts+1)))
+	if storage.ErrorCode(err) == storage.ENotFound {
+		return nil // no longer waiting: nothing to record
+	}
+	if err != nil {
+		return fmt.Errorf("record failed expansion of %s: %w", e.ID, err)
+	}
+	if parked {
+		log.Error("outbox event parked after repeated failures; retry it once the cause is fixed")
+	} else {
+		log.Warn("outbox event failed; it will be tried again")
+	}
+	return nil
 }
 
 // dedupe drops repeated inboxes.
@@ -151,7 +198,7 @@ func likeOf(e *storage.OutboxEvent, sender *storage.Actor) vocab.Type {
 	like := streams.NewActivityStreamsLike()
 	likeID := e.Payload.ActivityURI
 	if e.Kind == storage.EventUndoLike {
-		likeID = likeID[:len(likeID)-len("#undo")]
+		likeID = strings.TrimSuffix(likeID, "#undo")
 	}
 	like.SetJSONLDId(idProperty(likeID))
 	like.SetActivityStreamsActor(actorProperty(sender.URI))

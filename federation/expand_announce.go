@@ -36,6 +36,9 @@ func (f *Federator) buildAnnounce(ctx context.Context, e *storage.OutboxEvent, g
 		if err != nil {
 			return nil, nil, err
 		}
+		if len(inner) == 0 {
+			return nil, nil, storage.Errorf(storage.ENotFound, "the announced activity is no longer kept")
+		}
 		if extra["object"], err = withoutContext(inner); err != nil {
 			return nil, nil, err
 		}

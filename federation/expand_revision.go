@@ -93,7 +93,7 @@ func (f *Federator) buildProposal(ctx context.Context, e *storage.OutboxEvent, s
 		accept.SetActivityStreamsObject(objectIRI(e.Payload.ObjectURI))
 		accept.SetActivityStreamsTo(toProperty(target.URI))
 		result := streams.NewActivityStreamsResultProperty()
-		result.AppendIRI(mustURL(e.Payload.ActivityURI))
+		appendIRIs(result, e.Payload.ActivityURI)
 		accept.SetActivityStreamsResult(result)
 		return f.only([]string{target.Inbox}, accept)
 	}
@@ -131,14 +131,14 @@ func offerOf(prop *storage.Proposal, post *storage.Post, member, author *storage
 	object.AppendType(revised)
 	offer.SetActivityStreamsObject(object)
 	target := streams.NewActivityStreamsTargetProperty()
-	target.AppendIRI(mustURL(post.URI))
+	appendIRIs(target, post.URI)
 	offer.SetActivityStreamsTarget(target)
 	summary := streams.NewActivityStreamsSummaryProperty()
 	summary.AppendXMLSchemaString(prop.Reason)
 	offer.SetActivityStreamsSummary(summary)
 	if prop.SourceURL != "" {
 		link := streams.NewActivityStreamsUrlProperty()
-		link.AppendIRI(mustURL(prop.SourceURL))
+		appendIRIs(link, prop.SourceURL)
 		offer.SetActivityStreamsUrl(link)
 	}
 	offer.SetActivityStreamsTo(toProperty(author.URI))

@@ -32,6 +32,11 @@ type Federator struct {
 	client *Client
 	log    *slog.Logger
 	keys   keyCache
+
+	// inboxHook, when set, is called by process before it handles a
+	// stored inbound activity: tests use it to watch the worker at work
+	// or to make one activity's handling panic.
+	inboxHook func(ctx context.Context, in *storage.Inbound)
 }
 
 // New makes the federator of an instance.

@@ -62,7 +62,7 @@ func (r *fixtureRun) checkActor(t docT, fx fixture, raw map[string]any) string {
 	if stored.Local || stored.Host != urlHost(want.URI) {
 		t.Errorf("stored Local, Host = %v, %q; want false, %q", stored.Local, stored.Host, urlHost(want.URI))
 	}
-	if _, err := parsePublicKey(stored.PublicKeyPEM); err != nil {
+	if _, err := storage.ParsePublicKey(stored.PublicKeyPEM); err != nil {
 		t.Errorf("the stored key is not usable: %v", err)
 	}
 	return "read"

@@ -115,8 +115,8 @@ func TestLemmyHandWritten(t *testing.T) {
 		"lemmy/note-comment.json":                   lemmyPosts + ": stored as a comment under its parent, in its group",
 		"lemmy/announce-create-page.json":           lemmyAnnounces + ": Create of a Page on the group's server: stored from the embedded copy as a discussion in the announcing group",
 		"lemmy/announce-create-page-elsewhere.json": lemmyAnnounces + ": Create of a Page on another server than the group's: not taken from the embedded copy (fetched from its server, which failed here: retried later)",
-		"lemmy/announce-like.json":                  lemmyAnnounces + ": Like of a post here: counted",
-		"lemmy/announce-undo-like.json":             lemmyAnnounces + ": Undo of a Like: taken back",
+		"lemmy/announce-like.json":                  lemmyAnnounces + ": Like of a post here, by an account of another server: " + unconfirmed,
+		"lemmy/announce-undo-like.json":             lemmyAnnounces + ": Undo of a Like, by an account of another server: " + unconfirmed,
 		"lemmy/announce-delete.json":                lemmyAnnounces + ": Delete of a post on the group's server, by its author: deleted",
 	}
 	for _, name := range sortedNames(got) {
@@ -192,12 +192,26 @@ func TestLemmyHandWrittenThread(t *testing.T) {
 		t.Errorf("the announced post: %+v", announced)
 	}
 
+	// Bram is on another server than the group's: the group cannot speak
+	// for him, and his server cannot be asked here.
 	w.actor("https://quay.example/u/bram", storage.KindPerson, "")
-	w.mustBeDone(w.process(group.URI, jsonEncode(doc("announce-like.json"))), "the announced Like")
+	if res := w.process(group.URI, jsonEncode(doc("announce-like.json"))); !res.fetchFailed() {
+		t.Errorf("the announced Like of an account elsewhere: process = %s; want a failed fetch, retried later", res)
+	}
+	if n := w.post(news.URI).LikeCount; n != 0 {
+		t.Errorf("after the announced Like of an account elsewhere, %d likes; want 0", n)
+	}
+	// Tamsin is on the group's server, which speaks for her.
+	tamsinLike := map[string]any{"id": "https://bridges.example/activities/like/1", "type": "Like",
+		"actor": tamsin.URI, "object": news.URI, "audience": group.URI}
+	w.mustBeDone(w.process(group.URI, jsonEncode(map[string]any{"id": "https://bridges.example/activities/announce/1",
+		"type": "Announce", "actor": group.URI, "object": tamsinLike})), "the announced Like")
 	if n := w.post(news.URI).LikeCount; n != 1 {
 		t.Errorf("after the announced Like, %d likes; want 1", n)
 	}
-	w.mustBeDone(w.process(group.URI, jsonEncode(doc("announce-undo-like.json"))), "the announced Undo")
+	w.mustBeDone(w.process(group.URI, jsonEncode(map[string]any{"id": "https://bridges.example/activities/announce/2",
+		"type": "Announce", "actor": group.URI, "object": map[string]any{"id": "https://bridges.example/activities/undo/1",
+			"type": "Undo", "actor": tamsin.URI, "object": tamsinLike}})), "the announced Undo")
 	if n := w.post(news.URI).LikeCount; n != 0 {
 		t.Errorf("after the announced Undo of the Like, %d likes; want 0", n)
 	}
@@ -530,7 +544,7 @@ func (r *lemmyRun) checkGroup(t docT, fx fixture, raw map[string]any) string {
 	if stored.Local || stored.Host != urlHost(want.URI) {
 		t.Errorf("stored Local, Host = %v, %q; want false, %q", stored.Local, stored.Host, urlHost(want.URI))
 	}
-	if _, err := parsePublicKey(stored.PublicKeyPEM); err != nil {
+	if _, err := storage.ParsePublicKey(stored.PublicKeyPEM); err != nil {
 		t.Errorf("the stored key is not usable: %v", err)
 	}
 	w.follow(stored)
@@ -589,7 +603,8 @@ func (r *lemmyRun) checkActivityDoc(t docT, fx fixture, raw map[string]any) stri
 
 // deliverPost processes a Create (or Update) of a post sent by sender,
 // with what the post needs here stored first: its author, its group
-// followed by the member (or else its author followed), its parent.
+// followed by the member (or else its author followed), its parent. A
+// post in a group that is not for everyone is then for nobody here.
 func (r *lemmyRun) deliverPost(t docT, activity map[string]any, sender string, object map[string]any) string {
 	w := r.world(t)
 	defer w.close()
@@ -597,7 +612,13 @@ func (r *lemmyRun) deliverPost(t docT, activity map[string]any, sender string, o
 	pl := w.place(object, nil)
 	res := w.process(sender, jsonEncode(activity))
 	id := jsonString(object["id"])
-	if why := postRefusal(object, sender); why != "" {
+	why := postRefusal(object, sender)
+	if v := wantPost(object).visibility; why == "" && pl.group != nil && !storage.Listed(v) {
+		// Its group's members are not whom it is for, and here nobody
+		// follows its author or is named in it (Lemmy refuses it too).
+		why = "a " + v + " post in a group, for nobody here"
+	}
+	if why != "" {
 		w.mustBeIgnored(res, why)
 		w.mustNotHave(id)
 		return "ignored: " + why
@@ -808,7 +829,14 @@ func (w *lemmyWorld) announced(group *storage.Actor, inner map[string]any, body 
 		return "Delete of a post on another server than the group's: kept (its own server could not be asked here)"
 	case typ == "Like" && isHTTPURL(targetID):
 		before := w.storePost(targetID, nil, group)
-		w.mustBeDone(w.process(group.URI, body), "the Like")
+		snapshot := w.snapshot(targetID)
+		res := w.process(group.URI, body)
+		if !onSameHost(member.URI, group.URI) {
+			w.mustBeUnconfirmed(res, jsonString(inner["id"]), member)
+			w.mustBeUnchanged(targetID, snapshot)
+			return "Like of a post here, by an account of another server: " + unconfirmed
+		}
+		w.mustBeDone(res, "the Like")
 		if n := w.post(targetID).LikeCount; n != before.LikeCount+1 {
 			t.Errorf("after the Like, %d likes; want %d", n, before.LikeCount+1)
 		}
@@ -820,7 +848,15 @@ func (w *lemmyWorld) announced(group *storage.Actor, inner map[string]any, body 
 			t.Fatalf("the Like before its Undo: %v", err)
 		}
 		before := w.post(liked).LikeCount
-		w.mustBeDone(w.process(group.URI, body), "the Undo of a Like")
+		res := w.process(group.URI, body)
+		if !onSameHost(member.URI, group.URI) {
+			w.mustBeUnconfirmed(res, jsonString(inner["id"]), member)
+			if n := w.post(liked).LikeCount; n != before {
+				t.Errorf("after the unconfirmed Undo of the Like, %d likes; want %d", n, before)
+			}
+			return "Undo of a Like, by an account of another server: " + unconfirmed
+		}
+		w.mustBeDone(res, "the Undo of a Like")
 		if n := w.post(liked).LikeCount; n != before-1 {
 			t.Errorf("after the Undo of the Like, %d likes; want %d", n, before-1)
 		}
@@ -1165,7 +1201,7 @@ func (w *lemmyWorld) process(actorURI string, body []byte) processed {
 	w.t.Helper()
 	raw := jsonObject(body)
 	id, typ := jsonString(raw["id"]), jsonString(raw["type"])
-	stored, err := w.db.StoreInbound(w.ctx, id, actorURI, typ, body)
+	stored, err := w.db.StoreInbound(w.ctx, id, actorURI, typ, orderKey(raw, actorURI), body)
 	if err != nil || !stored {
 		w.t.Fatalf("StoreInbound(%s) = %v, %v", id, stored, err)
 	}
@@ -1185,7 +1221,7 @@ func (w *lemmyWorld) process(actorURI string, body []byte) processed {
 	if took := time.Since(start); took > lemmyProcessTimeout/2 {
 		w.t.Errorf("processing took %v: a fetch must fail at once here", took)
 	}
-	w.fed.finishInbound(w.ctx, in.ID, in.Attempts, permanent, err)
+	w.fed.finishInbound(w.ctx, in, permanent, err)
 	return processed{permanent: permanent, err: err}
 }
 
@@ -1200,6 +1236,25 @@ func (w *lemmyWorld) mustBeIgnored(res processed, why string) {
 	w.t.Helper()
 	if !res.permanent || !res.ignoredErr() {
 		w.t.Errorf("process = %s; want ignored (%s)", res, why)
+	}
+}
+
+// unconfirmed is the outcome of an activity a group passed on for an
+// account of another server: the group cannot speak for it.
+const unconfirmed = "not taken on the group's word (asked of its own server, which failed here: retried later)"
+
+// mustBeUnconfirmed checks the outcome of an activity with the id a group
+// passed on for an account of another server: its server is asked for it
+// (which fails here), or when the id is not even on that server, it is
+// ignored.
+func (w *lemmyWorld) mustBeUnconfirmed(res processed, id string, member *storage.Actor) {
+	w.t.Helper()
+	if !onSameHost(id, member.URI) {
+		w.mustBeIgnored(res, "an activity whose id is not on its actor's server")
+		return
+	}
+	if !res.fetchFailed() {
+		w.t.Errorf("process = %s; want a failed fetch of %s, retried later", res, id)
 	}
 }
 

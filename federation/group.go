@@ -30,7 +30,7 @@ func (f *Federator) groupDocument(ctx context.Context, name string) ([]byte, err
 	group := streams.NewActivityStreamsGroup()
 	fillActor(group, a, s.Title, storage.TextToHTML(s.Description))
 	moderators := streams.NewActivityStreamsAttributedToProperty()
-	moderators.AppendIRI(mustURL(moderatorsURI(a)))
+	appendIRIs(moderators, moderatorsURI(a))
 	group.SetActivityStreamsAttributedTo(moderators)
 	extra := actorExtras(a)
 	extra["postingRestrictedToMods"] = false
@@ -87,14 +87,14 @@ func (f *Federator) serveGroupOutbox(w http.ResponseWriter, r *http.Request) {
 		f.answer(w, r, body, err)
 		return
 	}
-	feed, err := f.db.SubwikiFeed(ctx, a.ID, r.URL.Query().Get("max_id"), collectionPageSize)
+	feed, err := f.db.SubwikiFeed(ctx, storage.Stranger, a.ID, r.URL.Query().Get("max_id"), collectionPageSize)
 	if err != nil {
 		f.answer(w, r, nil, err)
 		return
 	}
 	items := streams.NewActivityStreamsOrderedItemsProperty()
 	for _, p := range feed.Posts {
-		items.AppendIRI(mustURL(p.URI))
+		appendIRIs(items, p.URI)
 	}
 	body, err := encode(collectionPage(a.Outbox, a.Outbox+"?"+r.URL.RawQuery, feed.Next, items), nil)
 	f.answer(w, r, body, err)
@@ -117,7 +117,7 @@ func (f *Federator) serveModerators(w http.ResponseWriter, r *http.Request) {
 	c.SetJSONLDId(idProperty(moderatorsURI(a)))
 	items := streams.NewActivityStreamsOrderedItemsProperty()
 	for _, m := range mods {
-		items.AppendIRI(mustURL(f.cfg.Site.ActorURI(m.Username)))
+		appendIRIs(items, f.cfg.Site.ActorURI(m.Username))
 	}
 	c.SetActivityStreamsOrderedItems(items)
 	count := streams.NewActivityStreamsTotalItemsProperty()

@@ -96,7 +96,7 @@ func (f *Federator) serveInbox(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	if _, err := f.db.StoreInbound(r.Context(), env.ID, env.Actor, env.Type, body); err != nil {
+	if _, err := f.db.StoreInbound(r.Context(), env.ID, env.Actor, env.Type, orderKey(raw, env.Actor), body); err != nil {
 		f.log.Error("store inbound activity", "id", env.ID, "err", err)
 		writeProblem(w, http.StatusServiceUnavailable, "the activity could not be stored; try again later")
 		return
@@ -126,11 +126,11 @@ func (f *Federator) authenticate(ctx context.Context, r *http.Request, body []by
 		return http.StatusUnauthorized, "the signing key could not be fetched or is not usable"
 	}
 	if err := f.verify(r, body, owner); err != nil {
-		var sigErr *SignatureError
-		if !errors.As(err, &sigErr) || !sigErr.Mismatch || f.now().Sub(owner.FetchedAt) < time.Minute {
-			return http.StatusUnauthorized, err.Error() // a new copy of the key cannot help
+		if !f.refetchMayHelp(err, owner) {
+			return http.StatusUnauthorized, err.Error()
 		}
-		// The actor may have a new key: fetch it once more and try again.
+		// The actor may have a new key, or ours is one it could not have
+		// used: fetch it once more and try again.
 		fresh, ferr := f.actorForKey(ctx, keyID, true)
 		if ferr != nil || f.verify(r, body, fresh) != nil {
 			return http.StatusUnauthorized, err.Error()
@@ -143,11 +143,23 @@ func (f *Federator) authenticate(ctx context.Context, r *http.Request, body []by
 	return 0, ""
 }
 
+// refetchMayHelp reports whether a failed verification may pass with a
+// fresh copy of the signer's key: when the signature does not match the
+// stored key (the actor may have rotated it) or the stored key cannot
+// verify anything. At most once a minute per actor, so that a stream of
+// bad signatures does not become a stream of fetches.
+func (f *Federator) refetchMayHelp(err error, owner *storage.Actor) bool {
+	var sigErr *SignatureError
+	var unusable *unusableKeyError
+	stale := errors.As(err, &unusable) || (errors.As(err, &sigErr) && sigErr.Mismatch)
+	return stale && f.now().Sub(owner.FetchedAt) >= time.Minute
+}
+
 // verify checks the request's signature with the actor's stored key.
 func (f *Federator) verify(r *http.Request, body []byte, a *storage.Actor) error {
-	pub, err := parsePublicKey(a.PublicKeyPEM)
+	pub, err := verifyingKey(a)
 	if err != nil {
-		return &SignatureError{Reason: "the key of " + a.URI + " is not a usable public key"}
+		return err
 	}
 	if r.URL.Scheme == "" {
 		// A server sees no scheme in the request line; RFC 9421 signs the

@@ -3,6 +3,7 @@ package federation
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/go-fed/activity/streams/vocab"
 
@@ -46,7 +47,12 @@ func (f *Federator) onCreate(ctx context.Context, in *incoming) error {
 }
 
 // keepPost stores a post of author when it concerns this instance. via
-// is the remote group that announced it, if it came that way.
+// is the remote group that announced it, if it came that way. A post
+// that is not for everyone (followers-only or direct) is kept only when
+// someone here may see it: a member follows its author, or it names a
+// member, or it answers a post here. Being sent to a group is not
+// enough, since its members are not the ones it is for; a subwiki of
+// ours keeps it but does not pass it on (storage.Listed).
 func (f *Federator) keepPost(ctx context.Context, in *incoming, author *storage.Actor, post postable, via *storage.Actor) error {
 	r := remotePost(author, post)
 	r.Revision = f.revisionOf(ctx, in, author, post, r.HistoryURI)
@@ -57,12 +63,17 @@ func (f *Federator) keepPost(ctx context.Context, in *incoming, author *storage.
 	if group != nil {
 		headlineFromText(&r) // a note posted into a group gets a headline, as on Lemmy
 	}
+	if group != nil && !storage.Listed(r.Visibility) {
+		if related, err := f.relatedHere(ctx, author, post); err != nil || !related {
+			return orIgnore(err, "a %s post of %s in %s, and nobody here it is for", r.Visibility, author.URI, group.URI)
+		}
+	}
 	switch {
 	case group != nil && group.Local:
 		r.SubwikiID, r.RelayInboundID = group.ID, in.record.ID
 	case group != nil:
 		r.SubwikiID = group.ID
-		if via == nil {
+		if group != via { // else a member here follows the group that announced it
 			followed, err := f.db.IsFollowedLocally(ctx, group.ID)
 			if err != nil {
 				return err
@@ -78,7 +89,7 @@ func (f *Federator) keepPost(ctx context.Context, in *incoming, author *storage.
 			return orIgnore(err, "nobody here follows %s or is addressed", author.URI)
 		}
 	}
-	_, err = f.db.SaveRemotePost(ctx, r)
+	_, err = f.db.SaveRemotePost(completing(ctx, in), r)
 	return err
 }
 
@@ -132,13 +143,22 @@ func (f *Federator) fetchObject(ctx context.Context, uri string) (vocab.Type, er
 	return t, nil
 }
 
-// relatedHere decides whether a post concerns this instance.
+// relatedHere decides whether a post concerns someone here: a member
+// follows its author, it is addressed to or names a member (a subwiki of
+// ours it names is not someone), or it replies to a post here.
 func (f *Federator) relatedHere(ctx context.Context, actor *storage.Actor, post postable) (bool, error) {
 	if followed, err := f.db.IsFollowedLocally(ctx, actor.ID); err != nil || followed {
 		return followed, err
 	}
 	for _, uri := range f.recipients(post) {
-		if f.cfg.Site.IsLocal(uri) {
+		if !f.cfg.Site.IsLocal(uri) {
+			continue
+		}
+		a, err := f.db.ActorByURI(ctx, uri)
+		if err != nil && storage.ErrorCode(err) != storage.ENotFound {
+			return false, err
+		}
+		if a == nil || a.Kind != storage.KindGroup {
 			return true, nil
 		}
 	}
@@ -153,15 +173,20 @@ func (f *Federator) recipients(post postable) []string {
 }
 
 // groupOf finds the subwiki or community a post was published in: the
-// group that announced it, else its audience, else a group among its
-// recipients (Mastodon users post into a group by mentioning it). Only
-// groups of ours or already known are considered.
+// group that announced it, when the post names it, is on its server or
+// replies in a thread of it (as Mastodon replies, naming only whom they
+// answer); else its audience, else a group among its recipients
+// (Mastodon users post into a group by mentioning it). Only groups of
+// ours or already known are considered. A group announcing a post of
+// another server that is none of these is no more than a booster: else
+// any group could file any post under itself, and then decide on its
+// headline.
 func (f *Federator) groupOf(ctx context.Context, post postable, via *storage.Actor) (*storage.Actor, error) {
-	if via != nil {
+	named := append(iris(post.GetActivityStreamsAudience()), f.recipients(post)...)
+	if via != nil && (sameHost(via.URI, idOf(post)) || slices.Contains(named, via.URI) || f.inThreadOf(ctx, post, via)) {
 		return via, nil
 	}
-	candidates := append(iris(post.GetActivityStreamsAudience()), f.recipients(post)...)
-	for _, uri := range candidates {
+	for _, uri := range named {
 		if uri == publicCollection {
 			continue
 		}
@@ -177,4 +202,14 @@ func (f *Federator) groupOf(ctx context.Context, post postable, via *storage.Act
 		}
 	}
 	return nil, nil
+}
+
+// inThreadOf reports whether a post replies to one here in the group.
+func (f *Federator) inThreadOf(ctx context.Context, post postable, group *storage.Actor) bool {
+	reply := firstRef(post.GetActivityStreamsInReplyTo()).IRI
+	if reply == "" {
+		return false
+	}
+	parent, err := f.db.PostByURI(ctx, reply)
+	return err == nil && parent.SubwikiID == group.ID
 }

@@ -11,7 +11,7 @@ func (f *Federator) onDelete(ctx context.Context, in *incoming) error {
 		return err
 	}
 	if object.IRI == in.actor.URI {
-		return f.db.DeleteRemoteActor(ctx, in.actor.ID)
+		return f.db.DeleteRemoteActor(completing(ctx, in), in.actor.ID)
 	}
-	return f.db.DeleteRemotePost(ctx, in.actor.ID, object.IRI, in.record.ID)
+	return f.db.DeleteRemotePost(completing(ctx, in), in.actor.ID, object.IRI, in.record.ID)
 }

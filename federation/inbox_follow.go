@@ -16,7 +16,7 @@ func (f *Federator) onFollow(ctx context.Context, in *incoming) error {
 	if err != nil {
 		return err
 	}
-	_, err = f.db.ReceiveFollow(ctx, actor.ID, target.ID, idOf(act))
+	_, err = f.db.ReceiveFollow(completing(ctx, in), actor.ID, target.ID, idOf(act))
 	return err
 }
 
@@ -31,7 +31,7 @@ func (f *Federator) onAccept(ctx context.Context, in *incoming) error {
 	if err != nil {
 		return err
 	}
-	return f.db.ReceiveAccept(ctx, actor.ID, followURI, followerID)
+	return f.db.ReceiveAccept(completing(ctx, in), actor.ID, followURI, followerID)
 }
 
 // onReject: a remote actor refused a member's Follow (or ended it).
@@ -44,7 +44,7 @@ func (f *Federator) onReject(ctx context.Context, in *incoming) error {
 	if err != nil {
 		return err
 	}
-	return f.db.ReceiveReject(ctx, actor.ID, followURI, followerID)
+	return f.db.ReceiveReject(completing(ctx, in), actor.ID, followURI, followerID)
 }
 
 // answeredFollow reads which Follow an Accept or Reject answers: its id,

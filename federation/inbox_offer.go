@@ -35,15 +35,19 @@ func (f *Federator) onOffer(ctx context.Context, in *incoming) error {
 	if err != nil {
 		return ignore("no post %s here", target)
 	}
+	base := 0
+	if props, ok := revised.(interface{ GetUnknownProperties() map[string]any }); ok {
+		base = intProperty(props.GetUnknownProperties(), "headlineRevision")
+	}
 	edit := storage.HeadlineEdit{
 		PostID:       post.ID,
 		EditorID:     in.actor.ID,
-		BaseRevision: intProperty(revised.(interface{ GetUnknownProperties() map[string]any }).GetUnknownProperties(), "headlineRevision"),
+		BaseRevision: base,
 		Headline:     textOf(revised.GetActivityStreamsName()),
 		Reason:       strings.TrimSpace(textOf(offer.GetActivityStreamsSummary())),
 		SourceURL:    firstRef(offer.GetActivityStreamsUrl()).IRI,
 	}
-	_, refused, err := f.db.ReceiveProposal(ctx, edit, idOf(in.act))
+	_, refused, err := f.db.ReceiveProposal(completing(ctx, in), edit, idOf(in.act))
 	if err != nil {
 		return err
 	}
@@ -80,7 +84,7 @@ func (f *Federator) answerProposal(ctx context.Context, in *incoming, accepted b
 	}); ok {
 		reason = textOf(r.GetActivityStreamsSummary())
 	}
-	err = f.db.AnswerProposal(ctx, in.actor.ID, object.IRI, accepted, reason)
+	err = f.db.AnswerProposal(completing(ctx, in), in.actor.ID, object.IRI, accepted, reason)
 	if storage.ErrorCode(err) == storage.ENotFound {
 		return false, nil
 	}

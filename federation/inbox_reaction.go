@@ -26,7 +26,7 @@ func (f *Federator) react(ctx context.Context, in *incoming, kind string) error 
 	if err != nil {
 		return err
 	}
-	err = f.db.React(ctx, in.actor.ID, object.IRI, kind, idOf(in.act), in.record.ID)
+	err = f.db.React(completing(ctx, in), in.actor.ID, object.IRI, kind, idOf(in.act), in.record.ID)
 	if storage.ErrorCode(err) == storage.ENotFound {
 		return ignore("%s of %s, which is not here", in.act.GetTypeName(), object.IRI)
 	}

@@ -84,7 +84,7 @@ func (f *Federator) groupRevision(ctx context.Context, in *incoming, object ref)
 			rev.EditorID = editor.ID
 		}
 	}
-	err := f.db.ReviseByGroup(ctx, in.actor.ID, object.IRI, doc.Name, rev)
+	err := f.db.ReviseByGroup(completing(ctx, in), in.actor.ID, object.IRI, doc.Name, rev)
 	if storage.ErrorCode(err) == storage.ENotFound || storage.ErrorCode(err) == storage.EForbidden {
 		return ignore("%s", storage.ErrorMessage(err))
 	}

@@ -88,16 +88,18 @@ func newRemoteServer(t *testing.T, key *rsa.PrivateKey) *remoteServer {
 
 // inboxTestInstance is a federator with its routes on a loopback server.
 type inboxTestInstance struct {
-	db  *storage.DB
-	fed *Federator
-	srv *httptest.Server
+	db   *storage.DB
+	path string // of the database file
+	fed  *Federator
+	srv  *httptest.Server
 }
 
 func newInboxTestInstance(t *testing.T) *inboxTestInstance {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	site := storage.Site{Scheme: "http", Domain: srv.Listener.Addr().String()}
-	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), site)
+	path := filepath.Join(t.TempDir(), "t.db")
+	db, err := storage.Open(context.Background(), path, site)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +116,7 @@ func newInboxTestInstance(t *testing.T) *inboxTestInstance {
 	srv.Config.Handler = r
 	srv.Start()
 	t.Cleanup(srv.Close)
-	return &inboxTestInstance{db: db, fed: fed, srv: srv}
+	return &inboxTestInstance{db: db, path: path, fed: fed, srv: srv}
 }
 
 // deliver posts an activity to the shared inbox, signed with key as

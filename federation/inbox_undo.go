@@ -15,7 +15,7 @@ func (f *Federator) onUndo(ctx context.Context, in *incoming) error {
 		return err
 	}
 	if object.Type == nil {
-		found, err := f.db.UndoActivity(ctx, actor.ID, object.IRI)
+		found, err := f.db.UndoActivity(completing(ctx, in), actor.ID, object.IRI)
 		if err == nil && !found {
 			return ignore("nothing here to undo for %s", object.IRI)
 		}
@@ -35,11 +35,11 @@ func (f *Federator) onUndo(ctx context.Context, in *incoming) error {
 		if err != nil {
 			return err
 		}
-		return f.db.ReceiveUndoFollow(ctx, actor.ID, local.ID)
+		return f.db.ReceiveUndoFollow(completing(ctx, in), actor.ID, local.ID, object.IRI)
 	case "Like":
-		return f.db.Unreact(ctx, actor.ID, storage.Like, object.IRI, target, in.record.ID)
+		return f.db.Unreact(completing(ctx, in), actor.ID, storage.Like, object.IRI, target, in.record.ID)
 	case "Announce":
-		return f.db.Unreact(ctx, actor.ID, storage.Announce, object.IRI, target, in.record.ID)
+		return f.db.Unreact(completing(ctx, in), actor.ID, storage.Announce, object.IRI, target, in.record.ID)
 	}
 	return ignore("undoing a %s has no effect here", object.Type.GetTypeName())
 }

@@ -22,7 +22,7 @@ func (f *Federator) onUpdate(ctx context.Context, in *incoming) error {
 		if err != nil {
 			return ignore("the updated actor is not usable: %v", err)
 		}
-		_, err = f.db.SaveRemoteActor(ctx, remote)
+		_, err = f.db.SaveRemoteActor(completing(ctx, in), remote)
 		return err
 	}
 	if in.actor.Kind == storage.KindGroup && !sameHost(object.IRI, in.actor.URI) {

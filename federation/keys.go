@@ -2,33 +2,24 @@ package federation
 
 import (
 	"crypto"
-	"crypto/ed25519"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
-	"errors"
-	"fmt"
+
+	"github.com/tidings-social/tidings/storage"
 )
 
-// parsePublicKey reads an actor's publicKeyPem: PKIX ("PUBLIC KEY"), or
-// PKCS #1 ("RSA PUBLIC KEY") as some servers publish.
-func parsePublicKey(pemText string) (crypto.PublicKey, error) {
-	block, _ := pem.Decode([]byte(pemText))
-	if block == nil {
-		return nil, errors.New("public key is not PEM")
+// unusableKeyError refuses a signature because the signer's stored key
+// cannot verify anything. Storage no longer keeps such keys, but older
+// versions did; fetching the actor again mends it.
+type unusableKeyError struct{ actor string }
+
+func (e *unusableKeyError) Error() string {
+	return "http signature: the key of " + e.actor + " is not a usable public key"
+}
+
+// verifyingKey is the stored key that checks the actor's signatures.
+func verifyingKey(a *storage.Actor) (crypto.PublicKey, error) {
+	pub, err := storage.ParsePublicKey(a.PublicKeyPEM)
+	if err != nil {
+		return nil, &unusableKeyError{actor: a.URI}
 	}
-	switch block.Type {
-	case "RSA PUBLIC KEY":
-		return x509.ParsePKCS1PublicKey(block.Bytes)
-	default:
-		key, err := x509.ParsePKIXPublicKey(block.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("parse public key: %w", err)
-		}
-		switch key.(type) {
-		case *rsa.PublicKey, ed25519.PublicKey:
-			return key, nil
-		}
-		return nil, fmt.Errorf("public keys of type %T are not supported", key)
-	}
+	return pub, nil
 }

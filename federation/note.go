@@ -23,13 +23,13 @@ func address(t addressing, visibility, followers string) {
 	cc := streams.NewActivityStreamsCcProperty()
 	switch visibility {
 	case storage.Public:
-		to.AppendIRI(mustURL(publicCollection))
-		cc.AppendIRI(mustURL(followers))
+		appendIRIs(to, publicCollection)
+		appendIRIs(cc, followers)
 	case storage.Unlisted:
-		to.AppendIRI(mustURL(followers))
-		cc.AppendIRI(mustURL(publicCollection))
+		appendIRIs(to, followers)
+		appendIRIs(cc, publicCollection)
 	default:
-		to.AppendIRI(mustURL(followers))
+		appendIRIs(to, followers)
 	}
 	t.SetActivityStreamsTo(to)
 	t.SetActivityStreamsCc(cc)

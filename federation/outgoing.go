@@ -10,23 +10,26 @@ import (
 // The activities this server sends, built with go-fed. Ids are stable
 // for a given change, so a receiver deduplicates a resent one.
 
+// actorProperty names the actor of an activity (empty when the id does
+// not parse, which encode refuses).
 func actorProperty(uri string) vocab.ActivityStreamsActorProperty {
 	p := streams.NewActivityStreamsActorProperty()
-	p.AppendIRI(mustURL(uri))
+	appendIRIs(p, uri)
 	return p
 }
 
+// objectIRI names the object of an activity by id (empty when the id
+// does not parse, which encode refuses).
 func objectIRI(uri string) vocab.ActivityStreamsObjectProperty {
 	p := streams.NewActivityStreamsObjectProperty()
-	p.AppendIRI(mustURL(uri))
+	appendIRIs(p, uri)
 	return p
 }
 
+// toProperty addresses an activity; ids that do not parse are left out.
 func toProperty(uris ...string) vocab.ActivityStreamsToProperty {
 	p := streams.NewActivityStreamsToProperty()
-	for _, uri := range uris {
-		p.AppendIRI(mustURL(uri))
-	}
+	appendIRIs(p, uris...)
 	return p
 }
 

@@ -51,8 +51,10 @@ func (f *Federator) publish(ctx context.Context, p *storage.Post, author *storag
 		page := streams.NewActivityStreamsPage()
 		link := streams.NewActivityStreamsLink()
 		href := streams.NewActivityStreamsHrefProperty()
-		href.Set(mustURL(p.LinkURL))
-		link.SetActivityStreamsHref(href)
+		if u := iriOf(p.LinkURL); u != nil {
+			href.Set(u)
+			link.SetActivityStreamsHref(href)
+		}
 		attachment := streams.NewActivityStreamsAttachmentProperty()
 		attachment.AppendActivityStreamsLink(link)
 		page.SetActivityStreamsAttachment(attachment)
@@ -65,7 +67,7 @@ func (f *Federator) publish(ctx context.Context, p *storage.Post, author *storag
 	}
 	obj.SetJSONLDId(idProperty(p.URI))
 	attributed := streams.NewActivityStreamsAttributedToProperty()
-	attributed.AppendIRI(mustURL(author.URI))
+	appendIRIs(attributed, author.URI)
 	obj.SetActivityStreamsAttributedTo(attributed)
 	if p.Headline != "" {
 		name := streams.NewActivityStreamsNameProperty()
@@ -85,11 +87,13 @@ func (f *Federator) publish(ctx context.Context, p *storage.Post, author *storag
 	}
 	link := streams.NewActivityStreamsUrlProperty()
 	if p.Kind == storage.KindNews {
-		link.AppendIRI(mustURL(p.LinkURL))
+		appendIRIs(link, p.LinkURL)
 	} else {
-		link.AppendIRI(mustURL(p.URL))
+		appendIRIs(link, p.URL)
 	}
-	obj.SetActivityStreamsUrl(link)
+	if link.Len() > 0 {
+		obj.SetActivityStreamsUrl(link)
+	}
 	if err := f.addressGroup(ctx, p, obj, out); err != nil {
 		return nil, err
 	}
@@ -118,7 +122,7 @@ func (f *Federator) addressGroup(ctx context.Context, p *storage.Post, obj postT
 		return err
 	}
 	audience := streams.NewActivityStreamsAudienceProperty()
-	audience.AppendIRI(mustURL(group.URI))
+	appendIRIs(audience, group.URI)
 	obj.SetActivityStreamsAudience(audience)
 	out.to = append(out.to, group.URI)
 	if !group.Local {
@@ -133,7 +137,7 @@ func (f *Federator) addressReply(ctx context.Context, p *storage.Post, obj postT
 		return nil
 	}
 	reply := streams.NewActivityStreamsInReplyToProperty()
-	reply.AppendIRI(mustURL(p.InReplyTo))
+	appendIRIs(reply, p.InReplyTo)
 	obj.SetActivityStreamsInReplyTo(reply)
 	parent, err := f.db.PostByURI(ctx, p.InReplyTo)
 	if err != nil {
@@ -163,9 +167,13 @@ func (f *Federator) addressMentions(ctx context.Context, p *storage.Post, obj po
 		if err != nil {
 			continue // not resolved when it was written: left as text
 		}
+		u := iriOf(a.URI)
+		if u == nil {
+			continue
+		}
 		mention := streams.NewActivityStreamsMention()
 		href := streams.NewActivityStreamsHrefProperty()
-		href.Set(mustURL(a.URI))
+		href.Set(u)
 		mention.SetActivityStreamsHref(href)
 		name := streams.NewActivityStreamsNameProperty()
 		name.AppendXMLSchemaString("@" + a.Username + "@" + a.Host)
@@ -184,14 +192,10 @@ func (f *Federator) addressMentions(ctx context.Context, p *storage.Post, obj po
 // address2 sets to and cc from lists of ids.
 func address2(t addressing, to, cc []string) {
 	toProp := streams.NewActivityStreamsToProperty()
-	for _, uri := range to {
-		toProp.AppendIRI(mustURL(uri))
-	}
+	appendIRIs(toProp, to...)
 	t.SetActivityStreamsTo(toProp)
 	ccProp := streams.NewActivityStreamsCcProperty()
-	for _, uri := range cc {
-		ccProp.AppendIRI(mustURL(uri))
-	}
+	appendIRIs(ccProp, cc...)
 	t.SetActivityStreamsCc(ccProp)
 }
 

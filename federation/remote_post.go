@@ -29,6 +29,7 @@ func remotePost(actor *storage.Actor, post postable) storage.RemotePost {
 		Published:  timeOf(post.GetActivityStreamsPublished()),
 		Updated:    timeOf(post.GetActivityStreamsUpdated()),
 		Mentioned:  mentioned(post),
+		Recipients: append(iris(post.GetActivityStreamsTo()), iris(post.GetActivityStreamsCc())...),
 	}
 	if props, ok := post.(interface{ GetUnknownProperties() map[string]any }); ok {
 		// Another Tidings names where the headline's history is: it takes

@@ -45,13 +45,14 @@ func revisionDocOf(p *storage.Post, r *storage.Revision) revisionDoc {
 	return doc
 }
 
-// localPostHistory loads a local post and its revisions.
+// localPostHistory loads a local post a stranger may see, and its
+// revisions: fetches are answered as to anyone.
 func (f *Federator) localPostHistory(ctx context.Context, id string) (*storage.Post, []*storage.Revision, error) {
-	p, err := f.db.PostByID(ctx, id)
+	p, err := f.db.VisiblePost(ctx, storage.Stranger, id)
 	if err != nil {
 		return nil, nil, err
 	}
-	if !p.Local || p.Headline == "" || (p.Visibility != storage.Public && p.Visibility != storage.Unlisted) {
+	if !p.Local || p.Headline == "" {
 		return nil, nil, storage.Errorf(storage.ENotFound, "No such post.")
 	}
 	revs, err := f.db.HeadlineHistory(ctx, p.ID)

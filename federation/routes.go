@@ -44,7 +44,9 @@ func (f *Federator) Routes(r *mux.Router) {
 	r.HandleFunc("/s/{name}/moderators", f.serveModerators).Methods(get...)
 }
 
-// servePost answers a local public post as a Note; a deleted one is Gone.
+// servePost answers a local post as a Note or Page, when a stranger may
+// see it (storage.VisiblePost): fetches are answered as to anyone, so a
+// post that is not for everyone is not found. A deleted one is Gone.
 func (f *Federator) servePost(w http.ResponseWriter, r *http.Request) {
 	body, err := f.postDocument(r, false)
 	f.answer(w, r, body, err)
@@ -58,17 +60,16 @@ func (f *Federator) servePostActivity(w http.ResponseWriter, r *http.Request) {
 
 func (f *Federator) postDocument(r *http.Request, asCreate bool) ([]byte, error) {
 	ctx := r.Context()
-	uri := f.cfg.Site.PostURI(mux.Vars(r)["id"])
-	p, err := f.db.PostByURI(ctx, uri)
+	p, err := f.db.VisiblePost(ctx, storage.Stranger, mux.Vars(r)["id"])
 	if storage.ErrorCode(err) == storage.ENotFound {
-		if gone, _ := f.db.IsDeleted(ctx, uri); gone {
+		if gone, _ := f.db.IsDeleted(ctx, f.cfg.Site.PostURI(mux.Vars(r)["id"])); gone {
 			return nil, errGone
 		}
 	}
 	if err != nil {
 		return nil, err
 	}
-	if !p.Local || (p.Visibility != storage.Public && p.Visibility != storage.Unlisted) {
+	if !p.Local {
 		return nil, storage.Errorf(storage.ENotFound, "No such post.")
 	}
 	author, err := f.db.ActorByID(ctx, p.AuthorID)

@@ -167,6 +167,40 @@ func timeOf(p timeProperty) time.Time {
 	return p.Get()
 }
 
+// iriOf parses an absolute URL for an outgoing document, or returns nil.
+// Ids in outgoing documents may have come from other servers, so one that
+// does not parse is left out rather than trusted to (a document that so
+// loses its own id, actor or object is refused by encode).
+func iriOf(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return nil
+	}
+	return u
+}
+
+// iriList is a property that lists ids (to, cc, items, ...).
+type iriList interface{ AppendIRI(*url.URL) }
+
+// appendIRIs adds the ids that parse to a list property.
+func appendIRIs(p iriList, uris ...string) {
+	for _, s := range uris {
+		if u := iriOf(s); u != nil {
+			p.AppendIRI(u)
+		}
+	}
+}
+
+// iriValue is a property with one id (inbox, first, partOf, ...).
+type iriValue interface{ SetIRI(*url.URL) }
+
+// setIRI sets a property to the id, when it parses.
+func setIRI(p iriValue, s string) {
+	if u := iriOf(s); u != nil {
+		p.SetIRI(u)
+	}
+}
+
 // isNil reports whether an interface value is nil or holds a nil pointer.
 func isNil(v any) bool {
 	if v == nil {

@@ -2,8 +2,12 @@ package federation
 
 import (
 	"context"
+	"errors"
+	"math/rand/v2"
 	"sync"
 	"time"
+
+	"github.com/tidings-social/tidings/storage"
 )
 
 // pollInterval is how often idle workers look for new work.
@@ -15,7 +19,8 @@ const inboxWorkers = 4
 
 // Run does the federation work that happens off the request path until
 // ctx ends: it processes stored inbound activities, expands the outbox
-// into deliveries, and delivers them. Everything it works on is in the
+// into deliveries, delivers them, and asks servers marked unavailable
+// once a day whether they are back. Everything it works on is in the
 // database, so a stop at any point loses nothing.
 func (f *Federator) Run(ctx context.Context) {
 	// What a stopped or killed process had taken and not finished is due
@@ -38,6 +43,7 @@ func (f *Federator) Run(ctx context.Context) {
 	}
 	run(f.runOutbox)
 	run(f.runDeliveries)
+	run(f.runHostProbes)
 	wg.Wait()
 }
 
@@ -66,42 +72,106 @@ func (f *Federator) runOutbox(ctx context.Context) {
 	}
 }
 
-// Inbound retry policy: a failure that may pass is tried again after
-// growing waits, up to inboxMaxAttempts.
+// Inbound failure policy. A worker claims the one activity it handles,
+// and its handling is cut off well before the lease ends, so no other
+// worker takes it meanwhile. A failure that may pass (a server not
+// answering, a panic) is tried again after growing waits; after
+// inboxMaxAttempts the activity is parked, kept for an admin to look at
+// and retry.
 const (
-	inboxLease       = 2 * time.Minute
-	inboxMaxAttempts = 10
+	inboxLease           = 2 * time.Minute
+	inboxHandlingTimeout = inboxLease / 2
+	inboxMaxAttempts     = 5
 )
+
+// inboxBackoff are the waits after the first, second, ... failed attempt:
+// together some two and a half hours, long enough for a server to come
+// back from a restart or a short outage.
+var inboxBackoff = [...]time.Duration{time.Minute, 5 * time.Minute, 30 * time.Minute, 2 * time.Hour}
+
+// inboxRetryDelay is the wait after the given number of attempts, with
+// ±20% jitter so that retries spread out.
+func inboxRetryDelay(attempts int) time.Duration {
+	d := inboxBackoff[min(max(attempts, 1), len(inboxBackoff))-1]
+	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+}
 
 // runInbox processes stored inbound activities.
 func (f *Federator) runInbox(ctx context.Context) {
 	for {
-		claimed, err := f.db.ClaimInbound(ctx, 8, inboxLease)
-		if err != nil && ctx.Err() == nil {
-			f.log.Error("claim inbound", "err", err)
-		}
-		for _, in := range claimed {
-			permanent, err := f.process(ctx, in)
-			f.finishInbound(context.WithoutCancel(ctx), in.ID, in.Attempts, permanent, err)
-		}
-		if len(claimed) == 0 && !sleep(ctx, pollInterval) {
+		if !f.inboxStep(ctx) && !sleep(ctx, pollInterval) {
 			return
 		}
 	}
 }
 
-func (f *Federator) finishInbound(ctx context.Context, id string, attempts int, permanent bool, err error) {
+// inboxStep claims the next inbound activity that is due and handles it.
+// It reports whether there was one.
+func (f *Federator) inboxStep(ctx context.Context) bool {
+	claimed, err := f.db.ClaimInbound(ctx, 1, inboxLease)
+	if err != nil && ctx.Err() == nil {
+		f.log.Error("claim inbound", "err", err)
+	}
+	for _, in := range claimed {
+		f.handleInbound(ctx, in)
+	}
+	return len(claimed) > 0
+}
+
+// handleInbound handles one claimed activity within its lease and
+// records the outcome.
+func (f *Federator) handleInbound(ctx context.Context, in *storage.Inbound) {
+	handling, cancel := context.WithTimeout(ctx, inboxHandlingTimeout)
+	permanent, err := f.processRecovering(handling, in)
+	cancel()
+	if err != nil && ctx.Err() != nil {
+		// Stopping: the activity is due again at once, at the next start,
+		// rather than after a wait.
+		err = errStopped
+	}
+	f.finishInbound(context.WithoutCancel(ctx), in, permanent, err)
+}
+
+// errStopped is an activity's handling cut short by the worker stopping.
+var errStopped = errors.New("the worker stopped while handling it")
+
+// processRecovering is process with a panic turned into a failure of the
+// activity, logged with its stack: the worker carries on with the next
+// one, and this one is retried and in the end parked like any other.
+func (f *Federator) processRecovering(ctx context.Context, in *storage.Inbound) (permanent bool, err error) {
+	err = catchPanic(func() (err error) {
+		permanent, err = f.process(ctx, in)
+		return err
+	})
+	if p, ok := errors.AsType[*panicError](err); ok {
+		f.log.Error("inbound activity panicked", "id", in.ID, "activity", in.ActivityURI, "panic", p.value,
+			"stack", string(p.stack))
+		return false, err
+	}
+	return permanent, err
+}
+
+// finishInbound records what handling an activity came to: done, had no
+// effect (with the reason), to be tried again later, or parked.
+func (f *Federator) finishInbound(ctx context.Context, in *storage.Inbound, permanent bool, err error) {
 	var record error
 	switch {
+	case errors.Is(err, storage.ErrInboundDone):
+		return // an earlier handling applied it and recorded so
 	case err == nil:
-		record = f.db.FinishInbound(ctx, id, "")
-	case permanent || attempts >= inboxMaxAttempts:
-		f.log.Info("inbound activity had no effect", "id", id, "reason", err)
-		record = f.db.FinishInbound(ctx, id, err.Error())
+		record = f.db.FinishInbound(ctx, in.ID, "")
+	case errors.Is(err, errStopped):
+		record = f.db.RetryInbound(ctx, in.ID, err.Error(), f.now())
+	case permanent:
+		f.log.Info("inbound activity had no effect", "id", in.ID, "reason", err)
+		record = f.db.FinishInbound(ctx, in.ID, err.Error())
+	case in.Attempts >= inboxMaxAttempts:
+		f.log.Warn("inbound activity parked", "id", in.ID, "activity", in.ActivityURI, "attempts", in.Attempts, "err", err)
+		record = f.db.ParkInbound(ctx, in.ID, err.Error())
 	default:
-		record = f.db.RetryInbound(ctx, id, err.Error(), f.now().Add(retryDelay(attempts)))
+		record = f.db.RetryInbound(ctx, in.ID, err.Error(), f.now().Add(inboxRetryDelay(in.Attempts)))
 	}
 	if record != nil {
-		f.log.Error("record inbound outcome", "id", id, "err", record)
+		f.log.Error("record inbound outcome", "id", in.ID, "err", record)
 	}
 }

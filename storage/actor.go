@@ -257,6 +257,10 @@ func fitsHandle(name string) bool {
 }
 
 // SaveRemoteActor stores a remote actor, or updates the stored copy.
+// A key that cannot verify signatures is never stored: a new actor with
+// one is refused, and an update bringing one keeps the key it had (and
+// the rest of the update), or every later request of the actor would be
+// refused until its key happened to be fetched again.
 func (db *DB) SaveRemoteActor(ctx context.Context, r RemoteActor) (*Actor, error) {
 	host, err := r.check(db.Site)
 	if err != nil {
@@ -272,9 +276,13 @@ func (db *DB) SaveRemoteActor(ctx context.Context, r RemoteActor) (*Actor, error
 			}
 			return err
 		}
+		if err := tx.keepUsableKey(ctx, &r); err != nil {
+			return err
+		}
+		// An account dated before 1970 is stored as of unknown age (0).
 		published := int64(0)
-		if !r.Published.IsZero() {
-			published = millis(r.Published)
+		if t := remoteTime(r.Published, tx.now); !t.IsZero() {
+			published = millis(t)
 		}
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO actors (id, uri, kind, local, username, host, display_name, summary, icon_url, url,
@@ -300,4 +308,21 @@ func (db *DB) SaveRemoteActor(ctx context.Context, r RemoteActor) (*Actor, error
 		return err
 	})
 	return a, err
+}
+
+// keepUsableKey replaces a key of r that cannot verify signatures with
+// the stored actor's key, or refuses r when there is none.
+func (tx *Tx) keepUsableKey(ctx context.Context, r *RemoteActor) error {
+	if _, err := ParsePublicKey(r.PublicKeyPEM); err == nil {
+		return nil
+	}
+	stored, err := tx.actorWhere(ctx, "a.uri = ?", r.URI)
+	if ErrorCode(err) == ENotFound {
+		return Errorf(EInvalid, "The public key of %s is not usable.", r.URI)
+	}
+	if err != nil {
+		return err
+	}
+	r.KeyID, r.PublicKeyPEM = stored.KeyID, stored.PublicKeyPEM
+	return nil
 }

@@ -44,7 +44,7 @@ func FuzzSaveRemoteActor(f *testing.F) {
 	const uri = "https://remote.example/users/x" // one row, written over by every input
 	f.Fuzz(func(t *testing.T, username, displayName, summary, inbox string) {
 		a, err := db.SaveRemoteActor(context.Background(), RemoteActor{URI: uri, Kind: KindPerson, Username: username,
-			DisplayName: displayName, Summary: summary, Inbox: inbox, KeyID: uri + "#main-key", PublicKeyPEM: "PEM"})
+			DisplayName: displayName, Summary: summary, Inbox: inbox, KeyID: uri + "#main-key", PublicKeyPEM: testPublicKeys()[0]})
 		if err != nil {
 			if code := ErrorCode(err); code != EInvalid {
 				t.Fatalf("refused with %s, want %s: %v", code, EInvalid, err)
@@ -84,7 +84,7 @@ func TestRemoteActorNames(t *testing.T) {
 	} {
 		uri := "https://remote.example/users/" + url.PathEscape(tt.name)
 		_, err := db.SaveRemoteActor(context.Background(), RemoteActor{URI: uri, Kind: KindPerson, Username: tt.name,
-			Inbox: uri + "/inbox", KeyID: uri + "#main-key", PublicKeyPEM: "PEM"})
+			Inbox: uri + "/inbox", KeyID: uri + "#main-key", PublicKeyPEM: testPublicKeys()[0]})
 		switch {
 		case tt.ok && err != nil:
 			t.Errorf("name %q refused: %v", tt.name, err)

@@ -13,7 +13,7 @@ func saveRemote(t *testing.T, db *DB, username, host string) *Actor {
 	a, err := db.SaveRemoteActor(context.Background(), RemoteActor{
 		URI: uri, Kind: KindPerson, Username: username, DisplayName: strings.ToUpper(username),
 		Inbox: uri + "/inbox", SharedInbox: "https://" + host + "/inbox",
-		KeyID: uri + "#main-key", PublicKeyPEM: "-----BEGIN PUBLIC KEY-----\n...",
+		KeyID: uri + "#main-key", PublicKeyPEM: testPublicKeys()[0],
 	})
 	if err != nil {
 		t.Fatalf("save remote %s@%s: %v", username, host, err)
@@ -83,12 +83,12 @@ func TestSaveRemoteActor(t *testing.T) {
 	upd, err := db.SaveRemoteActor(ctx, RemoteActor{
 		URI: a.URI, Kind: KindPerson, Username: "bob", DisplayName: "Bob\x00 B.",
 		Summary: `<p>Hi <script>alert(1)</script><a href="javascript:x">x</a><a href="https://b.example">b</a></p>`,
-		Inbox:   a.Inbox, KeyID: a.KeyID, PublicKeyPEM: "new key",
+		Inbox:   a.Inbox, KeyID: a.KeyID, PublicKeyPEM: testPublicKeys()[1],
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if upd.ID != a.ID || upd.PublicKeyPEM != "new key" || upd.DisplayName != "Bob  B." {
+	if upd.ID != a.ID || upd.PublicKeyPEM != testPublicKeys()[1] || upd.DisplayName != "Bob  B." {
 		t.Errorf("updated actor = %+v", upd)
 	}
 	if strings.Contains(upd.Summary, "script") || strings.Contains(upd.Summary, "javascript") ||

@@ -113,7 +113,9 @@ func (tx *Tx) target(ctx context.Context, postID string) (*correctionTarget, err
 		c.authority = AuthorityHere
 	case history != "":
 		c.authority = AuthorityOrigin
-	case c.subwiki != nil:
+	case c.subwiki != nil && Listed(p.Visibility):
+		// The subwiki relays the revision to all its followers, so it
+		// decides only for posts everyone may see.
 		c.authority = AuthorityHere
 	default:
 		c.authority = AuthorityLocalOnly

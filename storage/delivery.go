@@ -2,16 +2,11 @@ package storage
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"strings"
 	"time"
 )
-
-// HostUnavailableAfter is how long a server may fail every delivery
-// before it is marked unavailable and skipped until it answers again.
-const HostUnavailableAfter = 7 * 24 * time.Hour
 
 // Delivery is one activity to be sent to one inbox.
 type Delivery struct {
@@ -29,7 +24,12 @@ type Delivery struct {
 // activity built for it and one delivery per distinct inbox, skipping
 // servers marked unavailable, and marks the event done, all at once. A
 // nil activity marks the event done with nothing to send.
-func (db *DB) ExpandOutbox(ctx context.Context, eventID string, activity []byte, inboxes []string) (int, error) {
+//
+// orderingKey names the object the activity is about (a post, a followed
+// actor); "" when order does not matter. A delivery is not claimed while
+// a delivery of an earlier event with the same key to the same server is
+// pending, so that, say, a Delete never overtakes its Create.
+func (db *DB) ExpandOutbox(ctx context.Context, eventID string, activity []byte, orderingKey string, inboxes []string) (int, error) {
 	created := 0
 	err := db.write(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE outbox SET activity = ?, processed_at = ? WHERE id = ? AND processed_at IS NULL`,
@@ -45,10 +45,10 @@ func (db *DB) ExpandOutbox(ctx context.Context, eventID string, activity []byte,
 			if host == "" {
 				continue
 			}
-			res, err := tx.ExecContext(ctx, `INSERT INTO deliveries (id, outbox_id, inbox, host, next_attempt_at, created_at)
-				SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM hosts WHERE host = ? AND unavailable = 1)
+			res, err := tx.ExecContext(ctx, `INSERT INTO deliveries (id, outbox_id, inbox, host, ordering_key, next_attempt_at, created_at)
+				SELECT ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM hosts WHERE host = ? AND unavailable = 1)
 				ON CONFLICT (outbox_id, inbox) DO NOTHING`,
-				tx.newID(), eventID, inbox, host, millis(tx.now), millis(tx.now), host)
+				tx.newID(), eventID, inbox, host, orderingKey, millis(tx.now), millis(tx.now), host)
 			if err != nil {
 				return fmt.Errorf("insert delivery to %s: %w", inbox, err)
 			}
@@ -67,65 +67,6 @@ func inboxHost(inbox string) string {
 		return ""
 	}
 	return strings.ToLower(u.Host)
-}
-
-// ClaimDeliveries takes up to limit deliveries that are due and holds
-// them for lease; one not finished within it is taken again, so a crash
-// loses nothing (and a receiver may see an activity twice, which it
-// deduplicates by id).
-//
-// At most perHost deliveries to any one server are taken (0: no limit),
-// and none to the servers in skipHosts (those the caller has enough work
-// for already), so that one slow server cannot fill the caller's hands.
-func (db *DB) ClaimDeliveries(ctx context.Context, limit, perHost int, lease time.Duration, skipHosts ...string) ([]*Delivery, error) {
-	if perHost <= 0 {
-		perHost = limit
-	}
-	skip, err := json.Marshal(append([]string{}, skipHosts...))
-	if err != nil {
-		return nil, err
-	}
-	var list []*Delivery
-	err = db.write(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT d.id, d.outbox_id, d.inbox, d.host, o.actor_id, o.activity, d.attempts, d.created_at
-			FROM (SELECT id, outbox_id, inbox, host, attempts, created_at, next_attempt_at,
-					row_number() OVER (PARTITION BY host ORDER BY next_attempt_at, id) AS place
-				FROM deliveries
-				WHERE delivered_at IS NULL AND dropped_at IS NULL AND next_attempt_at <= ?
-					AND host NOT IN (SELECT value FROM json_each(?))) d
-			JOIN outbox o ON o.id = d.outbox_id
-			WHERE d.place <= ?
-			ORDER BY d.next_attempt_at, d.id LIMIT ?`, millis(tx.now), string(skip), perHost, limit)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var d Delivery
-			var created int64
-			if err := rows.Scan(&d.ID, &d.OutboxID, &d.Inbox, &d.Host, &d.ActorID, &d.Activity, &d.Attempts, &created); err != nil {
-				rows.Close()
-				return err
-			}
-			d.CreatedAt = fromMillis(created)
-			list = append(list, &d)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for _, d := range list {
-			d.Attempts++
-			if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET attempts = ?, next_attempt_at = ?, claimed_at = ? WHERE id = ?`,
-				d.Attempts, millis(tx.now.Add(lease)), millis(tx.now), d.ID); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("claim deliveries: %w", err)
-	}
-	return list, nil
 }
 
 // ReleaseClaims makes every delivery and inbound activity that a worker
@@ -168,82 +109,40 @@ func (db *DB) DeliverySucceeded(ctx context.Context, d *Delivery) error {
 	})
 }
 
-// DeliveryFailed records a failed attempt. With a zero retryAt the
-// delivery is dropped for good (410 Gone, a permanent refusal, or too
-// old); else it is tried again then. A server failing every delivery for
-// HostUnavailableAfter is marked unavailable: its deliveries are dropped
-// and no new ones are made until it answers again.
-func (db *DB) DeliveryFailed(ctx context.Context, d *Delivery, reason string, retryAt time.Time) error {
+// DeliveryFailure is what one failed attempt at a delivery found.
+type DeliveryFailure struct {
+	Reason  string     // what went wrong, kept on the delivery
+	RetryAt time.Time  // when to try again; zero drops the delivery for good
+	Host    HostHealth // what the attempt tells of the receiving server
+}
+
+// DeliveryFailed records a failed attempt: the delivery is tried again at
+// f.RetryAt, or dropped (410 Gone, a permanent refusal, or too old). A
+// server that failed (f.Host is HostDown) for HostUnavailableAfter is
+// marked unavailable: its deliveries are dropped and no new ones are made
+// until it answers again. One that answered, if only to refuse this
+// delivery, is up. A delivery no longer pending is left as it is.
+func (db *DB) DeliveryFailed(ctx context.Context, d *Delivery, f DeliveryFailure) error {
 	return db.write(ctx, func(tx *Tx) error {
 		var err error
-		if retryAt.IsZero() {
-			_, err = tx.ExecContext(ctx, `UPDATE deliveries SET dropped_at = ?, claimed_at = NULL, last_error = ? WHERE id = ?`,
-				millis(tx.now), reason, d.ID)
+		if f.RetryAt.IsZero() {
+			_, err = tx.ExecContext(ctx, `UPDATE deliveries SET dropped_at = ?, claimed_at = NULL, last_error = ?
+				WHERE id = ? AND `+pendingDelivery, millis(tx.now), f.Reason, d.ID)
 		} else {
-			_, err = tx.ExecContext(ctx, `UPDATE deliveries SET next_attempt_at = ?, claimed_at = NULL, last_error = ? WHERE id = ?`,
-				millis(retryAt), reason, d.ID)
+			_, err = tx.ExecContext(ctx, `UPDATE deliveries SET next_attempt_at = ?, claimed_at = NULL, last_error = ?
+				WHERE id = ? AND `+pendingDelivery, millis(f.RetryAt), f.Reason, d.ID)
 		}
 		if err != nil {
 			return fmt.Errorf("delivery %s failed: %w", d.ID, err)
 		}
-		return tx.hostFailed(ctx, d.Host)
-	})
-}
-
-// hostAnswered clears a server's failures.
-func (tx *Tx) hostAnswered(ctx context.Context, host string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO hosts (host, failing_since, unavailable, last_success) VALUES (?, NULL, 0, ?)
-		ON CONFLICT (host) DO UPDATE SET failing_since = NULL, unavailable = 0, last_success = excluded.last_success`,
-		host, millis(tx.now))
-	if err != nil {
-		return fmt.Errorf("host %s answered: %w", host, err)
-	}
-	return nil
-}
-
-// hostFailed notes a failure and marks the server unavailable once it
-// has failed for long enough.
-func (tx *Tx) hostFailed(ctx context.Context, host string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO hosts (host, failing_since) VALUES (?, ?)
-		ON CONFLICT (host) DO UPDATE SET failing_since = coalesce(hosts.failing_since, excluded.failing_since)`,
-		host, millis(tx.now))
-	if err != nil {
-		return fmt.Errorf("host %s failed: %w", host, err)
-	}
-	res, err := tx.ExecContext(ctx, `UPDATE hosts SET unavailable = 1 WHERE host = ? AND unavailable = 0 AND failing_since <= ?`,
-		host, millis(tx.now.Add(-HostUnavailableAfter)))
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n > 0 {
-		_, err = tx.ExecContext(ctx, `UPDATE deliveries SET dropped_at = ?, last_error = 'host unavailable'
-			WHERE host = ? AND delivered_at IS NULL AND dropped_at IS NULL`, millis(tx.now), host)
-	}
-	return err
-}
-
-// HostAnswered records that a server showed signs of life (it sent us an
-// activity), so deliveries to it resume. It is on the inbox's hot path,
-// so it only reads unless the server was marked unavailable.
-func (db *DB) HostAnswered(ctx context.Context, host string) error {
-	host = strings.ToLower(host)
-	if down, err := db.HostUnavailable(ctx, host); err != nil || !down {
-		return err
-	}
-	return db.write(ctx, func(tx *Tx) error { return tx.hostAnswered(ctx, host) })
-}
-
-// HostUnavailable reports whether deliveries to the server are skipped.
-func (db *DB) HostUnavailable(ctx context.Context, host string) (bool, error) {
-	var unavailable bool
-	err := db.read(ctx, func(tx *Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT unavailable FROM hosts WHERE host = ?`, strings.ToLower(host)).Scan(&unavailable)
-		if err != nil {
-			unavailable = false
+		switch f.Host {
+		case HostDown:
+			return tx.hostFailed(ctx, d.Host)
+		case HostUp:
+			return tx.hostAnswered(ctx, d.Host)
 		}
 		return nil
 	})
-	return unavailable, err
 }
 
 // DeliveryCounts tells how many deliveries are pending, delivered and

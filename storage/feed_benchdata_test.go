@@ -275,7 +275,7 @@ func (l *feedLoader) loadPosts(ctx context.Context) error {
 				switch v := l.rnd.Intn(100); {
 				case v < 5:
 					visibility = Unlisted
-				case v < 9 && subwiki == nil:
+				case v < 9 && (subwiki == nil || s.followersInSubwikis):
 					visibility = Followers
 				}
 				if recent = append(recent, th); len(recent) > 5_000 {

@@ -167,6 +167,12 @@ func (db *DB) ReceiveFollow(ctx context.Context, followerID, followeeID, activit
 		if follower.Local {
 			return Errorf(EForbidden, "A local actor cannot follow through the inbox.")
 		}
+		if undone, err := tx.isTombstoned(ctx, activityURI); err != nil || undone {
+			if undone {
+				return Errorf(EConflict, "The Follow %s was undone before it arrived.", activityURI)
+			}
+			return err
+		}
 		followee, err := tx.actorWhere(ctx, "a.id = ?", followeeID)
 		if err != nil {
 			return err
@@ -204,17 +210,6 @@ func (db *DB) ReceiveFollow(ctx context.Context, followerID, followeeID, activit
 		return nil
 	})
 	return f, err
-}
-
-// ReceiveUndoFollow ends a remote actor's follow of a local actor.
-func (db *DB) ReceiveUndoFollow(ctx context.Context, followerID, followeeID string) error {
-	return db.write(ctx, func(tx *Tx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM follows WHERE follower_id = ? AND followee_id = ?`, followerID, followeeID)
-		if err != nil {
-			return fmt.Errorf("undo follow: %w", err)
-		}
-		return nil
-	})
 }
 
 // ReceiveAccept records that the remote actor accepted a local member's
@@ -352,41 +347,6 @@ func (db *DB) IsFollowedLocally(ctx context.Context, actorID string) (bool, erro
 		return false, fmt.Errorf("local followers of %s: %w", actorID, err)
 	}
 	return n > 0, nil
-}
-
-// UndoActivity takes back the follow, like or boost the actor made with
-// the activity id, for an Undo that names it only by id. It reports
-// whether there was one.
-func (db *DB) UndoActivity(ctx context.Context, actorID, activityURI string) (bool, error) {
-	found := false
-	err := db.write(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM follows WHERE follower_id = ? AND activity_uri = ?`, actorID, activityURI)
-		if err != nil {
-			return fmt.Errorf("undo follow %s: %w", activityURI, err)
-		}
-		if n, _ := res.RowsAffected(); n > 0 {
-			found = true
-			return nil
-		}
-		var postID, kind string
-		err = tx.QueryRowContext(ctx, `SELECT post_id, kind FROM reactions WHERE actor_id = ? AND activity_uri = ?`,
-			actorID, activityURI).Scan(&postID, &kind)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("find reaction %s: %w", activityURI, err)
-		}
-		found = true
-		if _, err := tx.ExecContext(ctx, `DELETE FROM reactions WHERE actor_id = ? AND post_id = ? AND kind = ?`,
-			actorID, postID, kind); err != nil {
-			return err
-		}
-		col := countColumn(kind)
-		_, err = tx.ExecContext(ctx, `UPDATE posts SET `+col+` = max(0, `+col+` - 1) WHERE id = ?`, postID)
-		return err
-	})
-	return found, err
 }
 
 // FollowByID returns the follow with the id, or nil when it is gone.

@@ -130,7 +130,7 @@ func TestReceiveFollow(t *testing.T) {
 	if followers != 3 || following != 0 {
 		t.Errorf("counts = %d, %d", followers, following)
 	}
-	if err := db.ReceiveUndoFollow(ctx, bob.ID, alice.ID); err != nil {
+	if err := db.ReceiveUndoFollow(ctx, bob.ID, alice.ID, ""); err != nil {
 		t.Fatal(err)
 	}
 	followers, _, _ = db.FollowCounts(ctx, alice.ID)

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 )
@@ -13,51 +14,69 @@ type Inbound struct {
 	ActivityURI string
 	ActorURI    string
 	Type        string
+	OrderKey    string // what the activity is about; see StoreInbound
 	Body        []byte
 	ReceivedAt  time.Time
 	Attempts    int
+	LastError   string    // why the last attempt failed, or why it had no effect
+	ParkedAt    time.Time // when it was given up on; zero unless parked
+}
+
+const inboundColumns = `id, activity_uri, actor_uri, type, order_key, body, received_at, attempts, last_error, parked_at`
+
+func scanInbound(row interface{ Scan(...any) error }) (*Inbound, error) {
+	var in Inbound
+	var received int64
+	var parked sql.NullInt64
+	if err := row.Scan(&in.ID, &in.ActivityURI, &in.ActorURI, &in.Type, &in.OrderKey, &in.Body, &received,
+		&in.Attempts, &in.LastError, &parked); err != nil {
+		return nil, err
+	}
+	in.ReceivedAt = fromMillis(received)
+	if parked.Valid {
+		in.ParkedAt = fromMillis(parked.Int64)
+	}
+	return &in, nil
 }
 
 // StoreInbound durably records a verified inbound activity, to be
 // processed after the sender has its answer. It reports false for an
-// activity id received before, which changes nothing.
-func (db *DB) StoreInbound(ctx context.Context, activityURI, actorURI, typ string, body []byte) (bool, error) {
-	stored := false
-	err := db.write(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO inbox (id, activity_uri, actor_uri, type, body, received_at, next_attempt_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (activity_uri) DO NOTHING`,
-			tx.newID(), activityURI, actorURI, typ, body, millis(tx.now), millis(tx.now))
-		if err != nil {
-			return fmt.Errorf("store inbound %s: %w", activityURI, err)
-		}
-		n, _ := res.RowsAffected()
-		stored = n > 0
-		return nil
-	})
-	return stored, err
+// activity id received before, which changes nothing. orderKey names
+// what the activity is about (its actor and the object it concerns):
+// activities with the same key are handled one after another, in the
+// order received; "" orders it after nothing. Activities stored at the
+// same time share one commit (see inboundStore).
+func (db *DB) StoreInbound(ctx context.Context, activityURI, actorURI, typ, orderKey string, body []byte) (bool, error) {
+	w := &inboundWrite{activityURI: activityURI, actorURI: actorURI, typ: typ, orderKey: orderKey, body: body}
+	db.inbound.store(ctx, db, w)
+	return w.stored, w.err
 }
 
 // ClaimInbound takes up to limit activities due for processing and holds
 // them for lease, so that no other worker takes them meanwhile; one not
-// finished within the lease (say, after a crash) is taken again.
+// finished within the lease (say, after a crash) is taken again. An
+// activity is not due while one received before it with the same order
+// key is unfinished (claimed, or waiting for a retry); parked ones do not
+// hold others up.
 func (db *DB) ClaimInbound(ctx context.Context, limit int, lease time.Duration) ([]*Inbound, error) {
 	var list []*Inbound
 	err := db.write(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id, activity_uri, actor_uri, type, body, received_at, attempts
-			FROM inbox WHERE processed_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
+		rows, err := tx.QueryContext(ctx, `SELECT `+inboundColumns+` FROM inbox i
+			WHERE processed_at IS NULL AND parked_at IS NULL AND next_attempt_at <= ?
+			AND NOT (order_key != '' AND EXISTS (SELECT 1 FROM inbox e WHERE e.order_key = i.order_key AND e.id < i.id
+				AND e.processed_at IS NULL AND e.parked_at IS NULL))
+			ORDER BY next_attempt_at, id LIMIT ?`,
 			millis(tx.now), limit)
 		if err != nil {
 			return err
 		}
 		for rows.Next() {
-			var in Inbound
-			var received int64
-			if err := rows.Scan(&in.ID, &in.ActivityURI, &in.ActorURI, &in.Type, &in.Body, &received, &in.Attempts); err != nil {
+			in, err := scanInbound(rows)
+			if err != nil {
 				rows.Close()
 				return err
 			}
-			in.ReceivedAt = fromMillis(received)
-			list = append(list, &in)
+			list = append(list, in)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -79,10 +98,13 @@ func (db *DB) ClaimInbound(ctx context.Context, limit int, lease time.Duration) 
 }
 
 // FinishInbound marks an inbound activity processed. A non-empty note
-// records why it had no effect or was given up.
+// records why it had no effect or was given up. An activity its handler
+// already completed (see CompletingInbound) keeps that time and gets the
+// note.
 func (db *DB) FinishInbound(ctx context.Context, id, note string) error {
 	return db.write(ctx, func(tx *Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE inbox SET processed_at = ?, claimed_at = NULL, last_error = ? WHERE id = ?`, millis(tx.now), note, id)
+		_, err := tx.ExecContext(ctx, `UPDATE inbox SET processed_at = coalesce(processed_at, ?), claimed_at = NULL, last_error = ?
+			WHERE id = ?`, millis(tx.now), note, id)
 		if err != nil {
 			return fmt.Errorf("finish inbound %s: %w", id, err)
 		}
@@ -90,11 +112,12 @@ func (db *DB) FinishInbound(ctx context.Context, id, note string) error {
 	})
 }
 
-// RetryInbound leaves an inbound activity to be tried again at retryAt.
+// RetryInbound leaves an inbound activity to be tried again at retryAt;
+// one processed meanwhile stays processed.
 func (db *DB) RetryInbound(ctx context.Context, id, reason string, retryAt time.Time) error {
 	return db.write(ctx, func(tx *Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE inbox SET next_attempt_at = ?, claimed_at = NULL, last_error = ? WHERE id = ?`,
-			millis(retryAt), reason, id)
+		_, err := tx.ExecContext(ctx, `UPDATE inbox SET next_attempt_at = ?, claimed_at = NULL, last_error = ?
+			WHERE id = ? AND processed_at IS NULL`, millis(retryAt), reason, id)
 		if err != nil {
 			return fmt.Errorf("retry inbound %s: %w", id, err)
 		}
@@ -102,11 +125,12 @@ func (db *DB) RetryInbound(ctx context.Context, id, reason string, retryAt time.
 	})
 }
 
-// PendingInbound counts inbound activities not yet processed.
+// PendingInbound counts inbound activities not yet processed, parked
+// ones aside.
 func (db *DB) PendingInbound(ctx context.Context) (int, error) {
 	var n int
 	err := db.read(ctx, func(tx *Tx) error {
-		return tx.QueryRowContext(ctx, `SELECT count(*) FROM inbox WHERE processed_at IS NULL`).Scan(&n)
+		return tx.QueryRowContext(ctx, `SELECT count(*) FROM inbox WHERE processed_at IS NULL AND parked_at IS NULL`).Scan(&n)
 	})
 	return n, err
 }

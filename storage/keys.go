@@ -1,6 +1,8 @@
 package storage
 
 import (
+	"crypto"
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -51,4 +53,39 @@ func ParsePrivateKey(pemText string) (*rsa.PrivateKey, error) {
 		return nil, errors.New("private key is not RSA")
 	}
 	return rsaKey, nil
+}
+
+// minRSABits is the smallest RSA key a signature can be checked with:
+// Go's crypto/rsa refuses smaller ones as insecure.
+const minRSABits = 1024
+
+// ParsePublicKey reads an actor's publicKeyPem: PKIX ("PUBLIC KEY"), or
+// PKCS #1 ("RSA PUBLIC KEY") as some servers publish. Only a key that
+// can verify a signature is usable: RSA of at least 1024 bits, or
+// Ed25519.
+func ParsePublicKey(pemText string) (crypto.PublicKey, error) {
+	block, _ := pem.Decode([]byte(pemText))
+	if block == nil {
+		return nil, errors.New("public key is not PEM")
+	}
+	var key any
+	var err error
+	if block.Type == "RSA PUBLIC KEY" {
+		key, err = x509.ParsePKCS1PublicKey(block.Bytes)
+	} else {
+		key, err = x509.ParsePKIXPublicKey(block.Bytes)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("parse public key: %w", err)
+	}
+	switch k := key.(type) {
+	case *rsa.PublicKey:
+		if k.N.BitLen() < minRSABits {
+			return nil, fmt.Errorf("RSA public keys of %d bits are too short to verify", k.N.BitLen())
+		}
+		return k, nil
+	case ed25519.PublicKey:
+		return k, nil
+	}
+	return nil, fmt.Errorf("public keys of type %T are not supported", key)
 }

@@ -169,7 +169,7 @@ func (db *DB) CreateMember(ctx context.Context, c MemberCreate) (*Member, error)
 	if err := c.check(); err != nil {
 		return nil, err
 	}
-	secrets, err := newMemberSecrets(c.Password)
+	secrets, err := db.newMemberSecrets(ctx, c.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -188,8 +188,8 @@ type memberSecrets struct {
 	keys         keyPair
 }
 
-func newMemberSecrets(password string) (memberSecrets, error) {
-	hash, err := hashPassword(password)
+func (db *DB) newMemberSecrets(ctx context.Context, password string) (memberSecrets, error) {
+	hash, err := db.hashPassword(ctx, password)
 	if err != nil {
 		return memberSecrets{}, err
 	}

@@ -57,15 +57,17 @@ func (tx *Tx) notifyActorURI(ctx context.Context, uri, kind, byActorID, postID s
 	return tx.notifyActorID(ctx, a.ID, kind, byActorID, postID)
 }
 
-// Notifications lists a member's notifications, newest first, and marks
-// them read.
+// Notifications lists a member's notifications of posts they may see,
+// newest first, and marks those read. A notice of a post the member may
+// not see (a reply to them for its author's followers only) waits until
+// they may: when they follow its author.
 func (db *DB) Notifications(ctx context.Context, memberID string, limit int) ([]*Notification, error) {
 	var list []*Notification
 	err := db.write(ctx, func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+postFields+`, `+actorFields+`, n.id, n.kind, n.created_at, n.read_at IS NOT NULL
 			FROM notifications n JOIN posts p ON p.id = n.post_id JOIN actors a ON a.id = n.actor_id
 			LEFT JOIN members m ON m.id = a.id
-			WHERE n.member_id = ? ORDER BY n.id DESC LIMIT ?`, memberID, limit)
+			WHERE n.member_id = ? AND `+visibleSQL("p", "n.member_id")+` ORDER BY n.id DESC LIMIT ?`, memberID, limit)
 		if err != nil {
 			return err
 		}
@@ -84,8 +86,9 @@ func (db *DB) Notifications(ctx context.Context, memberID string, limit int) ([]
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE notifications SET read_at = ? WHERE member_id = ? AND read_at IS NULL`,
-			millis(tx.now), memberID)
+		_, err = tx.ExecContext(ctx, `UPDATE notifications SET read_at = ? WHERE member_id = ? AND read_at IS NULL
+			AND post_id IN (SELECT p.id FROM posts p WHERE p.id = notifications.post_id AND `+
+			visibleSQL("p", "notifications.member_id")+`)`, millis(tx.now), memberID)
 		return err
 	})
 	if err != nil {
@@ -94,11 +97,13 @@ func (db *DB) Notifications(ctx context.Context, memberID string, limit int) ([]
 	return list, nil
 }
 
-// UnreadNotifications counts the member's unread notifications.
+// UnreadNotifications counts the member's unread notifications of posts
+// they may see.
 func (db *DB) UnreadNotifications(ctx context.Context, memberID string) (int, error) {
 	var n int
 	err := db.read(ctx, func(tx *Tx) error {
-		return tx.QueryRowContext(ctx, `SELECT count(*) FROM notifications WHERE member_id = ? AND read_at IS NULL`, memberID).Scan(&n)
+		return tx.QueryRowContext(ctx, `SELECT count(*) FROM notifications n JOIN posts p ON p.id = n.post_id
+			WHERE n.member_id = ? AND n.read_at IS NULL AND `+visibleSQL("p", "n.member_id"), memberID).Scan(&n)
 	})
 	return n, err
 }

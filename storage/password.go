@@ -1,12 +1,15 @@
 package storage
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -87,3 +90,57 @@ var dummyPasswordHash = sync.OnceValue(func() string {
 	}
 	return h
 })
+
+// hashGate caps the password hashes that run at once. Each takes 19 MiB
+// and a core for tens of milliseconds, so a burst of sign-ins would
+// otherwise take the server's memory; past the cap, a request waits a
+// moment for its turn and is then asked to come back.
+type hashGate chan struct{}
+
+// maxHashWait is the longest a request waits for its turn to hash.
+const maxHashWait = 3 * time.Second
+
+// newHashGate lets as many hashes run at once as there are cores, at
+// least two and at most eight.
+func newHashGate() hashGate {
+	return make(hashGate, max(2, min(runtime.NumCPU(), 8)))
+}
+
+// enter waits for a turn to hash, for at most maxHashWait and while ctx
+// lasts; leave must follow a nil return.
+func (g hashGate) enter(ctx context.Context) error {
+	select {
+	case g <- struct{}{}:
+		return nil
+	default:
+	}
+	timer := time.NewTimer(maxHashWait)
+	defer timer.Stop()
+	select {
+	case g <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+	case <-timer.C:
+	}
+	return retryLater(Errorf(ERateLimited, "The server is busy checking other passwords. Please try again in a few seconds."), 5*time.Second)
+}
+
+func (g hashGate) leave() { <-g }
+
+// hashPassword hashes password when its turn under the gate comes.
+func (db *DB) hashPassword(ctx context.Context, password string) (string, error) {
+	if err := db.hashing.enter(ctx); err != nil {
+		return "", err
+	}
+	defer db.hashing.leave()
+	return hashPassword(password)
+}
+
+// passwordMatches checks password when its turn under the gate comes.
+func (db *DB) passwordMatches(ctx context.Context, encoded, password string) (bool, error) {
+	if err := db.hashing.enter(ctx); err != nil {
+		return false, err
+	}
+	defer db.hashing.leave()
+	return passwordMatches(encoded, password), nil
+}

@@ -93,7 +93,8 @@ func (tx *Tx) postWhere(ctx context.Context, cond string, args ...any) (*Post, e
 	return p, nil
 }
 
-// PostByID returns the post with the id.
+// PostByID returns the post with the id, whoever may see it: for the
+// server's own work. What is shown asks VisiblePost.
 func (db *DB) PostByID(ctx context.Context, id string) (*Post, error) {
 	var p *Post
 	err := db.read(ctx, func(tx *Tx) (err error) {
@@ -103,7 +104,8 @@ func (db *DB) PostByID(ctx context.Context, id string) (*Post, error) {
 	return p, err
 }
 
-// PostByURI returns the post with the ActivityPub id.
+// PostByURI returns the post with the ActivityPub id, whoever may see
+// it: for the server's own work. What is shown asks VisiblePost.
 func (db *DB) PostByURI(ctx context.Context, uri string) (*Post, error) {
 	var p *Post
 	err := db.read(ctx, func(tx *Tx) (err error) {
@@ -185,7 +187,9 @@ func (tx *Tx) insertPost(ctx context.Context, p *Post) error {
 			return fmt.Errorf("first headline revision of %s: %w", p.URI, err)
 		}
 	}
-	if p.RootID != "" {
+	// A thread counts the comments everyone may see, as Mastodon counts
+	// replies: the count is shown to all.
+	if p.RootID != "" && Listed(p.Visibility) {
 		_, err = tx.ExecContext(ctx, `UPDATE posts SET comment_count = comment_count + 1 WHERE id = ?`, p.RootID)
 	}
 	return err
@@ -217,7 +221,7 @@ func (db *DB) DeletePost(ctx context.Context, memberID, postID string) error {
 		if err != nil {
 			return err
 		}
-		return tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{InnerEventID: eventID})
+		return tx.groupAnnounce(ctx, p, OutboxPayload{InnerEventID: eventID})
 	})
 }
 
@@ -237,7 +241,7 @@ func (tx *Tx) deletePost(ctx context.Context, p *Post) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM posts WHERE id = ?`, p.ID); err != nil {
 		return fmt.Errorf("delete post %s: %w", p.URI, err)
 	}
-	if p.RootID != "" {
+	if p.RootID != "" && Listed(p.Visibility) {
 		if _, err := tx.ExecContext(ctx, `UPDATE posts SET comment_count = max(0, comment_count - 1) WHERE id = ?`, p.RootID); err != nil {
 			return fmt.Errorf("recount comments: %w", err)
 		}

@@ -128,7 +128,7 @@ func TestReactionsAndActorDeletion(t *testing.T) {
 	}
 	_, err := db.PostByID(ctx, bobPost.ID)
 	wantCode(t, err, ENotFound)
-	_, err = db.SaveRemoteActor(ctx, RemoteActor{URI: bob.URI, Kind: KindPerson, Username: "bob", Inbox: bob.Inbox, KeyID: bob.KeyID, PublicKeyPEM: "k"})
+	_, err = db.SaveRemoteActor(ctx, RemoteActor{URI: bob.URI, Kind: KindPerson, Username: "bob", Inbox: bob.Inbox, KeyID: bob.KeyID, PublicKeyPEM: bob.PublicKeyPEM})
 	wantCode(t, err, EConflict)
 }
 

@@ -93,10 +93,14 @@ func (db *DB) ChangePassword(ctx context.Context, memberID, current, next, keepS
 	if err != nil {
 		return fmt.Errorf("read password of %s: %w", memberID, err)
 	}
-	if !passwordMatches(stored, current) {
+	ok, err := db.passwordMatches(ctx, stored, current)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		return Errorf(EForbidden, "The current password is not right.")
 	}
-	hash, err := hashPassword(next)
+	hash, err := db.hashPassword(ctx, next)
 	if err != nil {
 		return err
 	}

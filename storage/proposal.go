@@ -52,6 +52,9 @@ func (db *DB) ProposeHeadline(ctx context.Context, e HeadlineEdit) (*Proposal, e
 		if err != nil {
 			return err
 		}
+		if err := tx.mustSee(ctx, e.EditorID, c.post.ID); err != nil {
+			return err
+		}
 		if c.authority != AuthorityOrigin {
 			return Errorf(EInvalid, "This server decides on this headline; correct it directly.")
 		}

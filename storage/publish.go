@@ -129,12 +129,12 @@ func (tx *Tx) announceLocal(ctx context.Context, p *Post, mentions []Mention) er
 	if err != nil {
 		return err
 	}
-	if err := tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{InnerEventID: eventID}); err != nil {
+	if err := tx.groupAnnounce(ctx, p, OutboxPayload{InnerEventID: eventID}); err != nil {
 		return err
 	}
 	// Mastodon shows an Announce of the bare post as a boost; it does not
 	// unwrap the Announce of the Create.
-	if err := tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{ObjectURI: p.URI}); err != nil {
+	if err := tx.groupAnnounce(ctx, p, OutboxPayload{ObjectURI: p.URI}); err != nil {
 		return err
 	}
 	for _, m := range mentions {
@@ -148,20 +148,26 @@ func (tx *Tx) announceLocal(ctx context.Context, p *Post, mentions []Mention) er
 	return nil
 }
 
-// groupAnnounce makes a subwiki of this instance announce an activity to
-// its followers (FEP-1b12); for a remote group, or none, it does nothing.
-func (tx *Tx) groupAnnounce(ctx context.Context, groupID string, payload OutboxPayload) error {
-	if groupID == "" {
+// groupAnnounce makes the subwiki of this instance that a post is in
+// announce an activity about the post to its followers (FEP-1b12); for a
+// remote group, or none, it does nothing. Only a post for everyone
+// (public or unlisted) is relayed, and so are only the activities about
+// it: the Announce goes to all the subwiki's followers, addressed to the
+// public, so a followers-only or direct post, its edits, likes and
+// deletion stay with those they were for (Lemmy refuses such posts in a
+// community, too).
+func (tx *Tx) groupAnnounce(ctx context.Context, p *Post, payload OutboxPayload) error {
+	if p.SubwikiID == "" || !Listed(p.Visibility) {
 		return nil
 	}
 	var local bool
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM subwikis WHERE id = ?`, groupID).Scan(&local); err != nil {
-		return fmt.Errorf("find subwiki %s: %w", groupID, err)
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM subwikis WHERE id = ?`, p.SubwikiID).Scan(&local); err != nil {
+		return fmt.Errorf("find subwiki %s: %w", p.SubwikiID, err)
 	}
 	if !local {
 		return nil
 	}
-	return tx.enqueue(ctx, EventGroupAnnounce, "", groupID, payload)
+	return tx.enqueue(ctx, EventGroupAnnounce, "", p.SubwikiID, payload)
 }
 
 // CommentCreate is a member's reply to a post or a comment.
@@ -186,6 +192,9 @@ func (db *DB) Comment(ctx context.Context, c CommentCreate) (*Post, error) {
 	err := db.write(ctx, func(tx *Tx) error {
 		parent, err := tx.postWhere(ctx, "p.id = ?", c.ParentID)
 		if err != nil {
+			return err
+		}
+		if err := tx.mustSee(ctx, c.AuthorID, parent.ID); err != nil {
 			return err
 		}
 		rootID := parent.RootID
@@ -241,7 +250,7 @@ func (db *DB) EditText(ctx context.Context, memberID, postID, text string, menti
 		if err != nil {
 			return err
 		}
-		return tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{InnerEventID: eventID})
+		return tx.groupAnnounce(ctx, p, OutboxPayload{InnerEventID: eventID})
 	})
 	return p, err
 }

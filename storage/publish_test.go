@@ -84,7 +84,7 @@ func TestCommentsAndThread(t *testing.T) {
 	if c2.RootID != post.ID || c2.ParentID != c1.ID || c2.InReplyTo != c1.URI || c2.Kind != KindComment {
 		t.Errorf("reply = %+v", c2)
 	}
-	thread, _ := db.Thread(ctx, post.ID)
+	thread, _ := db.Thread(ctx, Stranger, post.ID)
 	if len(thread) != 2 || thread[0].ID != c1.ID || thread[1].ID != c2.ID || thread[0].Author.Username != "bob" {
 		t.Errorf("thread = %v", thread)
 	}
@@ -182,7 +182,7 @@ func TestHomeFeedIncludesJoinedSubwikis(t *testing.T) {
 	if !equalStrings(got, want) {
 		t.Errorf("feed = %v, want %v", got, want)
 	}
-	sf, _ := db.SubwikiFeed(ctx, other.ID, "", 10)
+	sf, _ := db.SubwikiFeed(ctx, Stranger, other.ID, "", 10)
 	if len(sf.Posts) != 2 {
 		t.Errorf("subwiki feed has %d posts", len(sf.Posts))
 	}

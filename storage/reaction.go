@@ -2,7 +2,9 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 )
 
@@ -21,13 +23,20 @@ func countColumn(kind string) string {
 }
 
 // React records an actor's like or boost of a post we have. Reacting
-// twice counts once. relayInboundID, when set, is the stored activity a
-// subwiki of ours that holds the post announces to its followers.
+// twice counts once; a reaction undone before it arrived is refused.
+// relayInboundID, when set, is the stored activity a subwiki of ours
+// that holds the post announces to its followers.
 func (db *DB) React(ctx context.Context, actorID, postURI, kind, activityURI, relayInboundID string) error {
 	if kind != Like && kind != Announce {
 		return Errorf(EInvalid, "Unknown reaction %q.", kind)
 	}
 	return db.write(ctx, func(tx *Tx) error {
+		if undone, err := tx.isTombstoned(ctx, activityURI); err != nil || undone {
+			if undone {
+				return Errorf(EConflict, "The %s %s was undone before it arrived.", kind, activityURI)
+			}
+			return err
+		}
 		p, err := tx.postWhere(ctx, "p.uri = ?", postURI)
 		if err != nil {
 			return err
@@ -38,7 +47,7 @@ func (db *DB) React(ctx context.Context, actorID, postURI, kind, activityURI, re
 			return fmt.Errorf("insert %s: %w", kind, err)
 		}
 		if relayInboundID != "" {
-			if err := tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{InboundID: relayInboundID}); err != nil {
+			if err := tx.groupAnnounce(ctx, p, OutboxPayload{InboundID: relayInboundID}); err != nil {
 				return err
 			}
 		}
@@ -52,26 +61,33 @@ func (db *DB) React(ctx context.Context, actorID, postURI, kind, activityURI, re
 
 // Unreact takes back an actor's like or boost, named by the reaction
 // activity's id or, when that is unknown, by the post; relayInboundID as
-// for React.
+// for React. The reaction activity is marked undone, so that if it
+// arrives only now, it is ignored.
 func (db *DB) Unreact(ctx context.Context, actorID, kind, activityURI, postURI, relayInboundID string) error {
 	return db.write(ctx, func(tx *Tx) error {
-		var postID, subwikiID string
-		err := tx.QueryRowContext(ctx, `SELECT r.post_id, coalesce(p.subwiki_id, '') FROM reactions r JOIN posts p ON p.id = r.post_id
-			WHERE r.actor_id = ? AND r.kind = ? AND (r.activity_uri = ? OR p.uri = ?)`,
-			actorID, kind, activityURI, postURI).Scan(&postID, &subwikiID)
-		if err != nil {
+		if err := tx.markUndone(ctx, actorID, activityURI); err != nil {
+			return err
+		}
+		var p Post
+		err := tx.QueryRowContext(ctx, `SELECT r.post_id, coalesce(p.subwiki_id, ''), p.visibility FROM reactions r
+			JOIN posts p ON p.id = r.post_id WHERE r.actor_id = ? AND r.kind = ? AND (r.activity_uri = ? OR p.uri = ?)`,
+			actorID, kind, activityURI, postURI).Scan(&p.ID, &p.SubwikiID, &p.Visibility)
+		if errors.Is(err, sql.ErrNoRows) {
 			return nil // nothing to take back
 		}
+		if err != nil {
+			return fmt.Errorf("find %s to undo: %w", kind, err)
+		}
 		if relayInboundID != "" {
-			if err := tx.groupAnnounce(ctx, subwikiID, OutboxPayload{InboundID: relayInboundID}); err != nil {
+			if err := tx.groupAnnounce(ctx, &p, OutboxPayload{InboundID: relayInboundID}); err != nil {
 				return err
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM reactions WHERE actor_id = ? AND post_id = ? AND kind = ?`,
-			actorID, postID, kind); err != nil {
+			actorID, p.ID, kind); err != nil {
 			return fmt.Errorf("delete %s: %w", kind, err)
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE posts SET `+countColumn(kind)+` = max(0, `+countColumn(kind)+` - 1) WHERE id = ?`, postID)
+		_, err = tx.ExecContext(ctx, `UPDATE posts SET `+countColumn(kind)+` = max(0, `+countColumn(kind)+` - 1) WHERE id = ?`, p.ID)
 		return err
 	})
 }
@@ -121,7 +137,7 @@ func (db *DB) LikePost(ctx context.Context, memberID, postID string) error {
 		if err != nil {
 			return err
 		}
-		return tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{InnerEventID: eventID})
+		return tx.groupAnnounce(ctx, p, OutboxPayload{InnerEventID: eventID})
 	})
 }
 
@@ -148,13 +164,17 @@ func (db *DB) UnlikePost(ctx context.Context, memberID, postID string) error {
 		if err != nil {
 			return err
 		}
-		return tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{InnerEventID: eventID})
+		return tx.groupAnnounce(ctx, p, OutboxPayload{InnerEventID: eventID})
 	})
 }
 
+// postAndMember loads a post the member may see, and the member.
 func (tx *Tx) postAndMember(ctx context.Context, postID, memberID string) (*Post, *Actor, error) {
 	p, err := tx.postWhere(ctx, "p.id = ?", postID)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := tx.mustSee(ctx, memberID, p.ID); err != nil {
 		return nil, nil, err
 	}
 	member, err := tx.actorWhere(ctx, "a.id = ? AND a.local = 1", memberID)

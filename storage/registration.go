@@ -51,7 +51,7 @@ func (db *DB) Register(ctx context.Context, r Registration) (*Member, error) {
 	if err := r.check(); err != nil {
 		return nil, err
 	}
-	secrets, err := newMemberSecrets(r.Password)
+	secrets, err := db.newMemberSecrets(ctx, r.Password)
 	if err != nil {
 		return nil, err
 	}

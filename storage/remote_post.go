@@ -29,6 +29,11 @@ type RemotePost struct {
 	// among them are notified.
 	Mentioned []string
 
+	// Recipients are the ids the post is addressed to (to and cc). Members
+	// here among them, and among Mentioned, may see the post whatever its
+	// visibility.
+	Recipients []string
+
 	// HistoryURI is the history collection of the post at its origin,
 	// when the origin takes corrections of its headline (another Tidings).
 	HistoryURI string
@@ -85,6 +90,7 @@ func (db *DB) SaveRemotePost(ctx context.Context, r RemotePost) (*Post, error) {
 	r.clean()
 	var p *Post
 	err := db.write(ctx, func(tx *Tx) error {
+		r.Updated = remoteTime(r.Updated, tx.now)
 		author, err := tx.actorWhere(ctx, "a.id = ?", r.AuthorID)
 		if err != nil {
 			return err
@@ -116,6 +122,9 @@ func (db *DB) SaveRemotePost(ctx context.Context, r RemotePost) (*Post, error) {
 			if err := tx.insertPost(ctx, p); err != nil {
 				return err
 			}
+			if err := tx.addRecipients(ctx, p.ID, append(r.Recipients, r.Mentioned...)); err != nil {
+				return err
+			}
 			if err := tx.setHistory(ctx, p.ID, r.HistoryURI); err != nil {
 				return err
 			}
@@ -143,6 +152,11 @@ func (db *DB) SaveRemotePost(ctx context.Context, r RemotePost) (*Post, error) {
 		if err := tx.applyRemoteRevision(ctx, p, r, author.ID); err != nil {
 			return err
 		}
+		// Those an edit names anew may see the post; those it no longer
+		// names keep what they were sent, as on Mastodon.
+		if err := tx.addRecipients(ctx, p.ID, append(r.Recipients, r.Mentioned...)); err != nil {
+			return err
+		}
 		if err := tx.setHistory(ctx, p.ID, r.HistoryURI); err != nil {
 			return err
 		}
@@ -151,13 +165,14 @@ func (db *DB) SaveRemotePost(ctx context.Context, r RemotePost) (*Post, error) {
 	return p, err
 }
 
-// publishedForID keeps a remote publication time from sorting a post
-// into the future (or, without one, dates it at arrival).
+// publishedForID keeps a remote publication time within range, so that
+// the post sorts neither into the future nor before 1970 (or, without
+// one, dates it at arrival).
 func publishedForID(published, now time.Time) time.Time {
-	if published.IsZero() || published.After(now) {
+	if published.IsZero() {
 		return now
 	}
-	return published
+	return remoteTime(published, now)
 }
 
 // DeleteRemotePost deletes a remote post at its author's request; a
@@ -191,7 +206,7 @@ func (db *DB) DeleteRemotePost(ctx context.Context, actorID, uri, relayInboundID
 		if relayInboundID == "" {
 			return nil
 		}
-		return tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{InboundID: relayInboundID})
+		return tx.groupAnnounce(ctx, p, OutboxPayload{InboundID: relayInboundID})
 	})
 }
 
@@ -271,26 +286,19 @@ func (tx *Tx) placeInThread(ctx context.Context, p *Post) error {
 }
 
 // relay makes a subwiki of ours announce the activity that brought a
-// post to it; a new post is also announced bare, for Mastodon.
+// post to it; a new post is also announced bare, for Mastodon. A post
+// that is not for everyone is not relayed (groupAnnounce).
 func (tx *Tx) relay(ctx context.Context, p *Post, inboundID string, isNew bool) error {
 	if inboundID == "" {
 		return nil
 	}
-	if err := tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{InboundID: inboundID}); err != nil {
+	if err := tx.groupAnnounce(ctx, p, OutboxPayload{InboundID: inboundID}); err != nil {
 		return err
 	}
 	if !isNew {
 		return nil
 	}
-	return tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{ObjectURI: p.URI})
-}
-
-// RelayToSubwiki makes a subwiki of ours announce a received activity
-// about one of its posts (a like, an undo, a delete), unchanged.
-func (db *DB) RelayToSubwiki(ctx context.Context, subwikiID, inboundID string) error {
-	return db.write(ctx, func(tx *Tx) error {
-		return tx.groupAnnounce(ctx, subwikiID, OutboxPayload{InboundID: inboundID})
-	})
+	return tx.groupAnnounce(ctx, p, OutboxPayload{ObjectURI: p.URI})
 }
 
 // mayPostRemotely refuses a remote author's post in a members-only
@@ -346,9 +354,10 @@ func (tx *Tx) setHistory(ctx context.Context, postID, historyURI string) error {
 }
 
 // applyRemoteRevision records a new headline an edit from the origin
-// brings: as the revision the origin describes (with its editor), or as
-// a revision by the author when it describes none.
-func (tx *Tx) applyRemoteRevision(ctx context.Context, p *Post, r RemotePost, authorID string) error {
+// brings: as the revision the origin describes (with its editor, if
+// believed: see creditFor), or as a revision by the voucher (the author,
+// or the subwiki deciding) when it describes none.
+func (tx *Tx) applyRemoteRevision(ctx context.Context, p *Post, r RemotePost, voucherID string) error {
 	if r.Headline == "" || p.Headline == "" {
 		return nil
 	}
@@ -357,17 +366,17 @@ func (tx *Tx) applyRemoteRevision(ctx context.Context, p *Post, r RemotePost, au
 		if r.Headline == p.Headline {
 			return nil
 		}
-		return tx.addRevision(ctx, p, r.Headline, authorID, "", "")
+		return tx.addRevision(ctx, p, r.Headline, voucherID, "", "")
 	}
 	if rev.Number <= p.Revision {
 		return nil // known already, or older
 	}
-	editor := rev.EditorID
-	if editor == "" {
-		editor = authorID
+	editor, err := tx.creditFor(ctx, p, r.Headline, rev.EditorID, voucherID)
+	if err != nil {
+		return err
 	}
-	created := rev.CreatedAt
-	if created.IsZero() || created.After(tx.now) {
+	created := remoteTime(rev.CreatedAt, tx.now)
+	if created.IsZero() {
 		created = tx.now
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO headline_revisions (post_id, number, headline, editor_id, reason, source_url,
@@ -410,6 +419,6 @@ func (db *DB) ReviseByGroup(ctx context.Context, groupID, postURI, headline stri
 		if p.SubwikiID != groupID || history != "" || p.Local {
 			return Errorf(EForbidden, "That subwiki does not decide on the headline of %s.", postURI)
 		}
-		return tx.applyRemoteRevision(ctx, p, RemotePost{Headline: headline, Revision: rev}, p.AuthorID)
+		return tx.applyRemoteRevision(ctx, p, RemotePost{Headline: headline, Revision: rev}, groupID)
 	})
 }

@@ -22,6 +22,9 @@ const (
 // rule, or the instance's, says.
 func (tx *Tx) mayCorrect(ctx context.Context, c *correctionTarget, editorID string) error {
 	p := c.post
+	if err := tx.mustSee(ctx, editorID, p.ID); err != nil {
+		return err
+	}
 	if locked, reason, err := tx.headlineLock(ctx, p.ID); err != nil || locked {
 		if err != nil {
 			return err
@@ -205,7 +208,7 @@ func (tx *Tx) revise(ctx context.Context, c *correctionTarget, e HeadlineEdit) (
 		return nil, err
 	}
 	if p.Local {
-		return rev, tx.groupAnnounce(ctx, p.SubwikiID, OutboxPayload{InnerEventID: eventID})
+		return rev, tx.groupAnnounce(ctx, p, OutboxPayload{InnerEventID: eventID})
 	}
 	return rev, nil
 }
@@ -242,7 +245,7 @@ func (db *DB) LockHeadline(ctx context.Context, memberID, postID string, lock bo
 		if err != nil {
 			return err
 		}
-		return tx.groupAnnounce(ctx, c.post.SubwikiID, OutboxPayload{InnerEventID: eventID})
+		return tx.groupAnnounce(ctx, c.post, OutboxPayload{InnerEventID: eventID})
 	})
 }
 
@@ -268,6 +271,9 @@ func (db *DB) MayLockHeadline(ctx context.Context, memberID, postID string) (boo
 // mayModerate lets moderators of the post's subwiki here, or admins for
 // posts outside a subwiki of ours, act on it.
 func (tx *Tx) mayModerate(ctx context.Context, memberID string, c *correctionTarget) error {
+	if err := tx.mustSee(ctx, memberID, c.post.ID); err != nil {
+		return err
+	}
 	if c.subwiki != nil {
 		return tx.mustModerate(ctx, memberID, c.subwiki.ID)
 	}

@@ -247,7 +247,7 @@ func TestPostsCarryTheFirstHeadlineOnceCorrected(t *testing.T) {
 		t.Errorf("an uncorrected post has FirstHeadline %q", p.FirstHeadline)
 	}
 	w.edit(w.bob, 1, "Early trial shows modest effect")
-	feed, _ := w.db.SubwikiFeed(ctx, w.subwiki.ID, "", 10)
+	feed, _ := w.db.SubwikiFeed(ctx, Stranger, w.subwiki.ID, "", 10)
 	if len(feed.Posts) != 1 || feed.Posts[0].FirstHeadline != "Miracle cure found" || feed.Posts[0].Revision != 2 {
 		t.Errorf("feed post = %+v", feed.Posts[0])
 	}

@@ -25,6 +25,11 @@ type DB struct {
 	reader *sql.DB
 	ids    *idSource
 
+	// hashing caps the password hashes running at once.
+	hashing hashGate
+	// inbound gathers inbound activities stored together into one commit.
+	inbound inboundStore
+
 	// Now returns the current time; tests replace it to make time stand still.
 	Now func() time.Time
 
@@ -45,8 +50,16 @@ type DB struct {
 // connection has them, not only the first.
 const pragmas = "_pragma=busy_timeout(10000)" +
 	"&_pragma=journal_mode(WAL)" +
-	"&_pragma=foreign_keys(1)" +
-	"&_pragma=synchronous(NORMAL)"
+	"&_pragma=foreign_keys(1)"
+
+// writerPragmas make every commit durable: with synchronous=FULL the WAL
+// is synced to disk at each commit, so that what was acknowledged (an
+// inbox's 202, a member's post) survives a power cut, not only a crash
+// of the process. Readers write nothing and keep NORMAL.
+const (
+	writerPragmas = pragmas + "&_pragma=synchronous(FULL)&_txlock=immediate"
+	readerPragmas = pragmas + "&_pragma=synchronous(NORMAL)&_pragma=query_only(1)"
+)
 
 // Open opens (creating if needed) the database file at path for the
 // instance at site, applies any migrations it has not had yet, and makes
@@ -57,14 +70,14 @@ func Open(ctx context.Context, path string, site Site) (*DB, error) {
 			return nil, fmt.Errorf("create database directory: %w", err)
 		}
 	}
-	writer, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
+	writer, err := sql.Open("sqlite", "file:"+path+"?"+writerPragmas)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	writer.SetMaxOpenConns(1)
 	writer.SetConnMaxIdleTime(0)
 
-	db := &DB{path: path, writer: writer, ids: newIDSource(), Now: time.Now, Registration: RegistrationOpen, Site: site,
+	db := &DB{path: path, writer: writer, ids: newIDSource(), hashing: newHashGate(), Now: time.Now, Registration: RegistrationOpen, Site: site,
 		Corrections: DefaultCorrectionPolicy}
 	if err := writer.PingContext(ctx); err != nil {
 		writer.Close()
@@ -75,7 +88,7 @@ func Open(ctx context.Context, path string, site Site) (*DB, error) {
 		return nil, err
 	}
 
-	reader, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(1)")
+	reader, err := sql.Open("sqlite", "file:"+path+"?"+readerPragmas)
 	if err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("open database %s for reading: %w", path, err)
@@ -114,9 +127,10 @@ func (tx *Tx) newID() string {
 }
 
 // write runs fn in a transaction on the writer connection and commits it
-// if fn returns nil.
+// if fn returns nil. Under CompletingInbound the transaction also
+// completes the inbound activity.
 func (db *DB) write(ctx context.Context, fn func(*Tx) error) error {
-	return db.run(ctx, db.writer, fn)
+	return db.run(ctx, db.writer, func(tx *Tx) error { return tx.completing(ctx, fn) })
 }
 
 // read runs fn in a transaction on a reader connection.
@@ -129,6 +143,14 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, fn func(*Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
+	defer func() {
+		// A panic in fn must not leave the transaction open: it would hold
+		// the one writer connection, and every later write would wait.
+		if p := recover(); p != nil {
+			sqlTx.Rollback()
+			panic(p)
+		}
+	}()
 	tx := &Tx{Tx: sqlTx, now: db.Now().UTC(), db: db}
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"testing"
 	"time"
@@ -126,5 +127,28 @@ func TestIDsSortByTime(t *testing.T) {
 	c := mustCreateMember(t, db, "third")
 	if !(a.ID < b.ID && b.ID < c.ID) {
 		t.Errorf("ids out of order: %s %s %s", a.ID, b.ID, c.ID)
+	}
+}
+
+// A commit on the writer must survive a power cut, not only a crash of
+// the process: synchronous=FULL syncs the WAL on every commit. Readers
+// write nothing, so NORMAL costs them nothing.
+func TestTheWriterSyncsEveryCommit(t *testing.T) {
+	db, _ := openTestDB(t)
+	ctx := context.Background()
+	for _, pool := range []struct {
+		name string
+		conn interface {
+			QueryRowContext(context.Context, string, ...any) *sql.Row
+		}
+		want int
+	}{{"writer", db.writer, 2}, {"reader", db.reader, 1}} {
+		var level int
+		if err := pool.conn.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&level); err != nil {
+			t.Fatal(err)
+		}
+		if level != pool.want {
+			t.Errorf("%s: synchronous = %d, want %d", pool.name, level, pool.want)
+		}
 	}
 }

@@ -37,6 +37,14 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 		InviteCode:  strings.TrimSpace(r.PostForm.Get("invite")),
 		JoinReason:  r.PostForm.Get("reason"),
 	}
+	// Every attempt counts, refused ones too, so that attempts sent at
+	// once cannot all pass before any is counted.
+	if err := s.allow(w, s.limits.signUps, storage.NetworkOf(s.clientIP(r))); err != nil {
+		status, msg := s.failure(r, err)
+		form.Error = msg
+		s.render(w, r, status, "signup", "Join "+s.cfg.InstanceName, form)
+		return
+	}
 	password := r.PostForm.Get("password")
 	if password != r.PostForm.Get("password_again") {
 		form.Error = "The two passwords are not the same."
@@ -53,6 +61,9 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 		},
 		InviteCode: form.InviteCode,
 	})
+	if wait := storage.RetryAfter(err); wait > 0 {
+		setRetryAfter(w, wait) // the server was too busy hashing passwords
+	}
 	if err != nil {
 		status, msg := s.failure(r, err)
 		form.Error = msg
@@ -102,6 +113,9 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 	m, err := s.db.Authenticate(r.Context(), form.Username, r.PostForm.Get("password"), s.clientIP(r))
 	if err == nil {
 		err = s.startSession(w, r, m)
+	}
+	if wait := storage.RetryAfter(err); wait > 0 {
+		setRetryAfter(w, wait)
 	}
 	if err != nil {
 		status, msg := s.failure(r, err)

@@ -62,13 +62,28 @@ func (s *Server) composeNew(w http.ResponseWriter, r *http.Request) {
 // headline and commentary from the linked page and shows it again.
 func (s *Server) compose(w http.ResponseWriter, r *http.Request) {
 	form := composeFormFrom(r.PostForm)
-	if r.PostForm.Get("action") == "preview" {
+	me := currentMember(r)
+	preview := r.PostForm.Get("action") == "preview"
+	// A preview fetches the linked page from its server; publishing
+	// counts as a post whether or not it is refused, so that posts sent
+	// at once cannot all pass before any is counted.
+	limit := s.limits.posts
+	if preview {
+		limit = s.limits.remoteLookups
+	}
+	if err := s.allow(w, limit, me.ID); err != nil {
+		status, msg := s.failure(r, err)
+		form.Error = msg
+		s.renderCompose(w, r, status, form)
+		return
+	}
+	if preview {
 		s.previewLink(w, r, form)
 		return
 	}
 	ctx := r.Context()
 	p, err := s.db.Publish(ctx, storage.PostCreate{
-		AuthorID: currentMember(r).ID, SubwikiID: form.SubwikiID, Kind: form.Kind,
+		AuthorID: me.ID, SubwikiID: form.SubwikiID, Kind: form.Kind,
 		Headline: form.Headline, LinkURL: form.LinkURL, Text: form.Text,
 		Mentions: s.resolveMentions(ctx, form.Text),
 	})

@@ -48,7 +48,7 @@ func correctionFormOf(v url.Values) correctionForm {
 // headlineForm shows the post's headline for correcting, and first who
 // decides on it. With ?revert_to=N it restores revision N instead.
 func (s *Server) headlineForm(w http.ResponseWriter, r *http.Request) {
-	p, err := s.publicPost(r.Context(), mux.Vars(r)["id"])
+	p, err := s.visiblePost(r, mux.Vars(r)["id"])
 	if err != nil {
 		s.failPost(w, r, err)
 		return
@@ -63,7 +63,7 @@ func (s *Server) headlineForm(w http.ResponseWriter, r *http.Request) {
 // proposes it to the post's origin when that server decides.
 func (s *Server) correctHeadline(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	p, err := s.publicPost(ctx, mux.Vars(r)["id"])
+	p, err := s.visiblePost(r, mux.Vars(r)["id"])
 	if err != nil {
 		s.failPost(w, r, err)
 		return
@@ -112,7 +112,7 @@ func revisedMessage(rev *storage.Revision) string {
 // the headline as it is now, to check before trying again.
 func (s *Server) refuseCorrection(w http.ResponseWriter, r *http.Request, postID string, form correctionForm, err error) {
 	status, msg := s.failure(r, err)
-	p, perr := s.publicPost(r.Context(), postID)
+	p, perr := s.visiblePost(r, postID)
 	if perr != nil {
 		s.failPost(w, r, perr)
 		return

@@ -49,7 +49,7 @@ type proposalEntry struct {
 // first compares two revisions.
 func (s *Server) headlineHistory(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	p, err := s.publicPost(ctx, mux.Vars(r)["id"])
+	p, err := s.visiblePost(r, mux.Vars(r)["id"])
 	if err != nil {
 		s.failPost(w, r, err)
 		return

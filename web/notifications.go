@@ -31,7 +31,7 @@ func (s *Server) notifications(w http.ResponseWriter, r *http.Request) {
 		if _, seen := page.Threads[root]; root == "" || seen {
 			continue
 		}
-		p, err := s.db.PostByID(ctx, root)
+		p, err := s.visiblePost(r, root)
 		if err != nil && storage.ErrorCode(err) != storage.ENotFound {
 			s.fail(w, r, err)
 			return

@@ -18,7 +18,7 @@ type editPage struct {
 
 // editForm shows the member's own post or comment for editing.
 func (s *Server) editForm(w http.ResponseWriter, r *http.Request) {
-	p, err := s.db.PostWithAuthor(r.Context(), mux.Vars(r)["id"])
+	p, err := s.visiblePost(r, mux.Vars(r)["id"])
 	if err != nil {
 		s.failPost(w, r, err)
 		return
@@ -37,7 +37,7 @@ func (s *Server) editText(w http.ResponseWriter, r *http.Request) {
 	p, err := s.db.EditText(ctx, currentMember(r).ID, mux.Vars(r)["id"], text, s.resolveMentions(ctx, text))
 	if err != nil {
 		status, msg := s.failure(r, err)
-		p, perr := s.db.PostWithAuthor(ctx, mux.Vars(r)["id"])
+		p, perr := s.visiblePost(r, mux.Vars(r)["id"])
 		if perr != nil {
 			s.failPost(w, r, perr)
 			return

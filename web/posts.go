@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/gorilla/mux"
@@ -59,7 +58,7 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if p := page.Post; p.Kind == storage.KindComment && p.RootID != "" {
-		if _, err := s.db.PostByID(r.Context(), p.RootID); err == nil {
+		if _, err := s.visiblePost(r, p.RootID); err == nil {
 			http.Redirect(w, r, postPath(p), http.StatusSeeOther)
 			return
 		}
@@ -67,26 +66,29 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request) {
 	s.renderPost(w, r, http.StatusOK, page)
 }
 
-// publicPost returns a post anyone may see, with its author and subwiki.
-func (s *Server) publicPost(ctx context.Context, id string) (*storage.Post, error) {
-	p, err := s.db.PostWithAuthor(ctx, id)
-	if err != nil {
-		return nil, err
+// viewerOf is who looks at a page: the member signed in, or a stranger.
+// Storage decides what each may see.
+func viewerOf(r *http.Request) string {
+	if me := currentMember(r); me != nil {
+		return me.ID
 	}
-	if p.Visibility == storage.Direct || p.Visibility == storage.Followers {
-		return nil, storage.Errorf(storage.ENotFound, "No such post.")
-	}
-	return p, nil
+	return storage.Stranger
+}
+
+// visiblePost returns a post the viewer may see, with its author and
+// subwiki; any other is not found.
+func (s *Server) visiblePost(r *http.Request, id string) (*storage.Post, error) {
+	return s.db.VisiblePost(r.Context(), viewerOf(r), id)
 }
 
 // loadPost reads a post, its thread and the viewer's likes.
 func (s *Server) loadPost(r *http.Request, id string) (*postPage, error) {
 	ctx := r.Context()
-	p, err := s.publicPost(ctx, id)
+	p, err := s.visiblePost(r, id)
 	if err != nil {
 		return nil, err
 	}
-	comments, err := s.db.Thread(ctx, p.ID)
+	comments, err := s.db.Thread(ctx, viewerOf(r), p.ID)
 	if err != nil {
 		return nil, err
 	}

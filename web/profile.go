@@ -80,9 +80,9 @@ func (s *Server) profileOf(r *http.Request, actor *storage.Actor, member *storag
 	}
 	before := r.URL.Query().Get("before")
 	if page.Group {
-		page.Posts, err = s.db.SubwikiFeed(ctx, actor.ID, before, feedPageSize)
+		page.Posts, err = s.db.SubwikiFeed(ctx, viewerOf(r), actor.ID, before, feedPageSize)
 	} else {
-		page.Posts, err = s.db.PostsBy(ctx, actor.ID, before, feedPageSize)
+		page.Posts, err = s.db.PostsBy(ctx, viewerOf(r), actor.ID, before, feedPageSize)
 	}
 	if err != nil || me == nil {
 		return page, err

@@ -23,6 +23,7 @@ type Config struct {
 	Description    string
 	Version        string
 	TrustedProxies []netip.Prefix // peers whose X-Forwarded-For is believed
+	Limits         Limits         // rate limits; zero fields take DefaultLimits
 }
 
 // secureCookies reports whether cookies must only travel over https.
@@ -37,6 +38,7 @@ type Server struct {
 	log     *slog.Logger
 	pages   *pages
 	csrfKey []byte
+	limits  *rateLimits
 	handler http.Handler
 }
 
@@ -50,7 +52,7 @@ func NewServer(ctx context.Context, db *storage.DB, fed *federation.Federator, c
 	if err != nil {
 		return nil, fmt.Errorf("csrf key: %w", err)
 	}
-	s := &Server{db: db, fed: fed, cfg: cfg, log: log, pages: pages, csrfKey: key}
+	s := &Server{db: db, fed: fed, cfg: cfg, log: log, pages: pages, csrfKey: key, limits: newRateLimits(cfg.Limits)}
 	s.handler = s.recoverPanics(s.logRequests(s.secureHeaders(s.loadSession(s.routes()))))
 	return s, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 
 	"github.com/tidings-social/tidings/storage"
@@ -96,14 +97,36 @@ func (s *Server) adminsOnly(h http.HandlerFunc) http.Handler {
 	})
 }
 
-// localPath returns next if it is a path on this site, else "/", so that
-// a sign-in link cannot send people elsewhere.
+// localPath returns next as a path on this site, else "/", so that a
+// link or form cannot send people elsewhere after it. Browsers read a
+// backslash as a slash and drop tabs and newlines, and http.Redirect
+// cleans dot segments away, so "/./\evil.example" or "/\t/evil.example"
+// would reach another site: such paths are refused, and the rest are
+// decoded and cleaned before they are checked, so that what is checked
+// is what the browser is sent.
 func localPath(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || unsafeInPath(next) {
 		return "/"
 	}
-	if u, err := url.Parse(next); err != nil || u.Host != "" || u.Scheme != "" {
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || unsafeInPath(u.Path) {
 		return "/"
 	}
-	return next
+	clean := path.Clean(u.Path)
+	if strings.HasSuffix(u.Path, "/") && clean != "/" {
+		clean += "/"
+	}
+	if !strings.HasPrefix(clean, "/") || strings.HasPrefix(clean, "//") {
+		return "/"
+	}
+	local := &url.URL{Path: clean, RawQuery: u.RawQuery, Fragment: u.Fragment}
+	return local.String()
+}
+
+// unsafeInPath reports whether p holds a backslash or a control
+// character, which browsers read in ways a path check does not foresee.
+func unsafeInPath(p string) bool {
+	return strings.ContainsFunc(p, func(r rune) bool {
+		return r == '\\' || r < 0x20 || r == 0x7f
+	})
 }

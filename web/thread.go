@@ -53,6 +53,10 @@ func buildThread(rootID string, comments []*storage.Post) []*commentNode {
 func (s *Server) comment(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	parentID, text := mux.Vars(r)["id"], r.PostForm.Get("text")
+	if err := s.allow(w, s.limits.comments, currentMember(r).ID); err != nil {
+		s.refuseComment(w, r, parentID, text, err)
+		return
+	}
 	c, err := s.db.Comment(ctx, storage.CommentCreate{
 		AuthorID: currentMember(r).ID, ParentID: parentID, Text: text,
 		Mentions: s.resolveMentions(ctx, text),
@@ -68,7 +72,7 @@ func (s *Server) comment(w http.ResponseWriter, r *http.Request) {
 // sent, its text and why it was refused.
 func (s *Server) refuseComment(w http.ResponseWriter, r *http.Request, parentID, text string, err error) {
 	status, msg := s.failure(r, err)
-	parent, perr := s.db.PostByID(r.Context(), parentID)
+	parent, perr := s.visiblePost(r, parentID)
 	if perr != nil {
 		s.failPost(w, r, perr)
 		return

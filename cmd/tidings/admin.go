@@ -20,9 +20,13 @@ import (
 // serve, even while it runs.
 func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageError("admin needs a subcommand: create-member, approve or invite")
+		return usageError("admin needs a subcommand: create-member, approve, invite, create-subwiki, parked-inbound, retry-inbound, parked-outbox or retry-outbox")
 	}
 	sub, args := args[0], args[1:]
+	switch sub {
+	case "parked-inbound", "retry-inbound", "parked-outbox", "retry-outbox":
+		return adminParked(sub, args, stdout)
+	}
 	fs := flag.NewFlagSet("admin "+sub, flag.ContinueOnError)
 	configFile := fs.String("config", "", "config file")
 	email := fs.String("email", "", "email address of the new member")

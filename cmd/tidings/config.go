@@ -21,6 +21,7 @@ import (
 	"github.com/pelletier/go-toml/v2/unstable"
 
 	"github.com/tidings-social/tidings/storage"
+	"github.com/tidings-social/tidings/web"
 )
 
 // Config is the instance's configuration, read from a TOML file; every
@@ -31,7 +32,30 @@ type Config struct {
 	Registration RegistrationConfig `toml:"registration"`
 	Federation   FederationConfig   `toml:"federation"`
 	Corrections  CorrectionsConfig  `toml:"corrections"`
+	Limits       LimitsConfig       `toml:"limits"`
+	Retention    RetentionConfig    `toml:"retention"`
 	Log          LogConfig          `toml:"log"`
+}
+
+// LimitsConfig is the [limits] section: how often one member, or one
+// network address, may do the things that cost most. Its fields are
+// those of web.Limits, which it converts to.
+type LimitsConfig struct {
+	SignUpsPerHour       int `toml:"sign_ups_per_hour"`
+	PostsPerHour         int `toml:"posts_per_hour"`
+	CommentsPerHour      int `toml:"comments_per_hour"`
+	RemoteLookupsPerHour int `toml:"remote_lookups_per_hour"`
+}
+
+// RetentionConfig is the [retention] section: how many days records of
+// finished work are kept before the janitor prunes them.
+type RetentionConfig struct {
+	InboxBodyDays      int `toml:"inbox_body_days"`
+	InboxRecordDays    int `toml:"inbox_record_days"`
+	OutboxDays         int `toml:"outbox_days"`
+	ExpiredSessionDays int `toml:"expired_session_days"`
+	SignInFailureDays  int `toml:"sign_in_failure_days"`
+	TombstoneDays      int `toml:"tombstone_days"`
 }
 
 // CorrectionsConfig is the [corrections] section: who may correct
@@ -89,7 +113,10 @@ func DefaultConfig() Config {
 		Registration: RegistrationConfig{Mode: string(storage.RegistrationOpen)},
 		Federation:   FederationConfig{MaxInboxBytes: 1 << 20},
 		Corrections:  CorrectionsConfig{Who: storage.EditableMembers, MinAccountAgeDays: 1, MaxEditsPerHour: 10},
-		Log:          LogConfig{Level: "info", Format: "text"},
+		Limits:       LimitsConfig(web.DefaultLimits()),
+		Retention: RetentionConfig{InboxBodyDays: 7, InboxRecordDays: 90, OutboxDays: 30,
+			ExpiredSessionDays: 0, SignInFailureDays: 1, TombstoneDays: 365},
+		Log: LogConfig{Level: "info", Format: "text"},
 	}
 }
 
@@ -322,6 +349,20 @@ func (c *Config) problems() []problem {
 	if c.Corrections.MaxEditsPerHour < 1 || c.Corrections.MaxEditsPerHour > 10000 {
 		add("corrections.max_edits_per_hour", "%d must be between 1 and 10000", c.Corrections.MaxEditsPerHour)
 	}
+	for _, l := range []struct {
+		key string
+		n   int
+	}{
+		{"limits.sign_ups_per_hour", c.Limits.SignUpsPerHour},
+		{"limits.posts_per_hour", c.Limits.PostsPerHour},
+		{"limits.comments_per_hour", c.Limits.CommentsPerHour},
+		{"limits.remote_lookups_per_hour", c.Limits.RemoteLookupsPerHour},
+	} {
+		if l.n < 1 || l.n > 10000 {
+			add(l.key, "%d must be between 1 and 10000", l.n)
+		}
+	}
+	ps = append(ps, c.Retention.problems()...)
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:
@@ -333,6 +374,48 @@ func (c *Config) problems() []problem {
 		add("log.format", "%q must be \"text\" or \"json\"", c.Log.Format)
 	}
 	return ps
+}
+
+// problems checks the [retention] ages. Every age is at least a day but
+// that of expired sessions, which may go at once: an inbound record is
+// what recognises a resent activity, and signatures stay valid for hours.
+func (r RetentionConfig) problems() []problem {
+	var ps []problem
+	for _, age := range []struct {
+		key   string
+		days  int
+		least int
+	}{
+		{"inbox_body_days", r.InboxBodyDays, 1},
+		{"inbox_record_days", r.InboxRecordDays, 1},
+		{"outbox_days", r.OutboxDays, 1},
+		{"expired_session_days", r.ExpiredSessionDays, 0},
+		{"sign_in_failure_days", r.SignInFailureDays, 1},
+		{"tombstone_days", r.TombstoneDays, 1},
+	} {
+		if age.days < age.least || age.days > 3650 {
+			ps = append(ps, problem{"retention." + age.key, fmt.Sprintf("%d must be between %d and 3650", age.days, age.least)})
+		}
+	}
+	if r.InboxBodyDays >= 1 && r.InboxRecordDays >= 1 && r.InboxRecordDays < r.InboxBodyDays {
+		ps = append(ps, problem{"retention.inbox_record_days",
+			fmt.Sprintf("%d must be at least inbox_body_days (%d): a record outlives its body", r.InboxRecordDays, r.InboxBodyDays)})
+	}
+	return ps
+}
+
+// retention is the [retention] section as the janitor applies it.
+func (c *Config) retention() storage.Retention {
+	day := 24 * time.Hour
+	r := c.Retention
+	return storage.Retention{
+		InboxBodies:     time.Duration(r.InboxBodyDays) * day,
+		InboxRecords:    time.Duration(r.InboxRecordDays) * day,
+		Outbox:          time.Duration(r.OutboxDays) * day,
+		ExpiredSessions: time.Duration(r.ExpiredSessionDays) * day,
+		SignInFailures:  time.Duration(r.SignInFailureDays) * day,
+		Tombstones:      time.Duration(r.TombstoneDays) * day,
+	}
 }
 
 var subwikiName = regexp.MustCompile(`^[a-z0-9_]{1,30}$`)

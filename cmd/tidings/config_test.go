@@ -5,6 +5,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/tidings-social/tidings/storage"
 )
 
 func TestDefaultConfigIsValid(t *testing.T) {
@@ -87,10 +90,22 @@ func TestConfigErrorsNameKeyAndLine(t *testing.T) {
 			[]string{"test.toml:2: server.listen"}},
 		{"bad proxy", "[server]\ntrusted_proxies = [\"10.0.0.0/8\", \"nonsense\"]\n",
 			[]string{"test.toml:2: server.trusted_proxies: \"nonsense\""}},
+		{"limit out of range", "[limits]\nposts_per_hour = 0\n",
+			[]string{"test.toml:2: limits.posts_per_hour: 0 must be between 1 and 10000"}},
 		{"bad log level", "[log]\nlevel = \"loud\"\n",
 			[]string{"test.toml:2: log.level"}},
 		{"syntax error", "[server\n",
 			[]string{"test.toml:1:"}},
+		{"inbound records kept less than their bodies", "[retention]\ninbox_body_days = 30\ninbox_record_days = 10\n",
+			[]string{"test.toml:3: retention.inbox_record_days: 10 must be at least inbox_body_days (30)"}},
+		{"inbound records with the default bodies", "[retention]\ninbox_record_days = 3\n",
+			[]string{"test.toml:2: retention.inbox_record_days: 3 must be at least inbox_body_days (7)"}},
+		{"negative age", "[retention]\ntombstone_days = -1\n",
+			[]string{"test.toml:2: retention.tombstone_days: -1 must be between 1 and 3650"}},
+		{"bodies cleared at once", "[retention]\ninbox_body_days = 0\n",
+			[]string{"test.toml:2: retention.inbox_body_days: 0 must be between 1 and 3650"}},
+		{"retention as a number", "[retention]\noutbox_days = \"a month\"\n",
+			[]string{"test.toml:2: retention.outbox_days: must be a whole number"}},
 		{"two problems at once", "[registration]\nmode = \"x\"\n[log]\nformat = \"xml\"\n",
 			[]string{"test.toml:2: registration.mode", "test.toml:4: log.format"}},
 	}
@@ -128,6 +143,20 @@ mode = "approval"
 	}
 	if got := cfg.trustedProxies(); len(got) != 2 || got[0].String() != "127.0.0.1/32" {
 		t.Errorf("trusted proxies = %v", got)
+	}
+}
+
+func TestRetentionConfig(t *testing.T) {
+	cfg, err := ParseConfig("ok.toml", []byte("[retention]\ninbox_body_days = 2\ninbox_record_days = 2\nexpired_session_days = 0\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := cfg.retention()
+	day := 24 * time.Hour
+	want := storage.Retention{InboxBodies: 2 * day, InboxRecords: 2 * day, Outbox: 30 * day, ExpiredSessions: 0,
+		SignInFailures: day, Tombstones: 365 * day}
+	if r != want {
+		t.Errorf("retention = %+v\nwant %+v", r, want)
 	}
 }
 

@@ -276,7 +276,7 @@ func remotePost(t *testing.T, inst *instance, host, headline, history string) (*
 	ctx := context.Background()
 	uri := "https://" + host + "/users/dora"
 	dora, err := inst.DB.SaveRemoteActor(ctx, storage.RemoteActor{URI: uri, Kind: storage.KindPerson, Username: "dora",
-		Inbox: uri + "/inbox", KeyID: uri + "#main-key", PublicKeyPEM: "-----BEGIN PUBLIC KEY-----\n..."})
+		Inbox: uri + "/inbox", KeyID: uri + "#main-key", PublicKeyPEM: hostilePublicPEM(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -115,7 +115,7 @@ func seedCrashDelivery(t *testing.T, file, base string) string {
 		follower, err := db.SaveRemoteActor(ctx, storage.RemoteActor{
 			URI: uri, Kind: storage.KindPerson, Username: fmt.Sprintf("f%d", n),
 			Inbox: fmt.Sprintf("%s/inbox/%d", base, n),
-			KeyID: uri + "#main-key", PublicKeyPEM: "-----BEGIN PUBLIC KEY-----\n(unused)\n-----END PUBLIC KEY-----\n",
+			KeyID: uri + "#main-key", PublicKeyPEM: hostilePublicPEM(t), // never used: followers only receive
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -135,7 +135,7 @@ func seedCrashDelivery(t *testing.T, file, base string) string {
 			break
 		}
 		for _, e := range events {
-			if _, err := db.ExpandOutbox(ctx, e.ID, nil, nil); err != nil {
+			if _, err := db.ExpandOutbox(ctx, e.ID, nil, "", nil); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -156,7 +156,7 @@ func remoteActor(t *testing.T, inst *instance, handle string) *storage.Actor {
 // latestPost returns the member's newest post.
 func latestPost(t *testing.T, inst *instance, name string) *storage.Post {
 	t.Helper()
-	feed, err := inst.DB.PostsBy(context.Background(), actorOf(t, inst, name).ID, "", 1)
+	feed, err := inst.DB.PostsBy(context.Background(), storage.Stranger, actorOf(t, inst, name).ID, "", 1)
 	if err != nil || len(feed.Posts) == 0 {
 		t.Fatalf("no post by %s: %v", name, err)
 	}

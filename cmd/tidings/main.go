@@ -27,6 +27,12 @@ Usage:
   tidings admin invite                print a new invite code, valid for seven days
   tidings admin create-subwiki NAME --title TITLE --moderator MEMBER [--description TEXT]
                                       create a subwiki, e.g. an instance's starter subwikis
+  tidings admin parked-inbound        list activities from other servers given up on, with why
+  tidings admin retry-inbound ID...|all
+                                      put parked activities back in the queue (after a fix)
+  tidings admin parked-outbox         list changes this server could not send, with why
+  tidings admin retry-outbox ID...|all
+                                      put parked outbox events back in the queue (after a fix)
   tidings version                     print the version
   tidings help                        show this help
 

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/tidings-social/tidings/federation"
@@ -30,14 +31,33 @@ type Main struct {
 	errc      chan error
 	stopWork  context.CancelFunc
 	workDone  chan struct{}
+	lock      *dataLock
 }
 
-// Run opens the database, builds the site and starts serving. It
-// returns once the instance accepts connections.
-func (m *Main) Run(ctx context.Context) error {
+// Run locks the database for this server, opens it, builds the site and
+// starts serving. It returns once the instance accepts connections; if it
+// fails, it leaves nothing open and the database unlocked.
+func (m *Main) Run(ctx context.Context) (err error) {
 	if m.Logger == nil {
 		m.Logger = slog.New(slog.DiscardHandler)
 	}
+	listen := m.Config.Server.Listen
+	if m.Listener != nil {
+		listen = m.Listener.Addr().String()
+	}
+	if m.lock, err = lockData(m.Config.Storage.Path, listen); err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			if m.DB != nil {
+				m.DB.Close()
+				m.DB = nil
+			}
+			m.lock.release()
+			m.lock = nil
+		}
+	}()
 	db, err := storage.Open(ctx, m.Config.Storage.Path, m.Config.site())
 	if err != nil {
 		return err
@@ -62,16 +82,15 @@ func (m *Main) Run(ctx context.Context) error {
 		Description:    m.Config.Server.Description,
 		Version:        version,
 		TrustedProxies: m.Config.trustedProxies(),
+		Limits:         web.Limits(m.Config.Limits),
 	}, m.Logger)
 	if err != nil {
-		db.Close()
 		return err
 	}
 
 	if m.Listener == nil {
 		m.Listener, err = net.Listen("tcp", m.Config.Server.Listen)
 		if err != nil {
-			db.Close()
 			return fmt.Errorf("listen on %s: %w", m.Config.Server.Listen, err)
 		}
 	}
@@ -88,7 +107,10 @@ func (m *Main) Run(ctx context.Context) error {
 	m.stopWork, m.workDone = stop, make(chan struct{})
 	go func() {
 		defer close(m.workDone)
-		m.Federator.Run(workCtx)
+		var wg sync.WaitGroup
+		wg.Go(func() { m.Federator.Run(workCtx) })
+		wg.Go(func() { runJanitor(workCtx, db, m.Config.retention(), m.Logger) })
+		wg.Wait()
 	}()
 	m.errc = make(chan error, 1)
 	go func() {
@@ -104,8 +126,9 @@ func (m *Main) Run(ctx context.Context) error {
 func (m *Main) Done() <-chan error { return m.errc }
 
 // Close stops accepting requests, lets those under way finish for up to
-// ten seconds, stops the federation workers (what they had not finished
-// stays in the database for the next start), and closes the database.
+// ten seconds, stops the federation workers and the janitor (what they
+// had not finished stays in the database for the next start), closes the
+// database and unlocks it.
 func (m *Main) Close() error {
 	var errs []error
 	if m.server != nil {
@@ -120,6 +143,8 @@ func (m *Main) Close() error {
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())
 	}
+	errs = append(errs, m.lock.release())
+	m.lock = nil
 	return errors.Join(errs...)
 }
 

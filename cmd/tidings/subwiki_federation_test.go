@@ -77,7 +77,7 @@ func TestSubwikiAcrossThreeInstances(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "the post in the subwiki on A", 10*time.Second, func() bool {
-		feed, _ := a.DB.SubwikiFeed(ctx, s.ID, "", 10)
+		feed, _ := a.DB.SubwikiFeed(ctx, storage.Stranger, s.ID, "", 10)
 		return len(feed.Posts) == 1
 	})
 	onA, _ := a.DB.PostByURI(ctx, post.URI)
@@ -97,11 +97,11 @@ func TestSubwikiAcrossThreeInstances(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "carol's comment in the thread on B", 10*time.Second, func() bool {
-		thread, _ := b.DB.Thread(ctx, post.ID)
+		thread, _ := b.DB.Thread(ctx, storage.Stranger, post.ID)
 		return len(thread) == 1 && thread[0].Author.Username == "carol"
 	})
 	waitFor(t, "carol's comment in the thread on A", 10*time.Second, func() bool {
-		thread, _ := a.DB.Thread(ctx, onA.ID)
+		thread, _ := a.DB.Thread(ctx, storage.Stranger, onA.ID)
 		return len(thread) == 1
 	})
 

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tidings-social/tidings/federation"
+)
+
+// hostileKey is the RSA key every actor of a hostile server signs with,
+// made once: generating one takes long enough to slow every test.
+var hostileKey = sync.OnceValue(func() *rsa.PrivateKey {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic(err)
+	}
+	return key
+})
+
+// hostilePublicPEM is the public key of hostileKey, as an actor shows it.
+func hostilePublicPEM(t *testing.T) string {
+	t.Helper()
+	der, err := x509.MarshalPKIXPublicKey(&hostileKey().PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+}
+
+// hostileServer is another server on loopback, made by hand: it serves
+// whatever documents a test gives it and signs what its actors send, so
+// a test can make it say what no honest server would. It takes every
+// delivery with 202 and drops it.
+type hostileServer struct {
+	*httptest.Server
+	mu   sync.Mutex
+	docs map[string]any // by path
+}
+
+func startHostileServer(t *testing.T) *hostileServer {
+	t.Helper()
+	s := &hostileServer{docs: map[string]any{}}
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *hostileServer) serve(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodPost {
+		io.Copy(io.Discard, r.Body)
+		w.WriteHeader(http.StatusAccepted)
+		return
+	}
+	s.mu.Lock()
+	doc, ok := s.docs[r.URL.Path]
+	s.mu.Unlock()
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "application/activity+json")
+	json.NewEncoder(w).Encode(doc)
+}
+
+// put serves doc at the path of its id (and returns the id).
+func (s *hostileServer) put(t *testing.T, doc map[string]any) string {
+	t.Helper()
+	id, _ := doc["id"].(string)
+	if !strings.HasPrefix(id, s.URL+"/") {
+		t.Fatalf("document id %q is not on the hostile server %s", id, s.URL)
+	}
+	s.mu.Lock()
+	s.docs[strings.TrimPrefix(id, s.URL)] = doc
+	s.mu.Unlock()
+	return id
+}
+
+// actor serves an actor of the type (Person, Group) at /users/name with
+// the shared key, and extra fields, and returns its id.
+func (s *hostileServer) actor(t *testing.T, kind, name string, extra map[string]any) string {
+	t.Helper()
+	uri := s.URL + "/users/" + name
+	doc := map[string]any{
+		"@context":          []any{"https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"},
+		"id":                uri,
+		"type":              kind,
+		"preferredUsername": name,
+		"inbox":             uri + "/inbox",
+		"outbox":            uri + "/outbox",
+		"followers":         uri + "/followers",
+		"endpoints":         map[string]any{"sharedInbox": s.URL + "/inbox"},
+		"publicKey": map[string]any{"id": uri + "#main-key", "owner": uri,
+			"publicKeyPem": hostilePublicPEM(t)},
+	}
+	for k, v := range extra {
+		doc[k] = v
+	}
+	return s.put(t, doc)
+}
+
+// send delivers an activity to the instance's shared inbox, signed by
+// its actor (one of this server's), and fails the test unless the inbox
+// takes it with 202.
+func (s *hostileServer) send(t *testing.T, inst *instance, activity map[string]any) {
+	t.Helper()
+	activity["@context"] = "https://www.w3.org/ns/activitystreams"
+	body, err := json.Marshal(activity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodPost, inst.URL+"/inbox", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/activity+json")
+	actor, _ := activity["actor"].(string)
+	if err := federation.SignRequest(req, body, actor+"#main-key", hostileKey(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	reason, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("%s %v: inbox answered %d %s", activity["type"], activity["id"], resp.StatusCode, reason)
+	}
+}
+
+// settle waits until the instance has processed every activity it took.
+func settle(t *testing.T, inst *instance) {
+	t.Helper()
+	waitFor(t, "every inbound activity processed", 15*time.Second, func() bool {
+		n, err := inst.DB.PendingInbound(context.Background())
+		return err == nil && n == 0
+	})
+}

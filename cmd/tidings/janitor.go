@@ -1,0 +1,53 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/tidings-social/tidings/storage"
+)
+
+// The janitor's pace.
+const (
+	janitorInterval = time.Hour // between rounds
+	pruneBatch      = 500       // rows of a kind a transaction: the single writer is never held long
+)
+
+// runJanitor prunes what the [retention] section keeps no longer, at
+// start and then every janitorInterval, until ctx ends.
+func runJanitor(ctx context.Context, db *storage.DB, r storage.Retention, log *slog.Logger) {
+	for {
+		prune(ctx, db, r, pruneBatch, log)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(janitorInterval):
+		}
+	}
+}
+
+// prune runs Prune in batches until nothing is left, or ctx ends or a
+// batch fails (to be tried again next round), and returns the total.
+func prune(ctx context.Context, db *storage.DB, r storage.Retention, batch int, log *slog.Logger) storage.Pruned {
+	var total storage.Pruned
+	for ctx.Err() == nil {
+		p, err := db.Prune(ctx, r, batch)
+		if err != nil {
+			if ctx.Err() == nil {
+				log.Error("prune", "err", err)
+			}
+			break
+		}
+		if p.Total() == 0 {
+			break
+		}
+		total.Add(p)
+	}
+	if total.Total() > 0 {
+		log.Info("pruned old records", "inbound_bodies", total.InboxBodies, "inbound", total.InboxRecords,
+			"outbox_events", total.OutboxEvents, "deliveries", total.Deliveries, "sessions", total.Sessions,
+			"sign_in_failures", total.SignInFailures, "sign_ins", total.SignIns, "tombstones", total.Tombstones)
+	}
+	return total
+}

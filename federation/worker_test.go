@@ -1,0 +1,189 @@
+package federation
+
+import (
+	"context"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/tidings-social/tidings/storage"
+)
+
+// standStill makes the instance's clock stand still at now until the
+// test moves it.
+func standStill(in *inboxTestInstance, now time.Time) *atomic.Int64 {
+	var clock atomic.Int64
+	clock.Store(now.UnixNano())
+	in.db.Now = func() time.Time { return time.Unix(0, clock.Load()) }
+	return &clock
+}
+
+func TestInboxWorkerParksAPanickingActivity(t *testing.T) {
+	ctx := context.Background()
+	a, b := newInboxTestInstance(t), newPeer(t)
+	clock := standStill(a, time.Now())
+	bob := b.member("bob")
+	post, err := a.db.CreatePost(ctx, a.member(t, "alice").ID, "The river is rising.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	follow := b.activity("Follow", bob, a.fed.cfg.Site.ActorURI("alice"))
+	var panics atomic.Int64
+	a.fed.inboxHook = func(ctx context.Context, in *storage.Inbound) {
+		if in.ActivityURI == follow["id"] {
+			panics.Add(1)
+			panic("a bug in handling follows")
+		}
+	}
+	b.send(a, bob, follow)
+	b.send(a, bob, b.activity("Like", bob, post.URI))
+
+	// The Follow panics; the worker carries on with the Like at once.
+	a.fed.inboxStep(ctx)
+	a.fed.inboxStep(ctx)
+	if got := reactions(t, a, post.URI, "Like"); got != 1 {
+		t.Errorf("likes after the worker met a panicking Follow = %d, want 1", got)
+	}
+	if panics.Load() != 1 {
+		t.Fatalf("the Follow was handled %d times, want 1", panics.Load())
+	}
+	// It is retried with growing waits until it is parked.
+	for range 20 {
+		clock.Add(int64(24 * time.Hour))
+		a.drain(t)
+	}
+	if got := panics.Load(); got != inboxMaxAttempts {
+		t.Errorf("the panicking Follow was tried %d times, want %d", got, inboxMaxAttempts)
+	}
+	if f := follower(t, a, bob); f != nil {
+		t.Errorf("follow after the panics = %+v, want none", f)
+	}
+	// Parked: kept with its body and last error, listed for an admin,
+	// and no longer taken.
+	parked, err := a.db.ParkedInbound(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(parked) != 1 || parked[0].ActivityURI != follow["id"] || parked[0].Attempts != inboxMaxAttempts ||
+		!strings.Contains(parked[0].LastError, "panic: a bug in handling follows") || !strings.Contains(string(parked[0].Body), `"Follow"`) {
+		t.Fatalf("parked = %+v; want the Follow, its body, %d attempts and the panic", parked, inboxMaxAttempts)
+	}
+	if n, _ := a.db.PendingInbound(ctx); n != 0 {
+		t.Errorf("pending = %d, want 0: a parked activity waits for no worker", n)
+	}
+	// Once the bug is fixed, the admin retries it, and it is handled.
+	a.fed.inboxHook = nil
+	if err := a.db.RetryParkedInbound(ctx, parked[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	a.drain(t)
+	if f := follower(t, a, bob); f == nil {
+		t.Error("bob does not follow alice after the parked Follow was retried")
+	}
+	if parked, _ := a.db.ParkedInbound(ctx, 10); len(parked) != 0 {
+		t.Errorf("parked after the retry = %+v, want none", parked)
+	}
+	if err := a.db.RetryParkedInbound(ctx, parked[0].ID); storage.ErrorCode(err) != storage.ENotFound {
+		t.Errorf("retrying an activity that is not parked = %v, want not found", err)
+	}
+}
+
+// An activity that has no effect is processed with the reason, not
+// parked: there is nothing to retry.
+func TestInboxWorkerDoesNotParkWhatHadNoEffect(t *testing.T) {
+	ctx := context.Background()
+	a, b := newInboxTestInstance(t), newPeer(t)
+	bob := b.member("bob")
+	b.send(a, bob, b.activity("Like", bob, a.fed.cfg.Site.PostURI("nothing-here")))
+	a.drain(t)
+	if parked, _ := a.db.ParkedInbound(ctx, 10); len(parked) != 0 {
+		t.Errorf("parked = %+v; want none", parked)
+	}
+	if n, _ := a.db.PendingInbound(ctx); n != 0 {
+		t.Errorf("pending = %d, want 0", n)
+	}
+}
+
+func TestInboxWorkerHoldsOnlyWhatItHandles(t *testing.T) {
+	ctx := context.Background()
+	a, b := newInboxTestInstance(t), newPeer(t)
+	start := time.Now()
+	clock := standStill(a, start)
+	bob := b.member("bob")
+	post, err := a.db.CreatePost(ctx, a.member(t, "alice").ID, "The river is rising.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	follow := b.activity("Follow", bob, a.fed.cfg.Site.ActorURI("alice"))
+	like := b.activity("Like", bob, post.URI)
+	b.send(a, bob, follow)
+	b.send(a, bob, like)
+
+	handled := 0
+	a.fed.inboxHook = func(ctx context.Context, in *storage.Inbound) {
+		if in.ActivityURI != follow["id"] {
+			return
+		}
+		handled++
+		// The handling must end, one way or the other, before the lease.
+		deadline, ok := ctx.Deadline()
+		if !ok || time.Until(deadline) >= inboxLease {
+			t.Errorf("the Follow is handled with deadline %v (set: %v); want one within the lease of %v", time.Until(deadline), ok, inboxLease)
+		}
+		// Another worker finds the Like, which this one has not started,
+		// and not the Follow, not even just before the lease ends.
+		clock.Store(start.Add(inboxLease - time.Millisecond).UnixNano())
+		claimed, err := a.db.ClaimInbound(ctx, 8, inboxLease)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, other := range claimed {
+			got = append(got, other.ActivityURI)
+			a.db.RetryInbound(ctx, other.ID, "handed back", start)
+		}
+		if len(got) != 1 || got[0] != like["id"] {
+			t.Errorf("another worker claimed %v while the Follow was handled; want only the Like", got)
+		}
+	}
+	a.drain(t)
+	if handled != 1 {
+		t.Errorf("the Follow was handled %d times, want 1", handled)
+	}
+	if f := follower(t, a, bob); f == nil {
+		t.Error("bob does not follow alice after the worker handled the Follow")
+	}
+	if got := reactions(t, a, post.URI, "Like"); got != 1 {
+		t.Errorf("likes = %d, want 1", got)
+	}
+}
+
+// A panic deep in a storage write (a remote post dated 1900 once made
+// one) fails that activity only: the transaction is rolled back and the
+// worker, and every later write, carry on.
+func TestInboxWorkerSurvivesAPanicInAStorageWrite(t *testing.T) {
+	ctx := context.Background()
+	a, b := newInboxTestInstance(t), newPeer(t)
+	clock := standStill(a, time.Now())
+	bob := b.member("bob")
+	alice := a.fed.cfg.Site.ActorURI("alice")
+	post, err := a.db.CreatePost(ctx, a.member(t, "alice").ID, "The river is rising.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.send(a, bob, b.activity("Create", bob, map[string]any{"id": b.id("posts"), "type": "Note",
+		"attributedTo": bob.URI, "content": "<p>Old news</p>", "published": "1900-01-01T00:00:00Z",
+		"to": []any{alice}, "tag": []any{map[string]any{"type": "Mention", "href": alice}}}))
+	b.send(a, bob, b.activity("Like", bob, post.URI))
+	for range inboxMaxAttempts + 1 {
+		a.drain(t)
+		clock.Add(int64(24 * time.Hour))
+	}
+	if got := reactions(t, a, post.URI, "Like"); got != 1 {
+		t.Errorf("likes = %d, want 1", got)
+	}
+	if n, _ := a.db.PendingInbound(ctx); n != 0 {
+		t.Errorf("pending = %d, want 0", n)
+	}
+}

@@ -1,0 +1,52 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// ErrInboundDone is returned by a write made under CompletingInbound for
+// an inbound activity that is processed already: it changed nothing.
+var ErrInboundDone = Errorf(EConflict, "This activity was handled already.")
+
+type completingKey struct{}
+
+// CompletingInbound returns a context under which a storage write also
+// marks the stored inbound activity with the id processed, in the same
+// transaction. Given to the one write that is the effect of handling an
+// activity, it makes the effect and the record of it commit together: a
+// crash cannot come between them, and handling the activity again (a
+// lease that lapsed, a retry) finds it done and changes nothing.
+func CompletingInbound(ctx context.Context, inboundID string) context.Context {
+	return context.WithValue(ctx, completingKey{}, inboundID)
+}
+
+// completing runs fn as the write that completes the inbound activity
+// ctx names, if it names one.
+func (tx *Tx) completing(ctx context.Context, fn func(*Tx) error) error {
+	id, _ := ctx.Value(completingKey{}).(string)
+	if id == "" {
+		return fn(tx)
+	}
+	var processed sql.NullInt64
+	err := tx.QueryRowContext(ctx, `SELECT processed_at FROM inbox WHERE id = ?`, id).Scan(&processed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Errorf(ENotFound, "No inbound activity %s.", id)
+	}
+	if err != nil {
+		return fmt.Errorf("inbound %s: %w", id, err)
+	}
+	if processed.Valid {
+		return ErrInboundDone
+	}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE inbox SET processed_at = ?, claimed_at = NULL, last_error = '' WHERE id = ?`,
+		millis(tx.now), id); err != nil {
+		return fmt.Errorf("complete inbound %s: %w", id, err)
+	}
+	return nil
+}
