@@ -81,7 +81,7 @@ func SignRequest(r *http.Request, body []byte, keyID string, key *rsa.PrivateKey
 	// backslash, and no control character but a tab, which a header may
 	// not carry (Go's client refuses to send one, servers to read one).
 	if keyID == "" || strings.ContainsFunc(keyID, func(r rune) bool {
-		return r == '"' || r == '\\' || r < ' ' && r != '\t' || r == 0x7f
+		return r == '"' || r == '\\' || (r < ' ' && r != '\t') || r == 0x7f
 	}) {
 		return fmt.Errorf("sign request: invalid key id %q", keyID)
 	}
