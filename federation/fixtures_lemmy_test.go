@@ -1009,7 +1009,9 @@ func (w *lemmyWorld) actor(uri, kind, followers string) *storage.Actor {
 	if followers == "" {
 		followers = strings.TrimSuffix(uri, "/") + "/followers"
 	}
-	name := path.Base(strings.TrimSuffix(mustParseURL(w.t, uri).Path, "/"))
+	// The last segment of the path, as a name: "/@pfefferle.org" (a
+	// WordPress blog) names pfefferle.org.
+	name := strings.TrimPrefix(path.Base(strings.TrimSuffix(mustParseURL(w.t, uri).Path, "/")), "@")
 	if name == "" || name == "." || name == "/" {
 		name = "stub"
 	}

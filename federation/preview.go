@@ -307,7 +307,10 @@ func firstText(candidates ...string) string {
 // whitespace. Entities are already decoded by the tokenizer, once.
 func cleanText(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
-	s = tagPattern.ReplaceAllString(s, "")
+	// Until none is left: removing "<b>" from "<<b>b>" leaves another.
+	for tagPattern.MatchString(s) {
+		s = tagPattern.ReplaceAllString(s, "")
+	}
 	s = strings.Map(func(r rune) rune {
 		switch {
 		case unicode.IsControl(r):

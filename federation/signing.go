@@ -77,7 +77,12 @@ func refuse(format string, args ...any) *SignatureError {
 // the Digest header "SHA-256=<base64>". keyID is like
 // "https://example.org/users/alice#main-key".
 func SignRequest(r *http.Request, body []byte, keyID string, key *rsa.PrivateKey, now time.Time) error {
-	if keyID == "" || strings.ContainsAny(keyID, "\"\\\r\n") {
+	// The key id is written as a quoted string in a header: no quote or
+	// backslash, and no control character but a tab, which a header may
+	// not carry (Go's client refuses to send one, servers to read one).
+	if keyID == "" || strings.ContainsFunc(keyID, func(r rune) bool {
+		return r == '"' || r == '\\' || (r < ' ' && r != '\t') || r == 0x7f
+	}) {
 		return fmt.Errorf("sign request: invalid key id %q", keyID)
 	}
 	if r.Host == "" {

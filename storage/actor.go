@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Actor kinds, as ActivityStreams names them.
@@ -224,6 +226,8 @@ func (r *RemoteActor) check(site Site) (host string, err error) {
 	switch {
 	case r.Username == "":
 		return "", Errorf(EInvalid, "The actor %s has no preferredUsername.", r.URI)
+	case !fitsHandle(r.Username):
+		return "", Errorf(EInvalid, "The preferredUsername of the actor %s cannot be part of a handle.", r.URI)
 	case r.Inbox == "":
 		return "", Errorf(EInvalid, "The actor %s has no inbox.", r.URI)
 	case r.KeyID == "" || r.PublicKeyPEM == "":
@@ -238,6 +242,18 @@ func (r *RemoteActor) check(site Site) (host string, err error) {
 		}
 	}
 	return strings.ToLower(u.Host), nil
+}
+
+// fitsHandle reports whether a remote actor's name can be shown in
+// @name@host and be a segment of a profile path: valid UTF-8 without
+// control, format (bidi overrides, zero-width) or space characters, and
+// none of the characters that end a name or a path segment. Servers
+// differ on what else a name may hold (Mastodon takes ASCII only), so
+// letters of any script stay allowed.
+func fitsHandle(name string) bool {
+	return utf8.ValidString(name) && !strings.ContainsFunc(name, func(r rune) bool {
+		return unicode.In(r, unicode.Cc, unicode.Cf, unicode.Z) || strings.ContainsRune(`@/\?#%`, r)
+	})
 }
 
 // SaveRemoteActor stores a remote actor, or updates the stored copy.
