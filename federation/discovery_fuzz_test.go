@@ -16,8 +16,6 @@ import (
 )
 
 // FuzzWebFingerResource asks this instance's WebFinger for any resource.
-// (Tidings reads no other server's NodeInfo, and its own NodeInfo takes
-// no input, so WebFinger is the discovery endpoint that parses one.)
 // Whatever is asked, the answer is 200, 400 or 404; a 200 names a local
 // actor that exists, under the subject acct:NAME@DOMAIN, and its self
 // link loops back to that actor.

@@ -85,10 +85,14 @@ func (f *Federator) probeHosts(ctx context.Context) {
 
 // probe fetches the server's /.well-known/nodeinfo, unsigned (it is
 // public), by the schemes WebFinger tries, and reports whether it
-// answered with the document.
+// answered with the document: one that links to a NodeInfo document,
+// not just any JSON (a domain parked since would answer something).
 func (f *Federator) probe(ctx context.Context, host string) bool {
 	for _, scheme := range f.webfingerSchemes() {
-		_, err := f.client.GetJSON(ctx, scheme+"://"+host+"/.well-known/nodeinfo", "application/json", nil)
+		body, err := f.client.GetJSON(ctx, scheme+"://"+host+"/.well-known/nodeinfo", "application/json", nil)
+		if err == nil {
+			_, err = readNodeInfoIndex(body)
+		}
 		if err == nil {
 			return true
 		}

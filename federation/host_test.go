@@ -79,10 +79,11 @@ func TestAnUnavailableServerIsProbedOnceADay(t *testing.T) {
 	ctx := context.Background()
 	in.fed.expandOutbox(ctx)
 	in.deliverDue(t)
-	// The server answers 503 to everything but its NodeInfo, which it
-	// serves once it is up again.
+	// The server answers 503 to everything but its NodeInfo discovery
+	// document: 503 too at first, then JSON that links to no NodeInfo
+	// (the domain parked), then the document, once it is up again.
 	var srv struct {
-		up     bool
+		answer string
 		probes int
 	}
 	in.remote.answer = func(map[string]any) int { return http.StatusServiceUnavailable }
@@ -93,14 +94,14 @@ func TestAnUnavailableServerIsProbedOnceADay(t *testing.T) {
 		}
 		in.remote.mu.Lock()
 		srv.probes++
-		up := srv.up
+		answer := srv.answer
 		in.remote.mu.Unlock()
-		if !up {
+		if answer == "" {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
-		w.Write([]byte(`{"links":[{"rel":"http://nodeinfo.diaspora.software/ns/schema/2.1","href":"` + in.remote.URL + `/nodeinfo/2.1"}]}`))
+		w.Write([]byte(answer))
 	})
 	host := hostOf(in.remote.URL)
 	in.deliverOnce(t, in.remote.URL+"/inbox")
@@ -130,15 +131,24 @@ func TestAnUnavailableServerIsProbedOnceADay(t *testing.T) {
 	}
 
 	in.remote.mu.Lock()
-	srv.up = true
+	srv.answer = `{"domain":"for sale","links":[{"rel":"self","href":"https://parking.example/"}]}`
 	in.remote.mu.Unlock()
 	in.clock.Advance(25 * time.Hour)
 	in.fed.probeHosts(ctx)
-	if down, _ := in.db.HostUnavailable(ctx, host); down || probes() != 2 {
-		t.Fatalf("after a second probe (%d in all) that the server answered: unavailable = %v", probes(), down)
+	if down, _ := in.db.HostUnavailable(ctx, host); !down || probes() != 2 {
+		t.Fatalf("after a probe answered by JSON that is no NodeInfo index (%d probes): unavailable = %v", probes(), down)
+	}
+
+	in.remote.mu.Lock()
+	srv.answer = `{"links":[{"rel":"http://nodeinfo.diaspora.software/ns/schema/2.1","href":"` + in.remote.URL + `/nodeinfo/2.1"}]}`
+	in.remote.mu.Unlock()
+	in.clock.Advance(25 * time.Hour)
+	in.fed.probeHosts(ctx)
+	if down, _ := in.db.HostUnavailable(ctx, host); down || probes() != 3 {
+		t.Fatalf("after a probe (%d in all) that the server answered: unavailable = %v", probes(), down)
 	}
 	in.fed.probeHosts(ctx)
-	if n := probes(); n != 2 {
+	if n := probes(); n != 3 {
 		t.Errorf("probed an available server: %d probes", n)
 	}
 	in.deliverOnce(t, in.remote.URL+"/inbox") // deliveries to it are made again
