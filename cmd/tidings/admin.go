@@ -81,17 +81,12 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	cfg, err := loadConfig(configSource(*configFile))
-	if err != nil {
-		return err
-	}
 	ctx := context.Background()
-	db, err := storage.Open(ctx, cfg.Storage.Path, cfg.site())
+	db, err := openAdminDB(ctx, *configFile)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	db.StarterSubwikis = cfg.Registration.StarterSubwikis
 
 	switch sub {
 	case "create-member":
@@ -105,7 +100,7 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		if m.IsAdmin {
 			role = "admin"
 		}
-		fmt.Fprintf(stdout, "created %s @%s (%s); sign in at %s://%s/signin\n", role, m.Username, m.Email, cfg.Server.Scheme, cfg.Server.Domain)
+		fmt.Fprintf(stdout, "created %s @%s (%s); sign in at %s://%s/signin\n", role, m.Username, m.Email, db.Site.Scheme, db.Site.Domain)
 	case "create-subwiki":
 		mod, err := db.MemberByUsername(ctx, strings.TrimPrefix(*moderator, "@"))
 		if err != nil {
@@ -115,8 +110,8 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		if err != nil {
 			return cliError(err)
 		}
-		fmt.Fprintf(stdout, "created subwiki %s (@%s@%s), moderated by @%s: %s\n", s.Title, s.Name, cfg.Server.Domain,
-			mod.Username, cfg.site().SubwikiURI(s.Name))
+		fmt.Fprintf(stdout, "created subwiki %s (@%s@%s), moderated by @%s: %s\n", s.Title, s.Name, db.Site.Domain,
+			mod.Username, db.Site.SubwikiURI(s.Name))
 	case "approve":
 		m, err := db.ApproveMember(ctx, rest[0])
 		if err != nil {
@@ -130,7 +125,7 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintln(stdout, inv.Code)
 		fmt.Fprintf(stderr, "valid until %s; link: %s://%s/signup?invite=%s\n",
-			inv.ExpiresAt.Format("2006-01-02 15:04 MST"), cfg.Server.Scheme, cfg.Server.Domain, inv.Code)
+			inv.ExpiresAt.Format("2006-01-02 15:04 MST"), db.Site.Scheme, db.Site.Domain, inv.Code)
 	}
 	return nil
 }
@@ -173,4 +168,20 @@ func readPassword(stdin io.Reader, prompt io.Writer) (string, error) {
 		return "", errors.New("no password on stdin: pipe it in, e.g. echo 'a long password' | tidings admin create-member ...")
 	}
 	return password, nil
+}
+
+// openAdminDB opens the database of the instance the config file (or
+// TIDINGS_CONFIG, or the defaults) describes, for an admin command: on
+// the same file as a running server, which it may share.
+func openAdminDB(ctx context.Context, configFile string) (*storage.DB, error) {
+	cfg, err := loadConfig(configSource(configFile))
+	if err != nil {
+		return nil, err
+	}
+	db, err := storage.Open(ctx, cfg.Storage.Path, cfg.site())
+	if err != nil {
+		return nil, err
+	}
+	db.StarterSubwikis = cfg.Registration.StarterSubwikis
+	return db, nil
 }

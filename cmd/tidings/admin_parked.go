@@ -80,12 +80,8 @@ func adminParked(sub string, args []string, stdout io.Writer) error {
 	case verb == "retry" && len(rest) == 0:
 		return usageError("admin %s needs the ids of parked %s, or all: tidings admin %s ID... | all", sub, queue.noun, sub)
 	}
-	cfg, err := loadConfig(configSource(*configFile))
-	if err != nil {
-		return err
-	}
 	ctx := context.Background()
-	db, err := storage.Open(ctx, cfg.Storage.Path, cfg.site())
+	db, err := openAdminDB(ctx, *configFile)
 	if err != nil {
 		return err
 	}
