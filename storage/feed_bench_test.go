@@ -228,7 +228,7 @@ func TestHomeFeedPlan(t *testing.T) {
 // some, or all.
 func TestHomeFeedWindow(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds a data set of 3,000 posts")
+		t.Skip("builds a data set of 3,000 posts; skipped in short mode")
 	}
 	ctx := context.Background()
 	db, err := Open(ctx, filepath.Join(t.TempDir(), "tidings.db"), testSite)

@@ -87,8 +87,7 @@ var memberMarkdown = sync.OnceValue(func() goldmark.Markdown {
 // mentionPattern is an @name or @name@host at the start of the input.
 // A host is dot-separated labels and an optional port; a trailing dot or
 // comma is punctuation, not part of it.
-var mentionPattern = regexp.MustCompile(
-	`^@[A-Za-z0-9_]+(?:@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]{1,5})?)?`)
+var mentionPattern = regexp.MustCompile(`^@[A-Za-z0-9_]+(?:@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]{1,5})?)?`)
 
 var kindMention = ast.NewNodeKind("Mention")
 
