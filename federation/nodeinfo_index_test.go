@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestReadNodeInfoIndex(t *testing.T) {
@@ -76,8 +77,9 @@ func FuzzNodeInfoIndex(f *testing.F) {
 			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
 				t.Errorf("took %q, not an absolute http(s) address", h)
 			}
-			// Without JSON escapes, the address is in the document as it is.
-			if !bytes.Contains(body, []byte{'\\'}) && !bytes.Contains(body, []byte(h)) {
+			// Without JSON escapes or bytes that are not UTF-8 (which JSON
+			// reads as U+FFFD), the address is in the document as it is.
+			if utf8.Valid(body) && !bytes.Contains(body, []byte{'\\'}) && !bytes.Contains(body, []byte(h)) {
 				t.Errorf("took %q, which the document does not hold", h)
 			}
 		}

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"net/url"
 	"strings"
 	"sync"
 	"unicode"
@@ -13,13 +14,17 @@ import (
 // (post content, actor summaries). It keeps what Mastodon keeps since
 // 4.2: paragraphs, line breaks, links, emphasis, code, lists and quotes,
 // plus the classes Mastodon marks mentions and hashtags with. Links may
-// only point to http(s) and get rel="nofollow noopener noreferrer".
+// only point to an http(s) address with a host (a browser reads
+// "https:/evil.example" as https://evil.example, so what has no host here
+// is no link a reader can judge) and get rel="nofollow noopener noreferrer".
 var htmlPolicy = sync.OnceValue(func() *bluemonday.Policy {
 	p := bluemonday.NewPolicy()
 	p.AllowElements("p", "br", "span", "del", "pre", "code", "em", "strong", "b", "i", "u",
 		"ul", "ol", "li", "blockquote")
 	p.AllowAttrs("href").OnElements("a")
-	p.AllowURLSchemes("http", "https")
+	for _, scheme := range []string{"http", "https"} {
+		p.AllowURLSchemeWithCustomPolicy(scheme, func(u *url.URL) bool { return u.Host != "" && u.Opaque == "" })
+	}
 	p.RequireParseableURLs(true)
 	p.RequireNoFollowOnLinks(true)
 	p.RequireNoReferrerOnLinks(true)

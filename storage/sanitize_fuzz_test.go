@@ -52,7 +52,7 @@ func checkSanitized(s string) error {
 					return fmt.Errorf("has a %s attribute on <%s>", key, name)
 				}
 				if string(key) == "href" {
-					if u, err := url.Parse(string(val)); err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+					if u, err := url.Parse(string(val)); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 						return fmt.Errorf("links to %q", val)
 					}
 				}
