@@ -35,6 +35,8 @@ func parseCavage(h http.Header) (*cavageSignature, error) {
 		return nil, refuse("more than one Signature header")
 	case len(values[0]) > maxSignatureLen:
 		return nil, refuse("the Signature header is too long")
+	case hasControl(values[0]):
+		return nil, refuse("the Signature header has control characters")
 	}
 	sig := &cavageSignature{}
 	for s := values[0]; strings.TrimLeft(s, " \t") != ""; {
@@ -63,6 +65,31 @@ func parseCavage(h http.Header) (*cavageSignature, error) {
 	return sig, nil
 }
 
+// hasControl reports whether s has a control character other than tab,
+// which no field value may hold (RFC 9110, section 5.5).
+func hasControl(s string) bool {
+	for i := range len(s) {
+		if c := s[i]; (c < ' ' && c != '\t') || c == 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
+// lowerASCII lowercases the ASCII letters of s and leaves every other byte
+// as it is: header names and algorithms are ASCII, and unlike
+// strings.ToLower it neither rewrites bytes that are not UTF-8 nor
+// changes the length.
+func lowerASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
 // set stores one parameter; unknown parameters are ignored, repeated ones
 // refused. An empty headers parameter stays an empty, non-nil list.
 func (s *cavageSignature) set(name, value string) error {
@@ -71,7 +98,7 @@ func (s *cavageSignature) set(name, value string) error {
 	case "keyId":
 		field = &s.keyID
 	case "algorithm":
-		field, value = &s.algorithm, strings.ToLower(value)
+		field, value = &s.algorithm, lowerASCII(value)
 	case "signature":
 		field = &s.signature
 	case "created":
@@ -82,7 +109,7 @@ func (s *cavageSignature) set(name, value string) error {
 		if s.headers != nil {
 			return refuse("the Signature header repeats headers")
 		}
-		s.headers = append([]string{}, strings.Fields(strings.ToLower(value))...)
+		s.headers = append([]string{}, strings.Fields(lowerASCII(value))...)
 		return nil
 	default:
 		return nil

@@ -938,6 +938,10 @@ func TestSignatureKeyID(t *testing.T) {
 		{"no signature", http.Header{}, "", "no Signature or Signature-Input header"},
 		{"no keyId", http.Header{"Signature": {`signature="AAAA"`}}, "", "the Signature header needs keyId and signature"},
 		{"malformed Signature-Input", http.Header{"Signature-Input": {"sig1=("}}, "", "malformed Signature-Input header"},
+		{"a control character", http.Header{"Signature": {"keyId=\"https://a.example/k\x00\",signature=\"AAAA\""}}, "",
+			"the Signature header has control characters"},
+		{"bytes that are not UTF-8 kept as sent", http.Header{"Signature": {"keyId=\"https://a.example/\xc5k\",signature=\"AAAA\""}},
+			"https://a.example/\xc5k", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
