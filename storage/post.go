@@ -47,21 +47,27 @@ type Post struct {
 	Content       string // sanitized HTML
 	URL           string
 	Visibility    string
-	InReplyTo     string // the id of the post or comment replied to
-	SubwikiID     string // the Group actor it was published in, if any
-	Subwiki       *Actor // filled by the listing operations
-	ParentID      string // comments: the post or comment replied to, when we have it
-	RootID        string // comments: the thread's post, when we have it
-	CommentCount  int
-	Published     time.Time
-	Updated       time.Time
-	LikeCount     int
-	AnnounceCount int
+	// ContentWarning is the text the post is shown collapsed behind, ""
+	// for none. Sensitive marks its media as sensitive; a post with a
+	// warning is always sensitive.
+	ContentWarning string
+	Sensitive      bool
+	InReplyTo      string // the id of the post or comment replied to
+	SubwikiID      string // the Group actor it was published in, if any
+	Subwiki        *Actor // filled by the listing operations
+	ParentID       string // comments: the post or comment replied to, when we have it
+	RootID         string // comments: the thread's post, when we have it
+	CommentCount   int
+	Published      time.Time
+	Updated        time.Time
+	LikeCount      int
+	AnnounceCount  int
 }
 
 const postFields = `p.id, p.uri, p.author_id, p.local, p.kind, p.headline, p.revision, p.link_url, p.source, p.content,
 	p.url, p.visibility, p.in_reply_to, coalesce(p.subwiki_id, ''), coalesce(p.parent_id, ''), coalesce(p.root_id, ''),
 	p.comment_count, p.published, p.updated, p.like_count, p.announce_count, p.headline_locked, p.lock_reason,
+	p.content_warning, p.sensitive,
 	CASE WHEN p.revision > 1 THEN coalesce((SELECT r.headline FROM headline_revisions r
 		WHERE r.post_id = p.id AND r.number = 1), '') ELSE '' END`
 
@@ -71,7 +77,7 @@ func scanPost(row interface{ Scan(...any) error }, extra ...any) (*Post, error) 
 	err := row.Scan(append([]any{&p.ID, &p.URI, &p.AuthorID, &p.Local, &p.Kind, &p.Headline, &p.Revision, &p.LinkURL,
 		&p.Source, &p.Content, &p.URL, &p.Visibility, &p.InReplyTo, &p.SubwikiID, &p.ParentID, &p.RootID,
 		&p.CommentCount, &published, &updated, &p.LikeCount, &p.AnnounceCount, &p.Locked, &p.LockReason,
-		&p.FirstHeadline}, extra...)...)
+		&p.ContentWarning, &p.Sensitive, &p.FirstHeadline}, extra...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -171,12 +177,14 @@ func (tx *Tx) insertPost(ctx context.Context, p *Post) error {
 		p.Kind = KindNote
 	}
 	p.Revision = 1
+	p.Sensitive = p.Sensitive || p.ContentWarning != ""
 	_, err := tx.ExecContext(ctx, `INSERT INTO posts (id, uri, author_id, local, kind, headline, link_url, source, content,
-		url, visibility, in_reply_to, subwiki_id, parent_id, root_id, published, updated, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		url, visibility, in_reply_to, subwiki_id, parent_id, root_id, published, updated, created_at,
+		content_warning, sensitive)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ID, p.URI, p.AuthorID, p.Local, p.Kind, p.Headline, p.LinkURL, p.Source, p.Content, p.URL, p.Visibility,
 		p.InReplyTo, nullable(p.SubwikiID), nullable(p.ParentID), nullable(p.RootID),
-		millis(p.Published), updated, millis(tx.now))
+		millis(p.Published), updated, millis(tx.now), p.ContentWarning, p.Sensitive)
 	if err != nil {
 		return fmt.Errorf("insert post %s: %w", p.URI, err)
 	}

@@ -10,7 +10,10 @@ import (
 // Limits on what members publish.
 const (
 	MaxHeadlineLength = 200
-	maxBodyLength     = 20000
+	// MaxContentWarningLength bounds a content warning, one line as a
+	// headline is.
+	MaxContentWarningLength = 200
+	maxBodyLength           = 20000
 )
 
 // PostCreate is a news post or a discussion a member publishes, on their
@@ -23,6 +26,9 @@ type PostCreate struct {
 	LinkURL   string    // news only
 	Text      string    // Markdown: commentary of news (optional), body of a discussion
 	Mentions  []Mention // the handles in Text, resolved by the caller
+	// ContentWarning, when set, is shown in front of the post, which
+	// stays collapsed until the reader opens it.
+	ContentWarning string
 }
 
 // checkHeadline enforces what a headline must be: one line of at most
@@ -44,6 +50,13 @@ func (c *PostCreate) check() error {
 		return err
 	}
 	c.Text = strings.TrimSpace(c.Text)
+	c.ContentWarning = strings.Join(strings.Fields(c.ContentWarning), " ")
+	if utf8.RuneCountInString(c.ContentWarning) > MaxContentWarningLength {
+		return Errorf(EInvalid, "A content warning can be at most %d characters long.", MaxContentWarningLength)
+	}
+	if err := checkText("content warning", c.ContentWarning, MaxContentWarningLength, false); err != nil {
+		return err
+	}
 	c.LinkURL = strings.TrimSpace(c.LinkURL)
 	switch c.Kind {
 	case KindNews:
@@ -79,7 +92,7 @@ func (db *DB) Publish(ctx context.Context, c PostCreate) (*Post, error) {
 		id := tx.newID()
 		p = &Post{ID: id, URI: tx.db.Site.PostURI(id), AuthorID: c.AuthorID, Local: true, Kind: c.Kind,
 			Headline: c.Headline, LinkURL: c.LinkURL, Source: c.Text, Content: RenderMarkdown(c.Text, c.Mentions),
-			Visibility: Public, SubwikiID: c.SubwikiID, Published: tx.now}
+			Visibility: Public, SubwikiID: c.SubwikiID, ContentWarning: c.ContentWarning, Published: tx.now}
 		p.URL = p.URI
 		if err := tx.insertPost(ctx, p); err != nil {
 			return err

@@ -18,8 +18,13 @@ type RemotePost struct {
 	Visibility string
 	InReplyTo  string
 	SubwikiID  string // the Group (ours or remote) it was published in
-	Published  time.Time
-	Updated    time.Time
+
+	// ContentWarning is the post's summary when it is a content warning;
+	// Sensitive is its sensitive flag.
+	ContentWarning string
+	Sensitive      bool
+	Published      time.Time
+	Updated        time.Time
 
 	// RelayInboundID, for a post sent to a subwiki of ours, is the stored
 	// activity that brought it: the subwiki announces it to its followers.
@@ -60,6 +65,7 @@ func (r *RemotePost) clean() {
 		r.Kind = KindNote
 	}
 	r.Headline = cleanLine(r.Headline, MaxHeadlineLength)
+	r.ContentWarning = cleanLine(r.ContentWarning, MaxContentWarningLength)
 	if checkWebURL("link", r.LinkURL) != nil {
 		r.LinkURL = ""
 	}
@@ -112,6 +118,7 @@ func (db *DB) SaveRemotePost(ctx context.Context, r RemotePost) (*Post, error) {
 			p = &Post{ID: tx.db.ids.next(publishedForID(r.Published, tx.now)), URI: r.URI, AuthorID: author.ID,
 				Kind: r.Kind, Headline: r.Headline, LinkURL: r.LinkURL, Content: content, URL: r.URL,
 				Visibility: r.Visibility, InReplyTo: r.InReplyTo, SubwikiID: r.SubwikiID,
+				ContentWarning: r.ContentWarning, Sensitive: r.Sensitive,
 				Published: publishedForID(r.Published, tx.now), Updated: r.Updated}
 			if err := tx.placeInThread(ctx, p); err != nil {
 				return err
@@ -144,8 +151,9 @@ func (db *DB) SaveRemotePost(ctx context.Context, r RemotePost) (*Post, error) {
 			return nil // not newer: nothing to apply
 		}
 		p.Content, p.URL, p.Updated = content, r.URL, r.Updated
-		_, err = tx.ExecContext(ctx, `UPDATE posts SET content = ?, url = ?, updated = ? WHERE id = ?`,
-			p.Content, p.URL, millis(p.Updated), p.ID)
+		p.ContentWarning, p.Sensitive = r.ContentWarning, r.Sensitive || r.ContentWarning != ""
+		_, err = tx.ExecContext(ctx, `UPDATE posts SET content = ?, url = ?, updated = ?, content_warning = ?, sensitive = ?
+			WHERE id = ?`, p.Content, p.URL, millis(p.Updated), p.ContentWarning, p.Sensitive, p.ID)
 		if err != nil {
 			return fmt.Errorf("update post %s: %w", p.URI, err)
 		}
