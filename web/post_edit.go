@@ -45,7 +45,12 @@ func (s *Server) editText(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, status, "post_edit", editTitle(p), editPage{Post: p, Text: text, Error: msg})
 		return
 	}
-	s.redirect(w, r, postPath(p), "Your changes are saved.")
+	place, err := s.placeOf(r, p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.redirect(w, r, place, "Your changes are saved.")
 }
 
 // editTitle names what the edit form changes.

@@ -21,6 +21,20 @@ type commentNode struct {
 	Depth   int // 1 for a reply to the post
 }
 
+// repliesTo keeps of a thread's comments, oldest first, those below the
+// comment id: the replies to it, and theirs.
+func repliesTo(id string, comments []*storage.Post) []*storage.Post {
+	below := map[string]bool{id: true}
+	var out []*storage.Post
+	for _, c := range comments {
+		if below[c.ParentID] {
+			below[c.ID] = true
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // buildThread nests the comments of the post rootID, given oldest first,
 // by the comment they reply to. A comment whose parent is gone (deleted,
 // or never reached this server) is shown as a reply to the post.
@@ -65,7 +79,12 @@ func (s *Server) comment(w http.ResponseWriter, r *http.Request) {
 		s.refuseComment(w, r, parentID, text, err)
 		return
 	}
-	s.redirect(w, r, postPath(c), "Your comment is published.")
+	place, err := s.placeOf(r, c)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.redirect(w, r, place, "Your comment is published.")
 }
 
 // refuseComment shows the thread again with the comment form that was
@@ -77,17 +96,24 @@ func (s *Server) refuseComment(w http.ResponseWriter, r *http.Request, parentID,
 		s.failPost(w, r, perr)
 		return
 	}
-	rootID := parent.ID
-	if parent.RootID != "" {
-		rootID = parent.RootID
+	// The form is shown again where it was: in the thread, or on the
+	// parent's own page when the member may not see the thread's post.
+	place, perr := s.placeOf(r, parent)
+	if perr != nil {
+		s.fail(w, r, perr)
+		return
 	}
-	page, perr := s.loadPost(r, rootID)
+	pageID := parent.ID
+	if parent.RootID != "" && place != ownPath(parent) {
+		pageID = parent.RootID
+	}
+	page, perr := s.loadPost(r, pageID)
 	if perr != nil {
 		s.failPost(w, r, perr)
 		return
 	}
 	form := commentForm{ParentID: parentID, Text: text, Error: msg}
-	if parentID == rootID {
+	if parentID == pageID {
 		page.Comment = form
 	} else {
 		page.Reply = form
@@ -118,6 +144,15 @@ func threadItemOf(v view, node *commentNode) threadItem {
 
 // Liked reports whether the viewer likes the post or comment.
 func (t threadItem) Liked() bool { return t.page != nil && t.page.Liked[t.Post.ID] }
+
+// Next is the page its like button goes back to: the post's own page,
+// or the comment's place in the thread shown.
+func (t threadItem) Next() string {
+	if t.Node == nil {
+		return ownPath(t.Post)
+	}
+	return postPath(t.Post)
+}
 
 // Mine reports whether the viewer wrote it.
 func (t threadItem) Mine() bool { return t.View.Me != nil && t.View.Me.ID == t.Post.AuthorID }
