@@ -46,9 +46,10 @@ type postPage struct {
 // commentForm is what a member wrote in a comment form, sent again
 // with the reason it was refused.
 type commentForm struct {
-	ParentID string
-	Text     string
-	Error    string
+	ParentID       string
+	Text           string
+	ContentWarning string
+	Error          string
 }
 
 // post shows a post and its thread to browsers; ActivityPub clients get

@@ -66,17 +66,18 @@ func buildThread(rootID string, comments []*storage.Post) []*commentNode {
 // comment, and shows it in the thread.
 func (s *Server) comment(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	parentID, text := mux.Vars(r)["id"], r.PostForm.Get("text")
+	form := commentForm{ParentID: mux.Vars(r)["id"], Text: r.PostForm.Get("text"),
+		ContentWarning: r.PostForm.Get("content_warning")}
 	if err := s.allow(w, s.limits.comments, currentMember(r).ID); err != nil {
-		s.refuseComment(w, r, parentID, text, err)
+		s.refuseComment(w, r, form, err)
 		return
 	}
 	c, err := s.db.Comment(ctx, storage.CommentCreate{
-		AuthorID: currentMember(r).ID, ParentID: parentID, Text: text,
-		Mentions: s.resolveMentions(ctx, text),
+		AuthorID: currentMember(r).ID, ParentID: form.ParentID, Text: form.Text,
+		ContentWarning: form.ContentWarning, Mentions: s.resolveMentions(ctx, form.Text),
 	})
 	if err != nil {
-		s.refuseComment(w, r, parentID, text, err)
+		s.refuseComment(w, r, form, err)
 		return
 	}
 	place, err := s.placeOf(r, c)
@@ -88,10 +89,11 @@ func (s *Server) comment(w http.ResponseWriter, r *http.Request) {
 }
 
 // refuseComment shows the thread again with the comment form that was
-// sent, its text and why it was refused.
-func (s *Server) refuseComment(w http.ResponseWriter, r *http.Request, parentID, text string, err error) {
+// sent, what was written in it and why it was refused.
+func (s *Server) refuseComment(w http.ResponseWriter, r *http.Request, form commentForm, err error) {
 	status, msg := s.failure(r, err)
-	parent, perr := s.visiblePost(r, parentID)
+	form.Error = msg
+	parent, perr := s.visiblePost(r, form.ParentID)
 	if perr != nil {
 		s.failPost(w, r, perr)
 		return
@@ -112,8 +114,7 @@ func (s *Server) refuseComment(w http.ResponseWriter, r *http.Request, parentID,
 		s.failPost(w, r, perr)
 		return
 	}
-	form := commentForm{ParentID: parentID, Text: text, Error: msg}
-	if parentID == pageID {
+	if form.ParentID == pageID {
 		page.Comment = form
 	} else {
 		page.Reply = form
