@@ -146,13 +146,23 @@ func threadItemOf(v view, node *commentNode) threadItem {
 // Liked reports whether the viewer likes the post or comment.
 func (t threadItem) Liked() bool { return t.page != nil && t.page.Liked[t.Post.ID] }
 
-// Next is the page its like button goes back to: the post's own page,
-// or the comment's place in the thread shown.
-func (t threadItem) Next() string {
-	if t.Node == nil {
+// Place is its address on the page shown: the page's own for its post,
+// a comment's place in the thread there. The page may be a comment's
+// own, shown to a viewer who may not see the thread's post.
+func (t threadItem) Place() string {
+	if t.Node == nil || t.page == nil {
 		return ownPath(t.Post)
 	}
-	return postPath(t.Post)
+	return ownPath(t.page.Post) + "#post-" + t.Post.ID
+}
+
+// Comments is the address of the comments of the page shown, where
+// deleting a comment goes back to.
+func (t threadItem) Comments() string {
+	if t.page == nil {
+		return ownPath(t.Post) + "#comments"
+	}
+	return ownPath(t.page.Post) + "#comments"
 }
 
 // Mine reports whether the viewer wrote it.

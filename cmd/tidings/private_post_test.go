@@ -107,6 +107,9 @@ func TestPrivatePostsOpenForTheirReaders(t *testing.T) {
 	wantBody(t, alice.get("/posts/"+posts["followers"].ID), "carl-for-followers")
 	wantBody(t, alice.get("/posts/"+posts["direct"].ID), "carl-just-for-alice")
 	wantBody(t, alice.get("/posts/"+root), "carl-replies-privately")
+	wantLinksOpen(t, alice, "the followers-only post's page", alice.get("/posts/"+posts["followers"].ID))
+	wantLinksOpen(t, alice, "the direct post's page", alice.get("/posts/"+posts["direct"].ID))
+	wantLinksOpen(t, alice, "her thread", alice.get("/posts/"+root))
 	wantStatus(t, alice.get("/posts/"+posts["followers"].ID+"/history"), http.StatusOK)
 	// A comment's own address leads to its place in the thread.
 	p := alice.get("/posts/" + posts["reply"].ID)
@@ -141,6 +144,24 @@ func TestPrivatePostsOpenForTheirReaders(t *testing.T) {
 	}
 	if got := bob.post("/posts/"+posts["direct"].ID+"/like", nil).Status; got != http.StatusNotFound {
 		t.Errorf("bob liking the direct post: status %d, want 404", got)
+	}
+}
+
+// nextFields are the pages forms go back to after they are sent.
+var nextFields = regexp.MustCompile(`name="next" value="(/posts/[^"#]+)[^"]*"`)
+
+// wantLinksOpen fails the test unless every post page the page links to,
+// and every page its forms go back to, opens for the visitor.
+func wantLinksOpen(t *testing.T, v *visitor, where string, p page) {
+	t.Helper()
+	links := linksTo(p, "/posts/")
+	for _, m := range nextFields.FindAllStringSubmatch(p.Body, -1) {
+		links = append(links, m[1])
+	}
+	for _, link := range links {
+		if got, at := followRedirects(t, v, link); got.Status != http.StatusOK {
+			t.Errorf("%s links to %s, which leads to %s: status %d, want 200", where, link, at, got.Status)
+		}
 	}
 }
 
@@ -236,6 +257,8 @@ func TestPrivateReplyInAThreadTheReaderCannotSee(t *testing.T) {
 	if strings.Contains(p.Body, "In reply to") {
 		t.Errorf("carl's reply leads alice to the post she may not see:\n%s", p.Body)
 	}
+	// Every link and every form's way back on it opens for her.
+	wantLinksOpen(t, alice, "carl's reply's page", p)
 
 	// Bob sees the conversation; dora and a stranger see none of it.
 	wantBody(t, bob.get("/posts/"+root.ID), "carl-asks-bob", "carl-adds-alice", "alice-answers-both")
