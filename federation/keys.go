@@ -201,6 +201,9 @@ func (d keyDocument) ownerOf(keyID, at string) (owner, pem string, err error) {
 		}
 		return d.Owner, d.PublicKeyPem, nil
 	}
+	if d.ID == "" {
+		return "", "", refuseKey("the actor document at %s has no id", at)
+	}
 	for _, k := range d.keys() {
 		if k.ID != keyID {
 			continue
