@@ -288,3 +288,35 @@ func TestInboxKeyShapes(t *testing.T) {
 		})
 	}
 }
+
+// TestInboxForwardedRefusals: only a Create, Update or Delete of a
+// remote actor may come signed by another actor; everything else so
+// signed is refused with 401 and nothing is stored.
+func TestInboxForwardedRefusals(t *testing.T) {
+	in := newInboxTestInstance(t)
+	keys := inboxTestKeys()
+	rs, forwarder := newRemoteServer(t, keys[0]), newRemoteServer(t, keys[1])
+	alice := in.fed.cfg.Site.ActorURI("alice")
+	local := in.fed.cfg.Site.Base()
+	note := map[string]any{"id": local + "/posts/x", "type": "Note", "attributedTo": alice, "content": "forged"}
+	tests := []struct {
+		name     string
+		activity map[string]any
+	}{
+		{"Follow", followActivity(rs, alice, "f")},
+		{"Like", map[string]any{"id": rs.URL + "/likes/1", "type": "Like", "actor": rs.actorURI(), "object": alice}},
+		{"Undo", map[string]any{"id": rs.URL + "/undo/1", "type": "Undo", "actor": rs.actorURI(), "object": rs.URL + "/activities/f"}},
+		{"Create in a member's name", map[string]any{"id": local + "/creates/1", "type": "Create", "actor": alice, "object": note}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, reason := in.deliver(t, tt.activity, forwarder.keyID(), keys[1])
+			if status != http.StatusUnauthorized || !strings.Contains(reason, "not to the activity's actor") {
+				t.Errorf("got %d %q, want 401 naming the signer and the actor", status, reason)
+			}
+		})
+	}
+	if n := in.pending(t); n != 0 {
+		t.Errorf("%d refused activities were stored", n)
+	}
+}

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/yaronf/httpsign"
+
 	"github.com/tidings-social/tidings/federation"
 	"github.com/tidings-social/tidings/storage"
 )
@@ -112,6 +114,32 @@ func TestAuthorizedFetch(t *testing.T) {
 		if status, body := fetchAP(t, a, path, keyID, forger); status != http.StatusUnauthorized || !strings.Contains(body, "signature") {
 			t.Errorf("GET %s with a bad signature: %d %.200s, want 401 with a reason", path, status, body)
 		}
+	}
+
+	// RFC 9421 signatures are taken as the inbox takes them.
+	req, err := http.NewRequest(http.MethodGet, a.URL+"/posts/"+postID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Accept", "application/activity+json")
+	signer9421, err := httpsign.NewRSASigner(*hostileKey(), httpsign.NewSignConfig().SetKeyID(keyID),
+		httpsign.Headers("@method", "@target-uri"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	input, sig, err := httpsign.SignRequest("sig1", *signer9421, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Signature-Input", input)
+	req.Header.Set("Signature", sig)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET of a post signed with RFC 9421: %d, want 200", resp.StatusCode)
 	}
 
 	open := []string{"/actor", "/.well-known/webfinger?resource=" + url.QueryEscape("acct:alice@"+a.Config.Server.Domain),
