@@ -91,6 +91,9 @@ type RegistrationConfig struct {
 type FederationConfig struct {
 	AllowPrivateAddresses bool  `toml:"allow_private_addresses"`
 	MaxInboxBytes         int64 `toml:"max_inbox_bytes"`
+	// AuthorizedFetch serves ActivityPub documents only to signed
+	// requests of servers, as Mastodon's secure mode.
+	AuthorizedFetch bool `toml:"authorized_fetch"`
 }
 
 // LogConfig is the [log] section.

@@ -74,6 +74,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Description:           m.Config.Server.Description,
 		AllowPrivateAddresses: m.Config.Federation.AllowPrivateAddresses,
 		MaxInboxBytes:         m.Config.Federation.MaxInboxBytes,
+		AuthorizedFetch:       m.Config.Federation.AuthorizedFetch,
 	}, m.Logger)
 	site, err := web.NewServer(ctx, db, m.Federator, web.Config{
 		Domain:         m.Config.Server.Domain,
