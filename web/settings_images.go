@@ -96,7 +96,7 @@ func (s *Server) storeUpload(r *http.Request, kind string) (string, error) {
 	defer file.Close()
 	if header.Size > maxBytes {
 		return "", &uploadProblem{http.StatusRequestEntityTooLarge,
-			fmt.Sprintf("The file is larger than %d MiB.", maxBytes>>20)}
+			"The file is larger than " + sizeText(maxBytes) + "."}
 	}
 	data, err := io.ReadAll(io.LimitReader(file, maxBytes+1))
 	if err != nil {
@@ -104,7 +104,7 @@ func (s *Server) storeUpload(r *http.Request, kind string) (string, error) {
 	}
 	if int64(len(data)) > maxBytes {
 		return "", &uploadProblem{http.StatusRequestEntityTooLarge,
-			fmt.Sprintf("The file is larger than %d MiB.", maxBytes>>20)}
+			"The file is larger than " + sizeText(maxBytes) + "."}
 	}
 	out, ext, err := profileImage(data, kind, maxSide)
 	if err != nil {
@@ -150,4 +150,12 @@ func writeFileWhole(dir, name string, data []byte) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), filepath.Join(dir, name))
+}
+
+// sizeText says a number of bytes the way people read it.
+func sizeText(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%d KiB", n>>10)
 }
