@@ -14,13 +14,14 @@ type mediaObject interface {
 	vocab.Type
 	GetActivityStreamsUrl() vocab.ActivityStreamsUrlProperty
 	GetActivityStreamsName() vocab.ActivityStreamsNameProperty
+	GetActivityStreamsSummary() vocab.ActivityStreamsSummaryProperty
 	GetActivityStreamsMediaType() vocab.ActivityStreamsMediaTypeProperty
 }
 
 // attachmentsOf reads the images a post carries, as Mastodon, GoToSocial
 // and Lemmy send them: an Image, or a Document whose mediaType is an
 // image type, with its address in url (a string or a Link) and its alt
-// text in name. Links (a news post's link), videos, audio and images of
+// text in name (or in summary, where GoToSocial has put it). Links (a news post's link), videos, audio and images of
 // other types (SVG) are left out; storage keeps the first few.
 func attachmentsOf(post postable) []storage.Attachment {
 	var out []storage.Attachment
@@ -59,7 +60,11 @@ func imageOf(m mediaObject) (storage.Attachment, bool) {
 	if declared != "" && !storage.IsImageType(declared) {
 		return storage.Attachment{}, false
 	}
-	return storage.Attachment{URL: href, MediaType: declared, Alt: strings.TrimSpace(textOf(m.GetActivityStreamsName()))}, true
+	alt := strings.TrimSpace(textOf(m.GetActivityStreamsName()))
+	if alt == "" {
+		alt = strings.TrimSpace(textOf(m.GetActivityStreamsSummary()))
+	}
+	return storage.Attachment{URL: href, MediaType: declared, Alt: alt}, true
 }
 
 // imageURLOf is the first address in a url property that may be an

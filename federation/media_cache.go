@@ -98,7 +98,8 @@ func (c *MediaCache) Image(ctx context.Context, remote string, now time.Time) (C
 	if call.err != nil {
 		return CachedImage{}, call.err
 	}
-	img, ok := c.fresh(name, now)
+	// Just fetched, it is fresh whatever the clock of the caller says.
+	img, ok := c.open(name)
 	if !ok {
 		return CachedImage{}, fmt.Errorf("media cache: %s vanished after its fetch", name)
 	}
@@ -107,17 +108,27 @@ func (c *MediaCache) Image(ctx context.Context, remote string, now time.Time) (C
 
 // fresh is the cached file with the name, if it is there and young.
 func (c *MediaCache) fresh(name string, now time.Time) (CachedImage, bool) {
-	path := filepath.Join(c.cfg.Dir, name)
-	info, err := os.Stat(path)
-	if err != nil || now.Sub(info.ModTime()) > c.cfg.MaxAge {
+	img, ok := c.open(name)
+	if !ok || now.Sub(img.FetchedAt) > c.cfg.MaxAge {
 		return CachedImage{}, false
 	}
-	head := make([]byte, 512)
+	return img, true
+}
+
+// open is the cached file with the name, if it is there, with its type
+// read from its first bytes (checked when it was fetched).
+func (c *MediaCache) open(name string) (CachedImage, bool) {
+	path := filepath.Join(c.cfg.Dir, name)
 	file, err := os.Open(path)
 	if err != nil {
 		return CachedImage{}, false
 	}
 	defer file.Close()
+	info, err := file.Stat()
+	if err != nil {
+		return CachedImage{}, false
+	}
+	head := make([]byte, 512)
 	n, _ := file.Read(head)
 	return CachedImage{Path: path, MediaType: http.DetectContentType(head[:n]), FetchedAt: info.ModTime()}, true
 }
