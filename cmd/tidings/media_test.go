@@ -314,6 +314,27 @@ func TestRemoteImagesShownThroughTheCache(t *testing.T) {
 	}
 }
 
+func TestPastedAvatarShownThroughTheCache(t *testing.T) {
+	files := startImageServer(t)
+	pasted := files.put("/me.png", "image/png", encodePNG(t, testImage(30, 30, false, false)))
+	inst := startInstance(t, federating)
+	member(t, inst, "alice")
+	// An avatar address pasted before uploads existed.
+	if _, err := inst.DB.UpdateProfile(context.Background(), actorOf(t, inst, "alice").ID,
+		storage.ProfileUpdate{AvatarURL: &pasted}); err != nil {
+		t.Fatal(err)
+	}
+	stranger := newVisitor(t, inst)
+	profile := stranger.get("/@alice")
+	srcs := localImages(t, profile)
+	if len(srcs) != 1 || !strings.HasPrefix(srcs[0], "/media/avatar/") {
+		t.Fatalf("images on the profile = %v, want the avatar from here", srcs)
+	}
+	if resp, _ := fetchMedia(t, stranger, srcs[0]); resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/png" {
+		t.Errorf("GET %s: %d %s, want the png", srcs[0], resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+}
+
 // pageCSP is the Content-Security-Policy the page at path is served with.
 func pageCSP(t *testing.T, v *visitor, path string) string {
 	t.Helper()
