@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/gorilla/mux"
 
@@ -34,10 +35,12 @@ func (c MediaConfig) uploadLimits() (bytes int64, side int) {
 	return bytes, side
 }
 
-// parseForm reads a form's fields for the CSRF check: a multipart form
-// (an image upload) up to the upload limit, any other up to maxFormSize.
+// parseForm reads a form's fields for the CSRF check: an image upload's
+// multipart form up to the upload limit, any other form up to
+// maxFormSize (a multipart form elsewhere carries no token it can read).
 func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) error {
-	if mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mediaType == "multipart/form-data" {
+	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mediaType == "multipart/form-data" && strings.HasPrefix(r.URL.Path, "/settings/images/") {
 		limit, _ := s.cfg.Media.uploadLimits()
 		r.Body = http.MaxBytesReader(w, r.Body, limit+maxFormSize)
 		return r.ParseMultipartForm(limit + maxFormSize)

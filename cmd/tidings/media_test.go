@@ -295,6 +295,10 @@ func TestRemoteImagesShownThroughTheCache(t *testing.T) {
 	// The author's avatar and header, on their profile, through the cache.
 	profile := alice.get("/@carl@" + strings.TrimPrefix(srv.URL, "http://"))
 	wantStatus(t, profile, http.StatusOK)
+	// The author's posts listed there show the images too, from here.
+	if n := strings.Count(strings.Join(localImages(t, profile), " "), "/media/attachment/"+post.ID+"/"); n != 4 {
+		t.Errorf("images of the post in the list of the author's posts = %d, want 4", n)
+	}
 	var avatar, header string
 	for _, src := range localImages(t, profile) {
 		switch {

@@ -57,7 +57,11 @@ func TestAvatarAndHeaderUploads(t *testing.T) {
 		c.Media.MaxUploadSide = 2000
 	})
 	alice := member(t, inst, "alice")
-	alice.get("/settings/profile")
+	settings := alice.get("/settings/profile")
+	wantBody(t, settings, `action="/settings/images/avatar" enctype="multipart/form-data"`, `action="/settings/images/header"`)
+	if strings.Contains(settings.Body, `name="avatar_url"`) {
+		t.Error("the profile form still asks for an avatar address")
+	}
 
 	// A camera's JPEG: its EXIF (name, place) must not survive.
 	photo := withEXIF(encodeJPEG(t, testImage(640, 480, false, false)))
