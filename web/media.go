@@ -101,6 +101,12 @@ func (s *Server) serveMedia(w http.ResponseWriter, r *http.Request) {
 		s.serveUploadFile(w, r, name)
 		return
 	}
+	if s.db.Site.IsLocal(remote) {
+		// Another server naming one of our own pages as its picture would
+		// have the cache fetch from this server, maybe from itself.
+		http.Error(w, "no such image", http.StatusNotFound)
+		return
+	}
 	if s.cfg.Media.Cache == nil {
 		http.Error(w, "remote images are not shown here", http.StatusNotFound)
 		return
