@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/url"
 
 	"github.com/go-fed/activity/streams"
 	"github.com/go-fed/activity/streams/vocab"
@@ -76,17 +75,7 @@ func fillActor(t actorType, a *storage.Actor, name, summaryHTML string) {
 		published.Set(a.Published)
 		t.SetActivityStreamsPublished(published)
 	}
-	if a.IconURL != "" {
-		if u, err := url.Parse(a.IconURL); err == nil {
-			image := streams.NewActivityStreamsImage()
-			imageURL := streams.NewActivityStreamsUrlProperty()
-			imageURL.AppendIRI(u)
-			image.SetActivityStreamsUrl(imageURL)
-			icon := streams.NewActivityStreamsIconProperty()
-			icon.AppendActivityStreamsImage(image)
-			t.SetActivityStreamsIcon(icon)
-		}
-	}
+	setImages(t, a)
 	discoverable := streams.NewTootDiscoverableProperty()
 	discoverable.Set(a.Discoverable)
 	t.SetTootDiscoverable(discoverable)

@@ -54,6 +54,7 @@ func parseActor(t vocab.Type, keyID string) (storage.RemoteActor, error) {
 		DisplayName: textOf(a.GetActivityStreamsName()),
 		Summary:     textOf(a.GetActivityStreamsSummary()),
 		IconURL:     iconURL(a.GetActivityStreamsIcon()),
+		HeaderURL:   headerOf(t),
 		URL:         firstRef(a.GetActivityStreamsUrl()).IRI,
 		Inbox:       iriOfSingle(a.GetActivityStreamsInbox()),
 		Outbox:      iriOfSingle(a.GetActivityStreamsOutbox()),

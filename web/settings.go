@@ -10,7 +10,6 @@ import (
 type profileForm struct {
 	DisplayName               string
 	Bio                       string
-	AvatarURL                 string
 	ManuallyApprovesFollowers bool
 	HideNetwork               bool
 	ShowOriginalHeadlines     bool
@@ -20,7 +19,7 @@ type profileForm struct {
 func (s *Server) profileForm(w http.ResponseWriter, r *http.Request) {
 	me := currentMember(r)
 	s.render(w, r, http.StatusOK, "settings_profile", "Edit profile", profileForm{
-		DisplayName: me.DisplayName, Bio: me.Bio, AvatarURL: me.AvatarURL,
+		DisplayName: me.DisplayName, Bio: me.Bio,
 		ManuallyApprovesFollowers: me.ManuallyApprovesFollowers, HideNetwork: me.HideNetwork,
 		ShowOriginalHeadlines: me.ShowOriginalHeadlines,
 	})
@@ -30,14 +29,13 @@ func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request) {
 	form := profileForm{
 		DisplayName: r.PostForm.Get("display_name"),
 		Bio:         r.PostForm.Get("bio"),
-		AvatarURL:   r.PostForm.Get("avatar_url"),
 
 		ManuallyApprovesFollowers: r.PostForm.Get("manually_approves_followers") == "1",
 		HideNetwork:               r.PostForm.Get("hide_network") == "1",
 		ShowOriginalHeadlines:     r.PostForm.Get("show_original_headlines") == "1",
 	}
 	m, err := s.db.UpdateProfile(r.Context(), currentMember(r).ID, storage.ProfileUpdate{
-		DisplayName: &form.DisplayName, Bio: &form.Bio, AvatarURL: &form.AvatarURL,
+		DisplayName: &form.DisplayName, Bio: &form.Bio,
 		ManuallyApprovesFollowers: &form.ManuallyApprovesFollowers, HideNetwork: &form.HideNetwork,
 		ShowOriginalHeadlines: &form.ShowOriginalHeadlines,
 	})

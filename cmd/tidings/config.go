@@ -34,6 +34,7 @@ type Config struct {
 	Corrections  CorrectionsConfig  `toml:"corrections"`
 	Limits       LimitsConfig       `toml:"limits"`
 	Retention    RetentionConfig    `toml:"retention"`
+	Media        MediaConfig        `toml:"media"`
 	Log          LogConfig          `toml:"log"`
 }
 
@@ -119,7 +120,8 @@ func DefaultConfig() Config {
 		Limits:       LimitsConfig(web.DefaultLimits()),
 		Retention: RetentionConfig{InboxBodyDays: 7, InboxRecordDays: 90, OutboxDays: 30,
 			ExpiredSessionDays: 0, SignInFailureDays: 1, TombstoneDays: 365},
-		Log: LogConfig{Level: "info", Format: "text"},
+		Media: MediaConfig{CacheDays: 7, MaxRemoteBytes: 8 << 20, MaxUploadBytes: 8 << 20, MaxUploadSide: 4096},
+		Log:   LogConfig{Level: "info", Format: "text"},
 	}
 }
 
@@ -366,6 +368,7 @@ func (c *Config) problems() []problem {
 		}
 	}
 	ps = append(ps, c.Retention.problems()...)
+	ps = append(ps, c.Media.problems()...)
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:
