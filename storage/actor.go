@@ -207,6 +207,7 @@ type RemoteActor struct {
 	Published                 time.Time
 	KeyID                     string
 	PublicKeyPEM              string
+	Fields                    []ProfileField // name and ValueHTML; sanitized before they are stored
 }
 
 // check enforces what a remote actor must have to be stored.
@@ -304,8 +305,10 @@ func (db *DB) SaveRemoteActor(ctx context.Context, r RemoteActor) (*Actor, error
 		if err != nil {
 			return fmt.Errorf("save actor %s: %w", r.URI, err)
 		}
-		a, err = tx.actorWhere(ctx, "a.uri = ?", r.URI)
-		return err
+		if a, err = tx.actorWhere(ctx, "a.uri = ?", r.URI); err != nil {
+			return err
+		}
+		return tx.replaceFields(ctx, a.ID, remoteFields(r.Fields))
 	})
 	return a, err
 }
