@@ -21,11 +21,15 @@ func (f *Federator) Routes(r *mux.Router) {
 	r.HandleFunc("/inbox", f.serveInbox).Methods(http.MethodPost)
 	r.HandleFunc("/actor", f.serveInstanceActor).Methods(get...)
 	r.HandleFunc("/actor/inbox", f.serveInbox).Methods(http.MethodPost)
+	r.HandleFunc("/actor/outbox", f.serveInstanceOutbox).Methods(get...)
+	r.HandleFunc("/actor/followers", f.serveInstanceFollowers).Methods(get...)
+	r.HandleFunc("/actor/following", f.serveInstanceFollowing).Methods(get...)
 	r.HandleFunc("/users/{name}", f.serveMember).Methods(get...)
 	r.HandleFunc("/users/{name}/inbox", f.serveInbox).Methods(http.MethodPost)
 	r.HandleFunc("/users/{name}/outbox", f.serveOutbox).Methods(get...)
 	r.HandleFunc("/users/{name}/followers", f.serveFollowers).Methods(get...)
 	r.HandleFunc("/users/{name}/following", f.serveFollowing).Methods(get...)
+	r.HandleFunc("/users/{name}/featured", f.serveFeatured).Methods(get...)
 
 	wantsJSON := func(r *http.Request, _ *mux.RouteMatch) bool { return WantsActivityJSON(r) }
 	r.HandleFunc("/@{name}", func(w http.ResponseWriter, r *http.Request) {
