@@ -38,6 +38,8 @@ type postPage struct {
 	LocalCorrection bool
 	// CanLock: the viewer may lock and unlock the headline.
 	CanLock bool
+	// Pinned: the viewer, its author, pinned the post to their profile.
+	Pinned bool
 }
 
 // commentForm is what a member wrote in a comment form, sent again
@@ -95,6 +97,9 @@ func (s *Server) loadPost(r *http.Request, id string) (*postPage, error) {
 	page := &postPage{Post: p, Thread: buildThread(p.ID, comments), Liked: map[string]bool{}}
 	if me := currentMember(r); me != nil {
 		page.Mine = p.AuthorID == me.ID
+		if page.Pinned, err = s.db.IsPinned(ctx, me.ID, p.ID); err != nil {
+			return nil, err
+		}
 		ids := []string{p.ID}
 		for _, c := range comments {
 			ids = append(ids, c.ID)
