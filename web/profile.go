@@ -24,7 +24,7 @@ type profilePage struct {
 	Posts       *storage.FeedPage
 	Profile     *storage.Profile // bio and fields
 	Pinned      []*storage.Post  // a member's pinned posts, on the first page
-	Compose     *composeForm // on one's own profile, and in a group one joined
+	Compose     *composeForm     // on one's own profile, and in a group one joined
 }
 
 // profile shows /@name for a member, and /@name@host for an account on
