@@ -22,7 +22,11 @@ func (f *Federator) memberProfile(ctx context.Context, a *storage.Actor, extra m
 		return "", err
 	}
 	if profile.BioSource != "" {
-		extra["source"] = map[string]any{"content": profile.BioSource, "mediaType": "text/markdown"}
+		mediaType := "text/markdown"
+		if !profile.BioMarkdown {
+			mediaType = "text/plain"
+		}
+		extra["source"] = map[string]any{"content": profile.BioSource, "mediaType": mediaType}
 	}
 	attachments := []any{}
 	for _, field := range profile.Fields {

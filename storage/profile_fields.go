@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"html"
 	"strings"
@@ -32,9 +34,12 @@ type ProfileField struct {
 // Profile is what an actor's profile shows besides its name and
 // picture.
 type Profile struct {
-	BioSource string // a member's Markdown; "" for a remote account
-	BioHTML   string
-	Fields    []ProfileField
+	BioSource string // what a member wrote; "" for a remote account
+	// BioMarkdown: BioSource is Markdown. A bio written before bios were
+	// Markdown is plain text, and is shown as such.
+	BioMarkdown bool
+	BioHTML     string
+	Fields      []ProfileField
 }
 
 // ProfileOf returns the bio and fields of a member here or of a remote
@@ -62,10 +67,14 @@ func (db *DB) ProfileOf(ctx context.Context, actorID string) (*Profile, error) {
 // has no HTML stored and is shown as the text it was.
 func (tx *Tx) memberBio(ctx context.Context, memberID string, p *Profile) error {
 	err := tx.QueryRowContext(ctx, `SELECT bio, bio_html FROM members WHERE id = ?`, memberID).Scan(&p.BioSource, &p.BioHTML)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // a subwiki or the instance: no bio of a member
+	}
 	if err != nil {
 		return fmt.Errorf("read bio of %s: %w", memberID, err)
 	}
-	if p.BioHTML == "" {
+	p.BioMarkdown = p.BioHTML != ""
+	if !p.BioMarkdown {
 		p.BioHTML = TextToHTML(p.BioSource)
 	}
 	return nil

@@ -86,7 +86,7 @@ func TestBioIsMarkdown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.BioSource != bio {
+	if p.BioSource != bio || !p.BioMarkdown {
 		t.Errorf("source = %q, want %q", p.BioSource, bio)
 	}
 	for _, want := range []string{"<strong>rivers</strong>", `<a href="https://erin.example"`, `href="http://` + testSite.Domain + `/@erin"`} {
@@ -107,6 +107,9 @@ func TestPlainBioFromBeforeMarkdownRendersAsText(t *testing.T) {
 	p, err := db.ProfileOf(ctx, m.ID)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if p.BioMarkdown {
+		t.Errorf("a bio from before is taken for Markdown")
 	}
 	if want := TextToHTML("*not emphasis*\n# not a heading <b>"); p.BioHTML != want {
 		t.Errorf("bio HTML = %q, want the text as before: %q", p.BioHTML, want)
