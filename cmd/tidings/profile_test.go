@@ -73,15 +73,15 @@ func TestPinFromThePostPage(t *testing.T) {
 
 	wantStatus(t, alice.post("/posts/"+pinned.ID+"/pin", nil), http.StatusSeeOther)
 	profile := alice.get("/@alice").Body
-	mark := strings.Index(profile, "Pinned")
+	mark := strings.Index(profile, `class="meta pin-mark"`)
 	older, newer := strings.Index(profile, "Older news"), strings.Index(profile, "Newer news")
 	if mark < 0 || older < 0 || newer < 0 || !(mark < older && older < newer) {
-		t.Errorf("the pinned post is not first, marked Pinned (Pinned at %d, pinned post at %d, newer post at %d):\n%s",
+		t.Errorf("the pinned post is not first, marked Pinned (mark at %d, pinned post at %d, newer post at %d):\n%s",
 			mark, older, newer, profile)
 	}
 	wantBody(t, alice.get("/posts/"+pinned.ID), `action="/posts/`+pinned.ID+`/unpin"`, "Unpin")
 	wantStatus(t, alice.post("/posts/"+pinned.ID+"/unpin", nil), http.StatusSeeOther)
-	if strings.Contains(alice.get("/@alice").Body, "Pinned") {
+	if strings.Contains(alice.get("/@alice").Body, "pin-mark") {
 		t.Errorf("still pinned after unpinning")
 	}
 }
