@@ -262,3 +262,61 @@ func TestRemoteActorFieldsFromMastodonShape(t *testing.T) {
 		t.Errorf("stored fields = %+v", profile.Fields)
 	}
 }
+
+// TestActorUpdateChangesFields: a Mastodon-shaped Update of an actor
+// brings its fields; one without them clears them.
+func TestActorUpdateChangesFields(t *testing.T) {
+	in := newInboxTestInstance(t)
+	in.runWorkers(t)
+	keys := inboxTestKeys()
+	rs := newRemoteServer(t, keys[0])
+	alice := in.fed.cfg.Site.ActorURI("alice")
+	if status, reason := in.deliver(t, followActivity(rs, alice, "1"), rs.keyID(), keys[0]); status != http.StatusAccepted {
+		t.Fatalf("follow: %d %s", status, reason)
+	}
+	update := func(n string, attachment []any) {
+		t.Helper()
+		person := map[string]any{
+			"id": rs.actorURI(), "type": "Person", "preferredUsername": "bob", "inbox": rs.actorURI() + "/inbox",
+			"publicKey": map[string]any{"id": rs.keyID(), "owner": rs.actorURI(), "publicKeyPem": publicPEM(t, keys[0])},
+		}
+		if attachment != nil {
+			person["attachment"] = attachment
+		}
+		activity := map[string]any{
+			"@context": []any{"https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1",
+				map[string]any{"schema": "http://schema.org#", "PropertyValue": "schema:PropertyValue", "value": "schema:value"}},
+			"id": rs.URL + "/users/bob#updates/" + n, "type": "Update", "actor": rs.actorURI(),
+			"to": []any{"https://www.w3.org/ns/activitystreams#Public"}, "object": person,
+		}
+		if status, reason := in.deliver(t, activity, rs.keyID(), keys[0]); status != http.StatusAccepted {
+			t.Fatalf("update %s: %d %s", n, status, reason)
+		}
+		in.settle(t)
+	}
+	fields := func() []storage.ProfileField {
+		t.Helper()
+		bob, err := in.db.ActorByURI(context.Background(), rs.actorURI())
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := in.db.ProfileOf(context.Background(), bob.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.Fields
+	}
+
+	update("1", []any{
+		map[string]any{"type": "PropertyValue", "name": "Pronouns", "value": "he/him"},
+		map[string]any{"type": "PropertyValue", "name": "Site", "value": `<a href="https://bob.example" rel="me">bob.example</a>`},
+	})
+	got := fields()
+	if len(got) != 2 || got[0].Name != "Pronouns" || got[0].ValueHTML != "he/him" || !strings.Contains(got[1].ValueHTML, `href="https://bob.example"`) {
+		t.Errorf("fields after the update = %+v", got)
+	}
+	update("2", nil)
+	if got := fields(); len(got) != 0 {
+		t.Errorf("fields after an update without them = %+v", got)
+	}
+}
