@@ -320,3 +320,33 @@ func TestActorUpdateChangesFields(t *testing.T) {
 		t.Errorf("fields after an update without them = %+v", got)
 	}
 }
+
+// TestPinOfADeletedPostSendsNothing: a pin whose post is deleted before
+// the event is expanded has nothing to send.
+func TestPinOfADeletedPostSendsNothing(t *testing.T) {
+	in := newInboxTestInstance(t)
+	ctx := context.Background()
+	alice, _ := in.db.MemberByUsername(ctx, "alice")
+	p, err := in.db.Publish(ctx, storage.PostCreate{AuthorID: alice.ID, Kind: storage.KindDiscussion, Headline: "Soon gone", Text: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := in.db.PinPost(ctx, alice.ID, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := in.db.DeletePost(ctx, alice.ID, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	events, err := in.db.PendingOutbox(ctx, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range events {
+		if e.Kind != storage.EventPinPost {
+			continue
+		}
+		if _, _, err := in.fed.build(ctx, e); storage.ErrorCode(err) != storage.ENotFound {
+			t.Errorf("build of the pin of a deleted post: %v, want not found", err)
+		}
+	}
+}

@@ -55,6 +55,11 @@ func (f *Federator) buildPin(ctx context.Context, e *storage.OutboxEvent, sender
 		addressing
 	}
 	if e.Kind == storage.EventPinPost {
+		// A post deleted meanwhile is off the profile already: nothing
+		// to send (ENotFound).
+		if _, err := f.db.PostByID(ctx, e.SubjectID); err != nil {
+			return nil, nil, err
+		}
 		activity = streams.NewActivityStreamsAdd()
 	} else {
 		activity = streams.NewActivityStreamsRemove()
