@@ -115,9 +115,14 @@ func (f *Federator) memberDocument(ctx context.Context, username string) ([]byte
 	if err != nil {
 		return nil, err
 	}
+	extra := actorExtras(a)
+	bio, err := f.memberProfile(ctx, a, extra)
+	if err != nil {
+		return nil, err
+	}
 	person := streams.NewActivityStreamsPerson()
-	fillActor(person, a, m.DisplayName, storage.TextToHTML(m.Bio))
-	return encode(person, actorExtras(a))
+	fillActor(person, a, m.DisplayName, bio)
+	return encode(person, extra)
 }
 
 // instanceDocument is the Application document of the instance actor.

@@ -61,6 +61,7 @@ func parseActor(t vocab.Type, keyID string) (storage.RemoteActor, error) {
 		Followers:   iriOfSingle(a.GetActivityStreamsFollowers()),
 		Following:   iriOfSingle(a.GetActivityStreamsFollowing()),
 		Published:   timeOf(a.GetActivityStreamsPublished()),
+		Fields:      profileFieldsOf(t),
 	}
 	if p := a.GetActivityStreamsPreferredUsername(); p != nil && p.IsXMLSchemaString() {
 		r.Username = p.GetXMLSchemaString()

@@ -23,11 +23,17 @@ func (f *Federator) Routes(r *mux.Router) {
 	r.HandleFunc("/inbox", f.serveInbox).Methods(http.MethodPost)
 	r.HandleFunc("/actor", f.serveInstanceActor).Methods(get...)
 	r.HandleFunc("/actor/inbox", f.serveInbox).Methods(http.MethodPost)
+	// The instance actor and its collections stay open, as the actor must
+	// be readable to verify our signed fetches.
+	r.HandleFunc("/actor/outbox", f.serveInstanceOutbox).Methods(get...)
+	r.HandleFunc("/actor/followers", f.serveInstanceFollowers).Methods(get...)
+	r.HandleFunc("/actor/following", f.serveInstanceFollowing).Methods(get...)
 	r.HandleFunc("/users/{name}", f.signedActor(f.serveMember, f.memberDocument)).Methods(get...)
 	r.HandleFunc("/users/{name}/inbox", f.serveInbox).Methods(http.MethodPost)
 	r.HandleFunc("/users/{name}/outbox", f.signedObject(f.serveOutbox)).Methods(get...)
 	r.HandleFunc("/users/{name}/followers", f.signedObject(f.serveFollowers)).Methods(get...)
 	r.HandleFunc("/users/{name}/following", f.signedObject(f.serveFollowing)).Methods(get...)
+	r.HandleFunc("/users/{name}/featured", f.signedObject(f.serveFeatured)).Methods(get...)
 
 	wantsJSON := func(r *http.Request, _ *mux.RouteMatch) bool { return WantsActivityJSON(r) }
 	r.HandleFunc("/@{name}", f.signedActor(func(w http.ResponseWriter, r *http.Request) {

@@ -210,6 +210,7 @@ type RemoteActor struct {
 	Published                 time.Time
 	KeyID                     string
 	PublicKeyPEM              string
+	Fields                    []ProfileField // name and ValueHTML; sanitized before they are stored
 }
 
 // check enforces what a remote actor must have to be stored.
@@ -310,8 +311,10 @@ func (db *DB) SaveRemoteActor(ctx context.Context, r RemoteActor) (*Actor, error
 		if err := tx.setActorImage(ctx, r.URI, r.HeaderURL); err != nil {
 			return err
 		}
-		a, err = tx.actorWhere(ctx, "a.uri = ?", r.URI)
-		return err
+		if a, err = tx.actorWhere(ctx, "a.uri = ?", r.URI); err != nil {
+			return err
+		}
+		return tx.replaceFields(ctx, a.ID, remoteFields(r.Fields))
 	})
 	return a, err
 }

@@ -103,6 +103,8 @@ func (s *Server) routes() http.Handler {
 	site.Handle("/posts/{id}/comments", s.membersOnly(s.comment)).Methods(http.MethodPost)
 	site.Handle("/posts/{id}/like", s.membersOnly(s.like)).Methods(http.MethodPost)
 	site.Handle("/posts/{id}/unlike", s.membersOnly(s.unlike)).Methods(http.MethodPost)
+	site.Handle("/posts/{id}/pin", s.membersOnly(s.pin)).Methods(http.MethodPost)
+	site.Handle("/posts/{id}/unpin", s.membersOnly(s.unpin)).Methods(http.MethodPost)
 	site.Handle("/notifications", s.membersOnly(s.notifications)).Methods(http.MethodGet)
 	site.HandleFunc("/s", s.directory).Methods(http.MethodGet)
 	site.Handle("/s/new", s.membersOnly(s.newSubwikiForm)).Methods(http.MethodGet)
