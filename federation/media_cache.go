@@ -35,7 +35,7 @@ type MediaCache struct {
 	client *Client
 
 	mu       sync.Mutex
-	inFlight map[string]*mediaFetch // by file name: one fetch at a time per image
+	inFlight map[string]*mediaFetch  // by file name: one fetch at a time per image
 	failures map[string]mediaFailure // by file name: fetches that failed lately
 }
 
