@@ -25,11 +25,17 @@ var imageSlots = func() []string {
 	return slots
 }()
 
-// takesImages reports whether a form posted to the path may carry
-// image files: the profile pictures, the compose form and comments.
-func takesImages(path string) bool {
-	return strings.HasPrefix(path, "/settings/images/") || path == "/compose" ||
-		(strings.HasPrefix(path, "/posts/") && strings.HasSuffix(path, "/comments"))
+// imagesTaken is how many image files a form posted to the path may
+// carry: one profile picture, the images of a post or a comment, or
+// none.
+func imagesTaken(path string) int {
+	switch {
+	case strings.HasPrefix(path, "/settings/images/"):
+		return 1
+	case path == "/compose", strings.HasPrefix(path, "/posts/") && strings.HasSuffix(path, "/comments"):
+		return storage.MaxAttachments
+	}
+	return 0
 }
 
 // altsFrom reads the descriptions of the image slots of a form, to show

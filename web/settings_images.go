@@ -41,9 +41,9 @@ func (c MediaConfig) uploadLimits() (bytes int64, side int) {
 // form elsewhere carries no token it can read).
 func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) error {
 	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if mediaType == "multipart/form-data" && takesImages(r.URL.Path) {
+	if files := imagesTaken(r.URL.Path); mediaType == "multipart/form-data" && files > 0 {
 		limit, _ := s.cfg.Media.uploadLimits()
-		r.Body = http.MaxBytesReader(w, r.Body, int64(storage.MaxAttachments)*limit+maxFormSize)
+		r.Body = http.MaxBytesReader(w, r.Body, int64(files)*limit+maxFormSize)
 		return r.ParseMultipartForm(limit + maxFormSize)
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormSize)
