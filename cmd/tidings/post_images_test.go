@@ -3,12 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"image"
 	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -224,5 +226,66 @@ func TestPostImagesRefused(t *testing.T) {
 	wantStatus(t, p, http.StatusBadRequest)
 	if got := uploadsOn(t, inst); len(got) != 0 {
 		t.Errorf("uploads kept after a refused post = %v, want none", got)
+	}
+}
+
+// peerAttachment is an attachment as the Fedify peer's typed model read it.
+type peerAttachment struct {
+	Type      string `json:"type"`
+	URL       string `json:"url"`
+	MediaType string `json:"mediaType"`
+	Name      string `json:"name"`
+	Width     int    `json:"width"`
+	Height    int    `json:"height"`
+}
+
+// TestFedifyPeerReadsPostImages: the Create of a news post with an image
+// reaches a Fedify server, whose vocabulary reads the news Link and the
+// image as a Document with its description and size.
+func TestFedifyPeerReadsPostImages(t *testing.T) {
+	findNode(t)
+	inst, _ := startInteropInstance(t)
+	peer := startFedifyPeer(t, "--name", "viewer")
+	alice := member(t, inst, "alice")
+	aliceActor := actorOf(t, inst, "alice")
+	interopControl(t, peer, "follow", map[string]string{"target": "alice@" + inst.Config.Server.Domain})
+	waitFor(t, "the peer among alice's followers", interopWait, func() bool { return followersOf(t, inst, "alice") == 1 })
+
+	alice.get("/compose")
+	wantStatus(t, alice.postMultipart("/compose", map[string]string{
+		"kind": "news", "link": "https://news.example/floods", "headline": "Floods recede",
+		"action": "publish", "alt0": "A dry street again",
+	}, map[string]formFile{"image0": {"street.jpg", encodeJPEG(t, testImage(2400, 1200, false, false))}}), http.StatusSeeOther)
+	post := latestPost(t, inst, "alice")
+
+	var create struct {
+		ObjectID    string           `json:"objectId"`
+		Actor       string           `json:"actor"`
+		Attachments []peerAttachment `json:"attachments"`
+	}
+	waitFor(t, "the peer to receive the Create", interopWait, func() bool {
+		_, body := peer.control(t, "inbox?type=Create", nil)
+		var all []json.RawMessage
+		json.Unmarshal(body, &all)
+		for _, raw := range all {
+			json.Unmarshal(raw, &create)
+			if create.ObjectID == post.URI {
+				return true
+			}
+		}
+		return false
+	})
+	if create.Actor != aliceActor.URI {
+		t.Errorf("Create from %s, want %s", create.Actor, aliceActor.URI)
+	}
+	if len(post.Attachments) != 1 {
+		t.Fatalf("post attachments = %+v", post.Attachments)
+	}
+	want := []peerAttachment{
+		{Type: "Link", URL: "https://news.example/floods"},
+		{Type: "Document", URL: post.Attachments[0].URL, MediaType: "image/jpeg", Name: "A dry street again", Width: 1920, Height: 960},
+	}
+	if !slices.Equal(create.Attachments, want) {
+		t.Errorf("attachments as Fedify read them = %+v, want %+v", create.Attachments, want)
 	}
 }
