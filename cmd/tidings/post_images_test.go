@@ -108,7 +108,9 @@ func TestPostImagesUploadedShownAndFederated(t *testing.T) {
 			t.Fatalf("%s: images = %v, want the photo and the chart with their descriptions", path, shown)
 		}
 	}
-	shown := attachmentsOn(t, alice.get("/posts/"+post.ID))
+	postPage := alice.get("/posts/" + post.ID)
+	wantBody(t, postPage, `alt="Fishing boats at dawn" width="640" height="480"`)
+	shown := attachmentsOn(t, postPage)
 	resp, served := fetchMedia(t, newVisitor(t, a), shown[0][0])
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/jpeg" {
 		t.Fatalf("GET %s: %d %s", shown[0][0], resp.StatusCode, resp.Header.Get("Content-Type"))
@@ -144,7 +146,8 @@ func TestPostImagesUploadedShownAndFederated(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !bytes.Equal(body, served) {
 		t.Errorf("GET %s on B: %d, %d bytes; want 200 and the image A serves", onB[0][0], resp.StatusCode, len(body))
 	}
-	if a, w := remote.Attachments, "Fishing boats at dawn"; len(a) != 2 || a[0].Alt != w || a[0].MediaType != "image/jpeg" {
+	if a, w := remote.Attachments, "Fishing boats at dawn"; len(a) != 2 || a[0].Alt != w || a[0].MediaType != "image/jpeg" ||
+		a[0].Width != 640 || a[0].Height != 480 {
 		t.Errorf("attachments stored on B = %+v", a)
 	}
 
