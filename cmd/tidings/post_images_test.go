@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tidings-social/tidings/web"
 )
 
 // formFile is a file sent in a multipart form field.
@@ -290,5 +292,45 @@ func TestFedifyPeerReadsPostImages(t *testing.T) {
 	}
 	if !slices.Equal(create.Attachments, want) {
 		t.Errorf("attachments as Fedify read them = %+v, want %+v", create.Attachments, want)
+	}
+}
+
+// TestJanitorSweepsUnusedUploads: files of uploads nothing uses (a crash
+// between an image and its post, say) go once they are an hour old;
+// avatars, headers, images of posts, young files and files of others
+// stay.
+func TestJanitorSweepsUnusedUploads(t *testing.T) {
+	inst := startInstance(t, nil)
+	alice := member(t, inst, "alice")
+	alice.get("/settings/profile")
+	wantStatus(t, alice.upload("/settings/images/avatar", "me.png", encodePNG(t, testImage(50, 50, false, false))), http.StatusSeeOther)
+	alice.get("/compose")
+	wantStatus(t, alice.postMultipart("/compose", map[string]string{"kind": "discussion", "headline": "h", "text": "t", "action": "publish"},
+		map[string]formFile{"image0": {"a.jpg", encodeJPEG(t, testImage(50, 50, false, false))}}), http.StatusSeeOther)
+	used := uploadsOn(t, inst)
+	if len(used) != 2 {
+		t.Fatalf("uploads = %v, want the avatar and the post's image", used)
+	}
+	dir := filepath.Join(inst.Config.mediaDir(), "uploads")
+	for _, name := range []string{"0123456789abcdef0123456789abcdef.jpg", ".upload-123", "notes.txt", "fedcba9876543210fedcba9876543210.png"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-2 * time.Hour)
+	for _, name := range append(used, "0123456789abcdef0123456789abcdef.jpg", ".upload-123", "notes.txt") {
+		if err := os.Chtimes(filepath.Join(dir, name), old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	site := inst.server.Handler.(*web.Server)
+	n, err := site.SweepUploads(context.Background(), time.Now().Add(-uploadGrace))
+	if err != nil || n != 2 {
+		t.Errorf("SweepUploads = %d, %v; want 2 removed", n, err)
+	}
+	want := append(slices.Clone(used), "fedcba9876543210fedcba9876543210.png", "notes.txt")
+	slices.Sort(want)
+	if got := uploadsOn(t, inst); !slices.Equal(got, want) {
+		t.Errorf("uploads after the sweep = %v, want %v", got, want)
 	}
 }
