@@ -128,6 +128,22 @@ func TestPostImagesUploadedShownAndFederated(t *testing.T) {
 		t.Errorf("the chart with transparency is a %s, want png", format)
 	}
 
+	// The post's own document lists them, as its Create did.
+	var object struct {
+		Attachment []map[string]any `json:"attachment"`
+	}
+	req, _ := http.NewRequest(http.MethodGet, post.URI, nil)
+	req.Header.Set("Accept", "application/activity+json")
+	if resp, err := http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	} else {
+		json.NewDecoder(resp.Body).Decode(&object)
+		resp.Body.Close()
+	}
+	if len(object.Attachment) != 3 || object.Attachment[1]["type"] != "Document" || object.Attachment[1]["name"] != "Fishing boats at dawn" {
+		t.Errorf("attachment of %s = %v, want the Link and two Documents", post.URI, object.Attachment)
+	}
+
 	// On B, with its image and alt text, through B's cache.
 	waitFor(t, "the post in bob's feed", 10*time.Second, func() bool {
 		return strings.Contains(bob.get("/").Body, "The harbour reopens")
