@@ -137,11 +137,12 @@ func (s *Server) removePostImages(images []storage.Attachment) {
 	}
 }
 
-// imageSlot is one image field of a form: its number and the
-// description typed in it.
+// imageSlot is one image field of a form: its number in field names
+// (from 0), its number for people (from 1) and the description typed in
+// it.
 type imageSlot struct {
-	N   string
-	Alt string
+	N, Label string
+	Alt      string
 }
 
 // imageSlotsOf lays out the image fields of a form, with the
@@ -149,7 +150,7 @@ type imageSlot struct {
 func imageSlotsOf(alts []string) []imageSlot {
 	slots := make([]imageSlot, len(imageSlots))
 	for i, n := range imageSlots {
-		slots[i].N = n
+		slots[i].N, slots[i].Label = n, strconv.Itoa(i+1)
 		if i < len(alts) {
 			slots[i].Alt = alts[i]
 		}
