@@ -85,3 +85,23 @@ func FuzzNodeInfoIndex(f *testing.F) {
 		}
 	})
 }
+
+func TestReadNodeInfoSoftware(t *testing.T) {
+	for _, c := range []struct {
+		body, want string
+		ok         bool
+	}{
+		{`{"version":"2.1","software":{"name":"gotosocial","version":"0.20.3"}}`, "gotosocial", true},
+		{`{"version":"2.0","software":{"name":"Mastodon","version":"4.5.0"}}`, "mastodon", true},
+		{`{"software":{"name":"  lemmy "}}`, "lemmy", true},
+		{`{"software":{}}`, "", false},
+		{`{"software":"mastodon"}`, "", false},
+		{`[]`, "", false},
+		{`not json`, "", false},
+	} {
+		got, err := readNodeInfoSoftware([]byte(c.body))
+		if got != c.want || (err == nil) != c.ok {
+			t.Errorf("readNodeInfoSoftware(%s) = %q, %v; want %q, ok %v", c.body, got, err, c.want, c.ok)
+		}
+	}
+}

@@ -1,0 +1,83 @@
+package federation
+
+import (
+	"context"
+	"net/url"
+	"strings"
+
+	"github.com/tidings-social/tidings/storage"
+)
+
+// groupAwareSoftware are the servers that read a Group's Announce of a
+// whole activity (FEP-1b12) and file the post under the group. Every
+// other server, and one whose software is unknown, gets the plain boost
+// Mastodon understands (docs/federation.md, Subwikis).
+var groupAwareSoftware = map[string]bool{
+	"lemmy": true, "mbin": true, "kbin": true, "piefed": true, "tidings": true,
+}
+
+// groupAware reports whether the server of an inbox reads FEP-1b12
+// announces, as its NodeInfo says.
+func (f *Federator) groupAware(ctx context.Context, inbox string) bool {
+	return groupAwareSoftware[f.softwareOf(ctx, inbox)]
+}
+
+// softwareOf is the software the server of an inbox runs, as its NodeInfo
+// names it, "" when unknown. What a server said is kept and read again
+// when it is stale (storage.HostSoftware.Stale); a server that does not
+// answer keeps what it said before.
+func (f *Federator) softwareOf(ctx context.Context, inbox string) string {
+	u, err := url.Parse(inbox)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	known, err := f.db.SoftwareOf(ctx, u.Host)
+	if err != nil {
+		f.log.Warn("software of a server", "host", u.Host, "err", err)
+		return known.Name
+	}
+	if !known.Stale(f.now()) {
+		return known.Name
+	}
+	name, err := f.readSoftware(ctx, u.Scheme, u.Host)
+	if err != nil {
+		if ctx.Err() != nil {
+			return known.Name
+		}
+		f.log.Info("cannot read a server's NodeInfo", "host", u.Host, "err", err)
+		name = known.Name
+	}
+	err = f.db.RecordSoftware(ctx, u.Host, name)
+	if storage.ErrorCode(err) == storage.EInvalid {
+		// Not a NodeInfo software name: unknown, until it is read again.
+		name, err = "", f.db.RecordSoftware(ctx, u.Host, "")
+	}
+	if err != nil {
+		f.log.Warn("record software of a server", "host", u.Host, "err", err)
+	}
+	return name
+}
+
+// readSoftware fetches a server's NodeInfo through its discovery index,
+// unsigned (both are public), and returns the software it names.
+func (f *Federator) readSoftware(ctx context.Context, scheme, host string) (string, error) {
+	body, err := f.client.GetJSON(ctx, scheme+"://"+host+"/.well-known/nodeinfo", "application/json", nil)
+	if err != nil {
+		return "", err
+	}
+	hrefs, err := readNodeInfoIndex(body)
+	if err != nil {
+		return "", err
+	}
+	for _, href := range hrefs {
+		body, err = f.client.GetJSON(ctx, href, "application/json", nil)
+		if err != nil {
+			continue
+		}
+		var name string
+		if name, err = readNodeInfoSoftware(body); err == nil {
+			return strings.ToLower(name), nil
+		}
+	}
+	return "", err
+}
