@@ -123,3 +123,30 @@ func withoutContext(activity []byte) (map[string]any, error) {
 	delete(m, "@context")
 	return m, nil
 }
+
+// boostReaders lists the inboxes of a subwiki's followers that get its
+// boosts rather than the activities wrapped (Mastodon, GoToSocial, ...),
+// for a post of ours in the subwiki: they apply an edit only from the
+// post's author, and follow only the subwiki, so its author's Update is
+// sent to them too. Nothing for a post not in a subwiki of ours, or not
+// relayed (groupAnnounce relays only posts for everyone).
+func (f *Federator) boostReaders(ctx context.Context, p *storage.Post) ([]string, error) {
+	if p.SubwikiID == "" || !storage.Listed(p.Visibility) {
+		return nil, nil
+	}
+	group, err := f.db.ActorByID(ctx, p.SubwikiID)
+	if err != nil || !group.Local {
+		return nil, err
+	}
+	followers, err := f.db.FollowerInboxes(ctx, group.ID)
+	if err != nil {
+		return nil, err
+	}
+	var inboxes []string
+	for _, inbox := range followers {
+		if !f.groupAware(ctx, inbox) {
+			inboxes = append(inboxes, inbox)
+		}
+	}
+	return inboxes, nil
+}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/tidings-social/tidings/storage"
 )
@@ -123,13 +124,22 @@ func TestSubwikiAnnouncesAsEachFollowerReadsThem(t *testing.T) {
 	}
 	in.fed.expandOutbox(ctx)
 	in.deliverDue(t)
+	in.clock.Advance(time.Hour)
+	if _, err := in.db.ReviseHeadline(ctx, storage.HeadlineEdit{PostID: p.ID, EditorID: in.alice.ID, BaseRevision: 1,
+		Headline: "Glacier retreat doubles in one region", Reason: "The survey covers one region."}); err != nil {
+		t.Fatal(err)
+	}
+	in.fed.expandOutbox(ctx)
+	in.deliverDue(t)
 	if err := in.db.DeletePost(ctx, in.alice.ID, p.ID); err != nil {
 		t.Fatal(err)
 	}
 	in.fed.expandOutbox(ctx)
 	in.deliverDue(t)
 
-	boost := []string{"Announce " + p.URI, "Undo Announce " + p.URI}
+	// The author's Update reaches those who read only the boost: Mastodon
+	// and GoToSocial apply an edit from the post's author alone.
+	boost := []string{"Announce " + p.URI, "Update " + p.URI, "Undo Announce " + p.URI}
 	for _, c := range []struct {
 		name   string
 		server *softwareServer
@@ -137,7 +147,7 @@ func TestSubwikiAnnouncesAsEachFollowerReadsThem(t *testing.T) {
 	}{
 		{"GoToSocial", gts, boost},
 		{"a server whose NodeInfo does not answer", silent, boost},
-		{"Lemmy", lemmy, []string{"Announce Create " + p.URI, "Announce Delete " + p.URI}},
+		{"Lemmy", lemmy, []string{"Announce Create " + p.URI, "Announce Update " + p.URI, "Announce Delete " + p.URI}},
 	} {
 		if got := c.server.activities(); !slices.Equal(got, c.want) {
 			t.Errorf("%s received %q; want %q", c.name, got, c.want)
@@ -146,10 +156,10 @@ func TestSubwikiAnnouncesAsEachFollowerReadsThem(t *testing.T) {
 
 	gts.mu.Lock()
 	defer gts.mu.Unlock()
-	if len(gts.received) != 2 {
+	if len(gts.received) != 3 {
 		return
 	}
-	announce, undo := gts.received[0], gts.received[1]
+	announce, undo := gts.received[0], gts.received[2]
 	if announce["published"] == nil {
 		t.Errorf("the boost %v has no published; GoToSocial needs it", announce)
 	}
@@ -157,6 +167,6 @@ func TestSubwikiAnnouncesAsEachFollowerReadsThem(t *testing.T) {
 		t.Errorf("the Undo takes back %v; want the boost %v", inner["id"], announce["id"])
 	}
 	if gts.nodeInfoReads != 1 {
-		t.Errorf("GoToSocial's NodeInfo was read %d times for three announces; want once, then remembered", gts.nodeInfoReads)
+		t.Errorf("GoToSocial's NodeInfo was read %d times for four activities; want once, then remembered", gts.nodeInfoReads)
 	}
 }
