@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -104,4 +105,29 @@ func TestReadNodeInfoSoftware(t *testing.T) {
 			t.Errorf("readNodeInfoSoftware(%s) = %q, %v; want %q, ok %v", c.body, got, err, c.want, c.ok)
 		}
 	}
+}
+
+// FuzzNodeInfoSoftware reads any NodeInfo document as a subwiki reads its
+// follower's server's: a software name, lowercased and trimmed, or an
+// error and none.
+func FuzzNodeInfoSoftware(f *testing.F) {
+	for _, seed := range []string{
+		`{"version":"2.1","software":{"name":"gotosocial","version":"0.20.3"}}`,
+		`{"software":{"name":"Mastodon"}}`, `{"software":{"name":" \u0130stanbul "}}`,
+		`{"software":{"name":7}}`, `{"software":null}`, `[]`, `null`, ``,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		name, err := readNodeInfoSoftware(body)
+		if err != nil {
+			if name != "" {
+				t.Errorf("an error with the name %q", name)
+			}
+			return
+		}
+		if name == "" || name != strings.TrimSpace(name) || name != strings.ToLower(name) {
+			t.Errorf("took %q, not a trimmed lowercase name", name)
+		}
+	})
 }
