@@ -36,6 +36,9 @@ func (f *Federator) buildAnnounce(ctx context.Context, e *storage.OutboxEvent, g
 		if err != nil {
 			return nil, nil, err
 		}
+		if e.Payload.InnerEventID != "" {
+			withPlainName(inner)
+		}
 		announce := streams.NewActivityStreamsAnnounce()
 		announce.SetJSONLDId(idProperty(group.URI + "/announces/" + e.ID))
 		announce.SetActivityStreamsActor(actorProperty(group.URI))
@@ -94,6 +97,23 @@ func (f *Federator) announcedActivity(ctx context.Context, p storage.OutboxPaylo
 		return nil, err
 	}
 	return withoutContext(inner)
+}
+
+// withPlainName gives the post in one of our activities its headline as
+// a plain name too, for group-aware servers only: Mbin reads a post's
+// title from name alone (Lemmy takes it from there first), while
+// GoToSocial, which would show a plain name as a content warning, never
+// gets the wrapped form. The post's own document, which GoToSocial
+// fetches to show a boost, keeps nameMap only (see postText).
+func withPlainName(activity map[string]any) {
+	object, ok := activity["object"].(map[string]any)
+	if !ok {
+		return
+	}
+	names, _ := object["nameMap"].(map[string]any)
+	if name, ok := names[headlineLanguage].(string); ok && object["name"] == nil {
+		object["name"] = name
+	}
 }
 
 // boostOf is a group's plain Announce of a post by id, the boost

@@ -154,6 +154,16 @@ func TestSubwikiAnnouncesAsEachFollowerReadsThem(t *testing.T) {
 		}
 	}
 
+	lemmy.mu.Lock()
+	if len(lemmy.received) > 0 {
+		create, _ := lemmy.received[0]["object"].(map[string]any)
+		page, _ := create["object"].(map[string]any)
+		if page["name"] != "Glacier retreat doubles" {
+			t.Errorf("Lemmy was sent a post named %v; want the headline as a plain name, which Mbin reads alone", page["name"])
+		}
+	}
+	lemmy.mu.Unlock()
+
 	gts.mu.Lock()
 	defer gts.mu.Unlock()
 	if len(gts.received) != 3 {
