@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/tidings-social/tidings/storage"
 )
@@ -15,6 +16,10 @@ import (
 var groupAwareSoftware = map[string]bool{
 	"lemmy": true, "mbin": true, "kbin": true, "piefed": true, "tidings": true,
 }
+
+// nodeInfoTimeout bounds reading a server's software, which the outbox
+// worker waits for before it sends an announce there.
+const nodeInfoTimeout = 5 * time.Second
 
 // groupAware reports whether the server of an inbox reads FEP-1b12
 // announces, as its NodeInfo says.
@@ -39,7 +44,12 @@ func (f *Federator) softwareOf(ctx context.Context, inbox string) string {
 	if !known.Stale(f.now()) {
 		return known.Name
 	}
-	name, err := f.readSoftware(ctx, u.Scheme, u.Host)
+	if down, err := f.db.HostUnavailable(ctx, u.Host); err != nil || down {
+		return known.Name // nothing is delivered there now; asked once it is back
+	}
+	readCtx, cancel := context.WithTimeout(ctx, nodeInfoTimeout)
+	defer cancel()
+	name, err := f.readSoftware(readCtx, u.Scheme, u.Host)
 	if err != nil {
 		if ctx.Err() != nil {
 			return known.Name
