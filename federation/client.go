@@ -11,10 +11,11 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/tidings-social/tidings/storage"
 )
 
 // Defaults and transport limits of the federation client.
@@ -64,10 +65,11 @@ var (
 // cannot identify requests without a User-Agent (GoToSocial answers 418).
 var errNoUserAgent = errors.New("federation client has no user agent")
 
-// Signer signs an outgoing request; body is nil for a GET. The client calls
-// it after setting every other header, just before sending, for each
-// request including each redirect hop.
-type Signer func(r *http.Request, body []byte) error
+// Signer signs an outgoing request with the given scheme; body is nil for
+// a GET. The client calls it after setting every other header, just before
+// sending, for each request including each redirect hop and the retry of
+// double-knocking (see ClientConfig.Schemes).
+type Signer func(r *http.Request, body []byte, scheme storage.SignatureScheme) error
 
 // ClientConfig configures the federation client.
 type ClientConfig struct {
@@ -76,6 +78,9 @@ type ClientConfig struct {
 	Timeout               time.Duration // whole request incl. redirects and body; default 10 s
 	MaxBodyBytes          int64         // response size limit; default 1 MiB
 	MaxRedirects          int           // default 3; negative follows none
+	// Schemes remembers which signature scheme each server accepted; when
+	// nil, the client remembers for its own lifetime only.
+	Schemes *SchemeMemory
 }
 
 // Client makes the outgoing requests of federation: fetches of actors,
@@ -84,6 +89,7 @@ type ClientConfig struct {
 type Client struct {
 	cfg       ClientConfig
 	transport *http.Transport
+	schemes   *SchemeMemory
 	allowHTTP bool // take plain http to public addresses (web pages, not federation)
 }
 
@@ -106,7 +112,11 @@ func NewClient(cfg ClientConfig) *Client {
 	if !cfg.AllowPrivateAddresses {
 		dialer.Control = refuseNonPublic
 	}
-	return &Client{cfg: cfg, transport: &http.Transport{
+	schemes := cfg.Schemes
+	if schemes == nil {
+		schemes = NewSchemeMemory(nil, nil)
+	}
+	return &Client{cfg: cfg, schemes: schemes, transport: &http.Transport{
 		Proxy:                 nil, // a proxy would dial for us, past refuseNonPublic
 		DialContext:           dialer.DialContext,
 		ForceAttemptHTTP2:     true,
@@ -173,7 +183,7 @@ func (c *Client) GetHTML(ctx context.Context, url string, read func(body io.Read
 		return fmt.Errorf("fetch page: %w", err)
 	}
 	req.Header.Set("Accept", "text/html,application/xhtml+xml")
-	resp, err := web.do(req, nil, nil)
+	resp, err := web.send(req, nil, nil, storage.SignatureUnknown)
 	if err != nil {
 		return fmt.Errorf("fetch page: %w", err)
 	}
@@ -261,21 +271,21 @@ func (c *Client) newRequest(ctx context.Context, method, rawURL string, body io.
 	return req, nil
 }
 
-// do signs req and sends it, through a redirect policy that checks and
-// re-signs every hop. The address of every hop is checked when dialled.
-func (c *Client) do(req *http.Request, body []byte, sign Signer) (*http.Response, error) {
+// send signs req with scheme and sends it, through a redirect policy that
+// checks every hop and signs it the same way.
+func (c *Client) send(req *http.Request, body []byte, sign Signer, scheme storage.SignatureScheme) (*http.Response, error) {
 	header := req.Header.Clone()
-	if err := signRequest(sign, req, body); err != nil {
+	if err := signRequest(sign, req, body, scheme); err != nil {
 		return nil, err
 	}
-	hc := &http.Client{Transport: c.transport, CheckRedirect: c.redirectPolicy(header, body, sign)}
+	hc := &http.Client{Transport: c.transport, CheckRedirect: c.redirectPolicy(header, body, sign, scheme)}
 	return hc.Do(req)
 }
 
 // redirectPolicy checks each redirect hop and re-signs it. The hop gets a
 // fresh copy of header, so no signature, Referer or other header of the
 // previous hop is carried to the new URL.
-func (c *Client) redirectPolicy(header http.Header, body []byte, sign Signer) func(*http.Request, []*http.Request) error {
+func (c *Client) redirectPolicy(header http.Header, body []byte, sign Signer, scheme storage.SignatureScheme) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
 		if len(via) > c.cfg.MaxRedirects {
 			return fmt.Errorf("%w: more than %d", ErrTooManyRedirects, c.cfg.MaxRedirects)
@@ -290,7 +300,7 @@ func (c *Client) redirectPolicy(header http.Header, body []byte, sign Signer) fu
 			return err
 		}
 		req.Header = header.Clone()
-		return signRequest(sign, req, body)
+		return signRequest(sign, req, body, scheme)
 	}
 }
 
@@ -329,12 +339,12 @@ func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 	return body, nil
 }
 
-// signRequest applies sign to r, if there is a signer.
-func signRequest(sign Signer, r *http.Request, body []byte) error {
+// signRequest applies sign to r with scheme, if there is a signer.
+func signRequest(sign Signer, r *http.Request, body []byte, scheme storage.SignatureScheme) error {
 	if sign == nil {
 		return nil
 	}
-	if err := sign(r, body); err != nil {
+	if err := sign(r, body, scheme); err != nil {
 		return fmt.Errorf("sign request: %w", err)
 	}
 	return nil
@@ -347,75 +357,6 @@ func discard(resp *http.Response) {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, discardLimit))
 	}
 	_ = resp.Body.Close()
-}
-
-// StatusError is a non-success HTTP answer from another server.
-type StatusError struct {
-	URL        string        // the URL that answered, after redirects
-	Code       int           // the HTTP status code
-	RetryAfter time.Duration // from the Retry-After header; zero when absent
-}
-
-// newStatusError describes resp, reading Retry-After relative to now.
-func newStatusError(resp *http.Response, now time.Time) *StatusError {
-	return &StatusError{
-		URL:        resp.Request.URL.String(),
-		Code:       resp.StatusCode,
-		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), now),
-	}
-}
-
-// Error describes the answer.
-func (e *StatusError) Error() string {
-	return fmt.Sprintf("%s answered %d %s", e.URL, e.Code, http.StatusText(e.Code))
-}
-
-// Gone reports a 410: the target is gone for good, and delivery drops it.
-func (e *StatusError) Gone() bool {
-	return e.Code == http.StatusGone
-}
-
-// Retryable reports whether the same request may succeed later: a 5xx, a
-// 408 or a 429. Any other status (3xx, 4xx) is permanent.
-func (e *StatusError) Retryable() bool {
-	return e.Code >= 500 || e.Code == http.StatusRequestTimeout || e.Code == http.StatusTooManyRequests
-}
-
-// Retryable reports whether a request that failed with err is worth
-// retrying: a retryable status, a network error or a timeout. Refusals of
-// the client (URL, scheme, address, size, content type, redirects) and
-// permanent statuses are not.
-func Retryable(err error) bool {
-	if err == nil {
-		return false
-	}
-	var se *StatusError
-	if errors.As(err, &se) {
-		return se.Retryable()
-	}
-	for _, permanent := range []error{ErrInvalidURL, ErrScheme, ErrPrivateAddress, ErrBodyTooLarge, ErrContentType, ErrTooManyRedirects} {
-		if errors.Is(err, permanent) {
-			return false
-		}
-	}
-	return true
-}
-
-// parseRetryAfter reads a Retry-After value, in seconds or an HTTP date,
-// as a wait from now. A missing, malformed or past value is zero.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.ParseUint(v, 10, 32); err == nil {
-		return time.Duration(secs) * time.Second
-	}
-	at, err := http.ParseTime(v)
-	if err != nil || !at.After(now) {
-		return 0
-	}
-	return at.Sub(now)
 }
 
 // mediaTypeIs reports whether the Content-Type value ct parses and its

@@ -48,6 +48,7 @@ func New(db *storage.DB, cfg Config, log *slog.Logger) *Federator {
 	f.client = NewClient(ClientConfig{
 		UserAgent:             f.UserAgent(),
 		AllowPrivateAddresses: cfg.AllowPrivateAddresses,
+		Schemes:               NewSchemeMemory(db, log),
 	})
 	return f
 }
@@ -93,8 +94,8 @@ func (f *Federator) signer(ctx context.Context, actorID string) (Signer, error) 
 		f.keys.byID[actorID] = k
 		f.keys.mu.Unlock()
 	}
-	return func(r *http.Request, body []byte) error {
-		return SignRequest(r, body, k.id, k.key, f.now())
+	return func(r *http.Request, body []byte, scheme storage.SignatureScheme) error {
+		return signWith(scheme, r, body, k.id, k.key, f.now())
 	}, nil
 }
 

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tidings-social/tidings/storage"
 )
 
 // This file is the whole HTTP-signature policy: what we sign, and what we
@@ -110,6 +112,15 @@ func SignRequest(r *http.Request, body []byte, keyID string, key *rsa.PrivateKey
 	r.Header.Set("Signature", fmt.Sprintf(`keyId="%s",algorithm="rsa-sha256",headers="%s",signature="%s"`,
 		keyID, strings.Join(sig.headers, " "), base64.StdEncoding.EncodeToString(raw)))
 	return nil
+}
+
+// signWith signs an outgoing request with the scheme: RFC 9421, or
+// draft-cavage for any other, which every server accepts.
+func signWith(scheme storage.SignatureScheme, r *http.Request, body []byte, keyID string, key *rsa.PrivateKey, now time.Time) error {
+	if scheme == storage.SignatureRFC9421 {
+		return SignRequestRFC9421(r, body, keyID, key, now)
+	}
+	return SignRequest(r, body, keyID, key, now)
 }
 
 // SignatureKeyID reads which key signed the request, without verifying:

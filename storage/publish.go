@@ -44,17 +44,23 @@ func checkHeadline(headline string) (string, error) {
 	return headline, checkText("headline", headline, MaxHeadlineLength, false)
 }
 
+// checkContentWarning enforces what a content warning must be: one line
+// of at most MaxContentWarningLength characters, or nothing.
+func checkContentWarning(warning string) (string, error) {
+	warning = strings.Join(strings.Fields(warning), " ")
+	if utf8.RuneCountInString(warning) > MaxContentWarningLength {
+		return "", Errorf(EInvalid, "A content warning can be at most %d characters long.", MaxContentWarningLength)
+	}
+	return warning, checkText("content warning", warning, MaxContentWarningLength, false)
+}
+
 func (c *PostCreate) check() error {
 	var err error
 	if c.Headline, err = checkHeadline(c.Headline); err != nil {
 		return err
 	}
 	c.Text = strings.TrimSpace(c.Text)
-	c.ContentWarning = strings.Join(strings.Fields(c.ContentWarning), " ")
-	if utf8.RuneCountInString(c.ContentWarning) > MaxContentWarningLength {
-		return Errorf(EInvalid, "A content warning can be at most %d characters long.", MaxContentWarningLength)
-	}
-	if err := checkText("content warning", c.ContentWarning, MaxContentWarningLength, false); err != nil {
+	if c.ContentWarning, err = checkContentWarning(c.ContentWarning); err != nil {
 		return err
 	}
 	c.LinkURL = strings.TrimSpace(c.LinkURL)
@@ -189,6 +195,9 @@ type CommentCreate struct {
 	ParentID string // the post or comment replied to
 	Text     string // Markdown
 	Mentions []Mention
+	// ContentWarning, when set, is shown in front of the comment, which
+	// stays collapsed until the reader opens it.
+	ContentWarning string
 }
 
 // Comment publishes a reply in a post's thread. The parent's author is
@@ -201,8 +210,12 @@ func (db *DB) Comment(ctx context.Context, c CommentCreate) (*Post, error) {
 	if err := checkText("comment", c.Text, maxBodyLength, true); err != nil {
 		return nil, err
 	}
+	var err error
+	if c.ContentWarning, err = checkContentWarning(c.ContentWarning); err != nil {
+		return nil, err
+	}
 	var p *Post
-	err := db.write(ctx, func(tx *Tx) error {
+	err = db.write(ctx, func(tx *Tx) error {
 		parent, err := tx.postWhere(ctx, "p.id = ?", c.ParentID)
 		if err != nil {
 			return err
@@ -220,7 +233,8 @@ func (db *DB) Comment(ctx context.Context, c CommentCreate) (*Post, error) {
 		id := tx.newID()
 		p = &Post{ID: id, URI: tx.db.Site.PostURI(id), AuthorID: c.AuthorID, Local: true, Kind: KindComment,
 			Source: c.Text, Content: RenderMarkdown(c.Text, c.Mentions), Visibility: Public,
-			InReplyTo: parent.URI, SubwikiID: parent.SubwikiID, ParentID: parent.ID, RootID: rootID, Published: tx.now}
+			InReplyTo: parent.URI, SubwikiID: parent.SubwikiID, ParentID: parent.ID, RootID: rootID,
+			ContentWarning: c.ContentWarning, Published: tx.now}
 		p.URL = p.URI
 		if err := tx.insertPost(ctx, p); err != nil {
 			return err
@@ -231,39 +245,6 @@ func (db *DB) Comment(ctx context.Context, c CommentCreate) (*Post, error) {
 			}
 		}
 		return tx.announceLocal(ctx, p, c.Mentions)
-	})
-	return p, err
-}
-
-// EditText changes the commentary or body of the member's own post or
-// comment (headlines change by revision, not here), and tells those who
-// have it.
-func (db *DB) EditText(ctx context.Context, memberID, postID, text string, mentions []Mention) (*Post, error) {
-	text = strings.TrimSpace(text)
-	if err := checkText("text", text, maxBodyLength, true); err != nil {
-		return nil, err
-	}
-	var p *Post
-	err := db.write(ctx, func(tx *Tx) (err error) {
-		if p, err = tx.postWhere(ctx, "p.id = ?", postID); err != nil {
-			return err
-		}
-		if p.AuthorID != memberID || !p.Local {
-			return Errorf(EForbidden, "You can only edit what you wrote.")
-		}
-		if text == "" && p.Kind != KindNews {
-			return Errorf(EInvalid, "The text cannot be empty.")
-		}
-		p.Source, p.Content, p.Updated = text, RenderMarkdown(text, mentions), editTime(p, tx.now)
-		if _, err := tx.ExecContext(ctx, `UPDATE posts SET source = ?, content = ?, updated = ? WHERE id = ?`,
-			p.Source, p.Content, millis(p.Updated), p.ID); err != nil {
-			return fmt.Errorf("edit post %s: %w", p.URI, err)
-		}
-		eventID, err := tx.enqueueID(ctx, EventUpdatePost, p.ID, memberID, OutboxPayload{})
-		if err != nil {
-			return err
-		}
-		return tx.groupAnnounce(ctx, p, OutboxPayload{InnerEventID: eventID})
 	})
 	return p, err
 }

@@ -14,15 +14,18 @@ import (
 // partial on the home page, on their profile, on a subwiki's page and
 // on the compose page.
 type composeForm struct {
-	Kind      string // storage.KindNews or storage.KindDiscussion
-	LinkURL   string
-	Headline  string
-	Text      string // commentary of news, body of a discussion
-	SubwikiID string // the Group actor posted into; "" for the profile
-	Choices   []subwikiChoice
-	Fixed     *storage.Actor // the subwiki the form always posts into, on its page
-	Notice    string
-	Error     string
+	Kind     string // storage.KindNews or storage.KindDiscussion
+	LinkURL  string
+	Headline string
+	Text     string // commentary of news, body of a discussion
+	// ContentWarning is what the post is shown collapsed behind; "" for
+	// none.
+	ContentWarning string
+	SubwikiID      string // the Group actor posted into; "" for the profile
+	Choices        []subwikiChoice
+	Fixed          *storage.Actor // the subwiki the form always posts into, on its page
+	Notice         string
+	Error          string
 }
 
 // subwikiChoice is one place the member may post into.
@@ -40,11 +43,12 @@ type composePage struct {
 // composeFormFrom reads the compose form of a request.
 func composeFormFrom(form url.Values) *composeForm {
 	c := &composeForm{
-		Kind:      form.Get("kind"),
-		LinkURL:   strings.TrimSpace(form.Get("link")),
-		Headline:  form.Get("headline"),
-		Text:      form.Get("text"),
-		SubwikiID: form.Get("subwiki"),
+		Kind:           form.Get("kind"),
+		LinkURL:        strings.TrimSpace(form.Get("link")),
+		Headline:       form.Get("headline"),
+		Text:           form.Get("text"),
+		SubwikiID:      form.Get("subwiki"),
+		ContentWarning: form.Get("content_warning"),
 	}
 	if c.Kind != storage.KindDiscussion {
 		c.Kind = storage.KindNews
@@ -85,7 +89,7 @@ func (s *Server) compose(w http.ResponseWriter, r *http.Request) {
 	p, err := s.db.Publish(ctx, storage.PostCreate{
 		AuthorID: me.ID, SubwikiID: form.SubwikiID, Kind: form.Kind,
 		Headline: form.Headline, LinkURL: form.LinkURL, Text: form.Text,
-		Mentions: s.resolveMentions(ctx, form.Text),
+		ContentWarning: form.ContentWarning, Mentions: s.resolveMentions(ctx, form.Text),
 	})
 	if err != nil {
 		status, msg := s.failure(r, err)

@@ -16,6 +16,15 @@ type notificationsPage struct {
 	Threads       map[string]*storage.Post // the posts the notified comments are on, by id
 }
 
+// Link is where a notice of the post leads: a comment's place in its
+// thread when the member may see the thread's post, else its own page.
+func (n notificationsPage) Link(p *storage.Post) string {
+	if p.RootID != "" && n.Threads[p.RootID] == nil {
+		return ownPath(p)
+	}
+	return postPath(p)
+}
+
 // notifications lists who mentioned the member or replied to them, and
 // marks it all read.
 func (s *Server) notifications(w http.ResponseWriter, r *http.Request) {

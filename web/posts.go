@@ -38,14 +38,18 @@ type postPage struct {
 	LocalCorrection bool
 	// CanLock: the viewer may lock and unlock the headline.
 	CanLock bool
+	// ParentPath leads to what a comment shown on its own page answers,
+	// when the viewer may see it; "" otherwise.
+	ParentPath string
 }
 
 // commentForm is what a member wrote in a comment form, sent again
 // with the reason it was refused.
 type commentForm struct {
-	ParentID string
-	Text     string
-	Error    string
+	ParentID       string
+	Text           string
+	ContentWarning string
+	Error          string
 }
 
 // post shows a post and its thread to browsers; ActivityPub clients get
@@ -57,13 +61,38 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request) {
 		s.failPost(w, r, err)
 		return
 	}
-	if p := page.Post; p.Kind == storage.KindComment && p.RootID != "" {
-		if _, err := s.visiblePost(r, p.RootID); err == nil {
-			http.Redirect(w, r, postPath(p), http.StatusSeeOther)
+	if p := page.Post; p.RootID != "" {
+		place, err := s.placeOf(r, p)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if place != ownPath(p) {
+			http.Redirect(w, r, place, http.StatusSeeOther)
 			return
 		}
 	}
 	s.renderPost(w, r, http.StatusOK, page)
+}
+
+// ownPath is the address of a post's own page. A comment's leads to its
+// place in the thread, or shows it alone to a viewer who may not see the
+// post it is on.
+func ownPath(p *storage.Post) string { return "/posts/" + p.ID }
+
+// placeOf is where the viewer finds a post: a comment's place in its
+// thread when they may see the thread's post, else its own page. A reply
+// in a private conversation may be for someone who may not see the post
+// it answers.
+func (s *Server) placeOf(r *http.Request, p *storage.Post) (string, error) {
+	if p.RootID == "" {
+		return ownPath(p), nil
+	}
+	ok, err := s.db.MaySee(r.Context(), viewerOf(r), p.RootID)
+	if err != nil || !ok {
+		return ownPath(p), err
+	}
+	return postPath(p), nil
 }
 
 // viewerOf is who looks at a page: the member signed in, or a stranger.
@@ -81,18 +110,27 @@ func (s *Server) visiblePost(r *http.Request, id string) (*storage.Post, error) 
 	return s.db.VisiblePost(r.Context(), viewerOf(r), id)
 }
 
-// loadPost reads a post, its thread and the viewer's likes.
+// loadPost reads a post, its thread and the viewer's likes. A comment
+// shown on its own page comes with the replies to it that the viewer
+// may see, and a link to what it answers.
 func (s *Server) loadPost(r *http.Request, id string) (*postPage, error) {
 	ctx := r.Context()
 	p, err := s.visiblePost(r, id)
 	if err != nil {
 		return nil, err
 	}
-	comments, err := s.db.Thread(ctx, viewerOf(r), p.ID)
+	page := &postPage{Post: p, Liked: map[string]bool{}}
+	var comments []*storage.Post
+	if p.RootID == "" {
+		comments, err = s.db.Thread(ctx, viewerOf(r), p.ID)
+	} else if comments, err = s.db.Thread(ctx, viewerOf(r), p.RootID); err == nil {
+		comments = repliesTo(p.ID, comments)
+		page.ParentPath, err = s.parentPath(r, p)
+	}
 	if err != nil {
 		return nil, err
 	}
-	page := &postPage{Post: p, Thread: buildThread(p.ID, comments), Liked: map[string]bool{}}
+	page.Thread = buildThread(p.ID, comments)
 	if me := currentMember(r); me != nil {
 		page.Mine = p.AuthorID == me.ID
 		ids := []string{p.ID}
@@ -107,6 +145,19 @@ func (s *Server) loadPost(r *http.Request, id string) (*postPage, error) {
 		return nil, err
 	}
 	return page, nil
+}
+
+// parentPath is where the viewer finds what the comment answers, "" when
+// they may not see it.
+func (s *Server) parentPath(r *http.Request, c *storage.Post) (string, error) {
+	parent, err := s.visiblePost(r, c.ParentID)
+	if storage.ErrorCode(err) == storage.ENotFound {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return s.placeOf(r, parent)
 }
 
 // failPost shows that a post is not here, or what else went wrong.

@@ -21,6 +21,20 @@ type commentNode struct {
 	Depth   int // 1 for a reply to the post
 }
 
+// repliesTo keeps of a thread's comments, oldest first, those below the
+// comment id: the replies to it, and theirs.
+func repliesTo(id string, comments []*storage.Post) []*storage.Post {
+	below := map[string]bool{id: true}
+	var out []*storage.Post
+	for _, c := range comments {
+		if below[c.ParentID] {
+			below[c.ID] = true
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // buildThread nests the comments of the post rootID, given oldest first,
 // by the comment they reply to. A comment whose parent is gone (deleted,
 // or never reached this server) is shown as a reply to the post.
@@ -52,42 +66,55 @@ func buildThread(rootID string, comments []*storage.Post) []*commentNode {
 // comment, and shows it in the thread.
 func (s *Server) comment(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	parentID, text := mux.Vars(r)["id"], r.PostForm.Get("text")
+	form := commentForm{ParentID: mux.Vars(r)["id"], Text: r.PostForm.Get("text"),
+		ContentWarning: r.PostForm.Get("content_warning")}
 	if err := s.allow(w, s.limits.comments, currentMember(r).ID); err != nil {
-		s.refuseComment(w, r, parentID, text, err)
+		s.refuseComment(w, r, form, err)
 		return
 	}
 	c, err := s.db.Comment(ctx, storage.CommentCreate{
-		AuthorID: currentMember(r).ID, ParentID: parentID, Text: text,
-		Mentions: s.resolveMentions(ctx, text),
+		AuthorID: currentMember(r).ID, ParentID: form.ParentID, Text: form.Text,
+		ContentWarning: form.ContentWarning, Mentions: s.resolveMentions(ctx, form.Text),
 	})
 	if err != nil {
-		s.refuseComment(w, r, parentID, text, err)
+		s.refuseComment(w, r, form, err)
 		return
 	}
-	s.redirect(w, r, postPath(c), "Your comment is published.")
+	place, err := s.placeOf(r, c)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.redirect(w, r, place, "Your comment is published.")
 }
 
 // refuseComment shows the thread again with the comment form that was
-// sent, its text and why it was refused.
-func (s *Server) refuseComment(w http.ResponseWriter, r *http.Request, parentID, text string, err error) {
+// sent, what was written in it and why it was refused.
+func (s *Server) refuseComment(w http.ResponseWriter, r *http.Request, form commentForm, err error) {
 	status, msg := s.failure(r, err)
-	parent, perr := s.visiblePost(r, parentID)
+	form.Error = msg
+	parent, perr := s.visiblePost(r, form.ParentID)
 	if perr != nil {
 		s.failPost(w, r, perr)
 		return
 	}
-	rootID := parent.ID
-	if parent.RootID != "" {
-		rootID = parent.RootID
+	// The form is shown again where it was: in the thread, or on the
+	// parent's own page when the member may not see the thread's post.
+	place, perr := s.placeOf(r, parent)
+	if perr != nil {
+		s.fail(w, r, perr)
+		return
 	}
-	page, perr := s.loadPost(r, rootID)
+	pageID := parent.ID
+	if parent.RootID != "" && place != ownPath(parent) {
+		pageID = parent.RootID
+	}
+	page, perr := s.loadPost(r, pageID)
 	if perr != nil {
 		s.failPost(w, r, perr)
 		return
 	}
-	form := commentForm{ParentID: parentID, Text: text, Error: msg}
-	if parentID == rootID {
+	if form.ParentID == pageID {
 		page.Comment = form
 	} else {
 		page.Reply = form
@@ -118,6 +145,25 @@ func threadItemOf(v view, node *commentNode) threadItem {
 
 // Liked reports whether the viewer likes the post or comment.
 func (t threadItem) Liked() bool { return t.page != nil && t.page.Liked[t.Post.ID] }
+
+// Place is its address on the page shown: the page's own for its post,
+// a comment's place in the thread there. The page may be a comment's
+// own, shown to a viewer who may not see the thread's post.
+func (t threadItem) Place() string {
+	if t.Node == nil || t.page == nil {
+		return ownPath(t.Post)
+	}
+	return ownPath(t.page.Post) + "#post-" + t.Post.ID
+}
+
+// Comments is the address of the comments of the page shown, where
+// deleting a comment goes back to.
+func (t threadItem) Comments() string {
+	if t.page == nil {
+		return ownPath(t.Post) + "#comments"
+	}
+	return ownPath(t.page.Post) + "#comments"
+}
 
 // Mine reports whether the viewer wrote it.
 func (t threadItem) Mine() bool { return t.View.Me != nil && t.View.Me.ID == t.Post.AuthorID }

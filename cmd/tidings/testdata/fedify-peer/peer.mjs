@@ -30,7 +30,7 @@ if (typeof ArrayBuffer.prototype.transfer !== "function") {
   });
 }
 
-const { createFederation, MemoryKvStore } = await import("@fedify/fedify");
+const { createFederation, MemoryKvStore, verifyRequest } = await import("@fedify/fedify");
 const {
   Accept, Activity, Create, Delete, Endpoints, Follow, Like, Mention,
   Note, Person, PUBLIC_COLLECTION, Reject, Tombstone, Undo, Update, isActor,
@@ -91,6 +91,7 @@ const received = [];          // recorded inbox activities
 const requests = [];          // non-control HTTP requests: method, path, httpSignature, status
 const notes = new Map();      // note uuid -> { note (Note), create (Create), deleted }
 const profile = { name: NAME, updated: Temporal.Now.instant() };
+let refusedScheme = null;     // a signature scheme answered 401 unread, as a server without it would
 
 // One RSASSA-PKCS1-v1_5 RSA-2048 key: Fedify signs HTTP requests with RSA for
 // both RFC 9421 (rsa-v1_5-sha256) and draft-cavage.  No Ed25519 key, so no
@@ -217,6 +218,13 @@ async function control(method, url, body) {
     case "GET /followers": return [200, [...followers.keys()]];
     case "GET /following": return [200, [...following.values()].map(({ actor, state }) => ({ actor, state }))];
     case "GET /requests": return [200, requests];
+    case "POST /refuse-scheme": {
+      if (![null, "rfc9421", "draft-cavage"].includes(body.scheme ?? null)) {
+        return [400, { error: "scheme must be rfc9421, draft-cavage or null" }];
+      }
+      refusedScheme = body.scheme ?? null;
+      return [200, { refused: refusedScheme }];
+    }
     case "POST /follow": {
       const actor = await lookupActor(body.target);
       if (!actor) return [404, { error: `no actor found for ${JSON.stringify(body.target)}` }];
@@ -320,9 +328,25 @@ async function handle(req, res) {
   let parsed = null;
   try { parsed = body.length ? JSON.parse(body.toString("utf8")) : null; } catch { /* not JSON */ }
   const contextData = { httpSignature: signatureScheme(headers), body: parsed, after: [] };
+  const entry = { method: req.method, path: url.pathname + url.search, httpSignature: contextData.httpSignature,
+    verifiedSignature: null, status: 0, receivedAt: new Date().toISOString() };
+  if (refusedScheme != null && contextData.httpSignature === refusedScheme) {
+    entry.status = 401;
+    requests.push(entry);
+    return sendJson(res, 401, { error: `${refusedScheme} signatures are refused here` });
+  }
+  // Fedify verifies an inbox POST itself (and refuses a bad one with 401);
+  // a GET it serves whatever its signature, so the peer verifies that one.
+  if (req.method === "GET" && contextData.httpSignature != null) {
+    const ctx = federation.createContext(new URL(ORIGIN), {});
+    const key = await verifyRequest(request.clone(), { documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader })
+      .catch((error) => { log.warn("Verifying a GET failed: {error}", { error }); return null; });
+    if (key != null) entry.verifiedSignature = contextData.httpSignature;
+  }
   const response = await federation.fetch(request, { contextData });
-  requests.push({ method: req.method, path: url.pathname + url.search, httpSignature: contextData.httpSignature,
-    status: response.status, receivedAt: new Date().toISOString() });
+  entry.status = response.status;
+  if (req.method === "POST" && response.ok) entry.verifiedSignature = contextData.httpSignature;
+  requests.push(entry);
   res.writeHead(response.status, [...response.headers].flat());
   res.end(Buffer.from(await response.arrayBuffer()));
   for (const task of contextData.after) task();
