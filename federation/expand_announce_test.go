@@ -180,3 +180,37 @@ func TestSubwikiAnnouncesAsEachFollowerReadsThem(t *testing.T) {
 		t.Errorf("GoToSocial's NodeInfo was read %d times for four activities; want once, then remembered", gts.nodeInfoReads)
 	}
 }
+
+func TestSubwikiUpdateOfAPostFromElsewhereGoesToGroupAwareServersOnly(t *testing.T) {
+	in := newOutboxTestInstance(t)
+	ctx := context.Background()
+	climate, err := in.db.CreateSubwiki(ctx, storage.SubwikiCreate{Name: "climate", Title: "Climate"}, in.alice.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gts, lemmy := newSoftwareServer(t, "gotosocial"), newSoftwareServer(t, "lemmy")
+	in.followGroup(t, gts, "gina", climate.ID)
+	in.followGroup(t, lemmy, "lee", climate.ID)
+	carl := in.remoteActor(t, "carl")
+	note, err := in.db.SaveRemotePost(ctx, storage.RemotePost{URI: carl.URI + "/notes/1", AuthorID: carl.ID,
+		Kind: storage.KindDiscussion, Headline: "Glaciers gone by 2030", Content: "<p>Says a blog.</p>",
+		Visibility: storage.Public, SubwikiID: climate.ID, Published: in.clock.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.fed.expandOutbox(ctx)
+	in.deliverDue(t)
+	in.clock.Advance(time.Hour)
+	if _, err := in.db.ReviseHeadline(ctx, storage.HeadlineEdit{PostID: note.ID, EditorID: in.alice.ID, BaseRevision: 1,
+		Headline: "A blog says glaciers could be gone by 2030", Reason: "It is one blog's claim."}); err != nil {
+		t.Fatal(err)
+	}
+	in.fed.expandOutbox(ctx)
+	in.deliverDue(t)
+	if got := gts.activities(); len(got) != 0 {
+		t.Errorf("GoToSocial received %q; want nothing (it takes edits from a post's author only)", got)
+	}
+	if got, want := lemmy.activities(), []string{"Update " + note.URI}; !slices.Equal(got, want) {
+		t.Errorf("Lemmy received %q; want %q, the subwiki's Update with the revision", got, want)
+	}
+}

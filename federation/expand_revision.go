@@ -51,7 +51,8 @@ func (f *Federator) buildRevision(ctx context.Context, e *storage.OutboxEvent, s
 	update.SetActivityStreamsActor(actorProperty(sender.URI))
 	address(update, storage.Public, sender.Followers)
 	object := map[string]any{"id": post.URI, "type": objectTypeOf(post), "name": post.Headline, "headlineRevision": rev.Number}
-	return f.withFollowers(ctx, sender, nil, update, map[string]any{"object": object, "instrument": doc})
+	body, inboxes, err := f.withFollowers(ctx, sender, nil, update, map[string]any{"object": object, "instrument": doc})
+	return body, f.groupAwareOnly(ctx, inboxes), err
 }
 
 // objectTypeOf is the ActivityStreams type a post goes out as.

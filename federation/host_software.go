@@ -91,3 +91,16 @@ func (f *Federator) readSoftware(ctx context.Context, scheme, host string) (stri
 	}
 	return "", err
 }
+
+// groupAwareOnly keeps the inboxes of group-aware servers: a subwiki's
+// Update of a post from elsewhere is read by Tidings alone, and Mastodon
+// and GoToSocial refuse an edit from anyone but the post's author.
+func (f *Federator) groupAwareOnly(ctx context.Context, inboxes []string) []string {
+	var out []string
+	for _, inbox := range inboxes {
+		if f.groupAware(ctx, inbox) {
+			out = append(out, inbox)
+		}
+	}
+	return out
+}
