@@ -2,9 +2,15 @@ package federation
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gorilla/mux"
 
 	"github.com/tidings-social/tidings/storage"
 )
@@ -230,5 +236,31 @@ func TestCorrectionAsEachServerReadsIt(t *testing.T) {
 	}
 	if r := tidingsReads(t, obj); r.Headline != corrected || obj["headlineRevision"] != float64(2) || r.HistoryURI != "" && r.HistoryURI != p.URI+"/history" {
 		t.Errorf("Tidings: headline %q, headlineRevision %v; want %q, 2", r.Headline, obj["headlineRevision"], corrected)
+	}
+}
+
+// TestAPostHasOneDocument: what a post's address answers is the object
+// its Create carried, since GoToSocial and Mastodon fetch a boosted post
+// by id and must read it as the followers who were sent it.
+func TestAPostHasOneDocument(t *testing.T) {
+	in := newOutboxTestInstance(t)
+	p := publishNews(t, in, "")
+	sent := sentObject(t, in, "Create")
+	router := mux.NewRouter()
+	in.fed.Routes(router)
+	req := httptest.NewRequest(http.MethodGet, p.URI, nil)
+	req.Header.Set("Accept", "application/activity+json")
+	rec := httptest.NewRecorder()
+	router.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", p.URI, rec.Code, rec.Body)
+	}
+	var fetched map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &fetched); err != nil {
+		t.Fatal(err)
+	}
+	delete(fetched, "@context")
+	if !reflect.DeepEqual(fetched, sent) {
+		t.Errorf("the post's address answers\n%v\nwhile its Create carried\n%v", fetched, sent)
 	}
 }
