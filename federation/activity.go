@@ -79,11 +79,15 @@ func (f *Federator) process(ctx context.Context, in *storage.Inbound) (permanent
 	if !ok {
 		return true, ignore("%s activities are not handled", t.GetTypeName())
 	}
-	actor, err := f.db.ActorByURI(ctx, in.ActorURI)
-	if err != nil {
+	var actor *storage.Actor
+	if in.ForwardedBy != "" {
+		actor, err = f.forwarded(ctx, in, act)
+	} else if actor, err = f.db.ActorByURI(ctx, in.ActorURI); err != nil {
 		return storage.ErrorCode(err) != storage.EInternal, err
 	}
-	err = h(ctx, &incoming{actor: actor, act: act, record: in})
+	if err == nil {
+		err = h(ctx, &incoming{actor: actor, act: act, record: in})
+	}
 	if err == nil {
 		return false, nil
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/url"
 
 	"github.com/go-fed/activity/streams"
 	"github.com/go-fed/activity/streams/vocab"
@@ -76,17 +75,7 @@ func fillActor(t actorType, a *storage.Actor, name, summaryHTML string) {
 		published.Set(a.Published)
 		t.SetActivityStreamsPublished(published)
 	}
-	if a.IconURL != "" {
-		if u, err := url.Parse(a.IconURL); err == nil {
-			image := streams.NewActivityStreamsImage()
-			imageURL := streams.NewActivityStreamsUrlProperty()
-			imageURL.AppendIRI(u)
-			image.SetActivityStreamsUrl(imageURL)
-			icon := streams.NewActivityStreamsIconProperty()
-			icon.AppendActivityStreamsImage(image)
-			t.SetActivityStreamsIcon(icon)
-		}
-	}
+	setImages(t, a)
 	discoverable := streams.NewTootDiscoverableProperty()
 	discoverable.Set(a.Discoverable)
 	t.SetTootDiscoverable(discoverable)
@@ -126,9 +115,14 @@ func (f *Federator) memberDocument(ctx context.Context, username string) ([]byte
 	if err != nil {
 		return nil, err
 	}
+	extra := actorExtras(a)
+	bio, err := f.memberProfile(ctx, a, extra)
+	if err != nil {
+		return nil, err
+	}
 	person := streams.NewActivityStreamsPerson()
-	fillActor(person, a, m.DisplayName, storage.TextToHTML(m.Bio))
-	return encode(person, actorExtras(a))
+	fillActor(person, a, m.DisplayName, bio)
+	return encode(person, extra)
 }
 
 // instanceDocument is the Application document of the instance actor.

@@ -153,3 +153,38 @@ func (f *Federator) serveActorFollows(w http.ResponseWriter, r *http.Request, a 
 	body, err := encode(collectionPage(id, id+"?"+r.URL.RawQuery, page.Next, items), nil)
 	f.answer(w, r, body, err)
 }
+
+// serveInstanceOutbox answers the instance actor's outbox, which its
+// document names: it publishes nothing, so the collection is empty.
+func (f *Federator) serveInstanceOutbox(w http.ResponseWriter, r *http.Request) {
+	a, err := f.db.InstanceActor(r.Context())
+	if err != nil {
+		f.answer(w, r, nil, err)
+		return
+	}
+	c := collection(a.Outbox, 0, false)
+	c.SetActivityStreamsOrderedItems(streams.NewActivityStreamsOrderedItemsProperty())
+	body, err := encode(c, nil)
+	f.answer(w, r, body, err)
+}
+
+// serveInstanceFollowers answers the instance actor's followers: the
+// count only, as it is a server's own actor and not a person to list.
+func (f *Federator) serveInstanceFollowers(w http.ResponseWriter, r *http.Request) {
+	f.serveInstanceFollows(w, r, true)
+}
+
+// serveInstanceFollowing answers whom the instance actor follows: the
+// count only.
+func (f *Federator) serveInstanceFollowing(w http.ResponseWriter, r *http.Request) {
+	f.serveInstanceFollows(w, r, false)
+}
+
+func (f *Federator) serveInstanceFollows(w http.ResponseWriter, r *http.Request, followers bool) {
+	a, err := f.db.InstanceActor(r.Context())
+	if err != nil {
+		f.answer(w, r, nil, err)
+		return
+	}
+	f.serveActorFollows(w, r, a, followers, false)
+}

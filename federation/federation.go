@@ -23,6 +23,9 @@ type Config struct {
 	Description           string
 	AllowPrivateAddresses bool  // let fetches and deliveries reach loopback and private networks (tests)
 	MaxInboxBytes         int64 // largest inbox request body; 1 MiB when zero
+	// AuthorizedFetch serves actors, objects and collections only to
+	// signed requests, as Mastodon's secure mode (see authorized_fetch.go).
+	AuthorizedFetch bool
 }
 
 // Federator is the ActivityPub side of an instance.

@@ -75,7 +75,7 @@ func (f *Federator) serveInbox(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	status, reason := f.authenticate(r.Context(), r, body, env)
+	forwardedBy, status, reason := f.authenticate(r.Context(), r, body, env)
 	if status != 0 {
 		writeProblem(w, status, reason)
 		return
@@ -96,51 +96,87 @@ func (f *Federator) serveInbox(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	if _, err := f.db.StoreInbound(r.Context(), env.ID, env.Actor, env.Type, orderKey(raw, env.Actor), body); err != nil {
+	sender := env.Actor
+	if forwardedBy != "" {
+		sender = forwardedBy
+		_, err = f.db.StoreForwardedInbound(r.Context(), env.ID, env.Actor, forwardedBy, env.Type, orderKey(raw, env.Actor), body)
+	} else {
+		_, err = f.db.StoreInbound(r.Context(), env.ID, env.Actor, env.Type, orderKey(raw, env.Actor), body)
+	}
+	if err != nil {
 		f.log.Error("store inbound activity", "id", env.ID, "err", err)
 		writeProblem(w, http.StatusServiceUnavailable, "the activity could not be stored; try again later")
 		return
 	}
-	if err := f.db.HostAnswered(r.Context(), hostOf(env.Actor)); err != nil {
-		f.log.Warn("mark host available", "host", hostOf(env.Actor), "err", err)
+	if err := f.db.HostAnswered(r.Context(), hostOf(sender)); err != nil {
+		f.log.Warn("mark host available", "host", hostOf(sender), "err", err)
 	}
 	w.WriteHeader(http.StatusAccepted)
 }
 
 // authenticate checks the request's HTTP signature and that its key
-// belongs to the activity's actor. It returns 0 when all is well, else
-// the status and reason to answer with.
-func (f *Federator) authenticate(ctx context.Context, r *http.Request, body []byte, env envelope) (int, string) {
+// belongs to the activity's actor. It returns status 0 when all is well,
+// else the status and reason to answer with. A Create, Update or Delete
+// signed by another actor is taken as forwarded (see forwardable), and
+// forwardedBy names the signer.
+func (f *Federator) authenticate(ctx context.Context, r *http.Request, body []byte, env envelope) (forwardedBy string, status int, reason string) {
+	owner, no := f.requestSigner(ctx, r, body)
+	if no != nil && no.keyGone && env.Type == "Delete" {
+		// An account deleted on its server can no longer show its key;
+		// there is nothing of it to delete here unless we know it.
+		return "", http.StatusAccepted, "accepted"
+	}
+	if no != nil {
+		return "", http.StatusUnauthorized, no.reason
+	}
+	if owner.URI == env.Actor {
+		return "", 0, ""
+	}
+	if f.forwardable(env) {
+		return owner.URI, 0, ""
+	}
+	return "", http.StatusUnauthorized, "the signing key belongs to " + owner.URI + ", not to the activity's actor " + env.Actor
+}
+
+// signatureRefusal is why a request's signature is not accepted: a
+// reason safe to answer with, and whether the key could not be fetched
+// at all (its server did not answer, or no longer has it).
+type signatureRefusal struct {
+	reason  string
+	keyGone bool
+}
+
+// requestSigner checks the request's HTTP signature (draft-cavage or RFC
+// 9421) and returns the actor whose key made it. An unknown key is
+// fetched, with its owner: the one wait on another server a request may
+// make.
+func (f *Federator) requestSigner(ctx context.Context, r *http.Request, body []byte) (*storage.Actor, *signatureRefusal) {
 	keyID, err := SignatureKeyID(r)
 	if err != nil {
-		return http.StatusUnauthorized, err.Error()
+		return nil, &signatureRefusal{reason: err.Error()}
 	}
 	owner, err := f.actorForKey(ctx, keyID, false)
+	if isKeyRefusal(err) {
+		return nil, &signatureRefusal{reason: "the signing key is not usable: " + err.Error()}
+	}
 	if err != nil {
-		if env.Type == "Delete" && errors.Is(err, errFetch) {
-			// An account deleted on its server can no longer show its key;
-			// there is nothing of it to delete here unless we know it.
-			return http.StatusAccepted, "accepted"
-		}
-		f.log.Info("inbox: signing key not usable", "key", keyID, "err", err)
-		return http.StatusUnauthorized, "the signing key could not be fetched or is not usable"
+		f.log.Info("signing key not usable", "key", keyID, "err", err)
+		return nil, &signatureRefusal{reason: "the signing key could not be fetched or is not usable",
+			keyGone: errors.Is(err, errFetch)}
 	}
 	if err := f.verify(r, body, owner); err != nil {
 		if !f.refetchMayHelp(err, owner) {
-			return http.StatusUnauthorized, err.Error()
+			return nil, &signatureRefusal{reason: err.Error()}
 		}
 		// The actor may have a new key, or ours is one it could not have
 		// used: fetch it once more and try again.
 		fresh, ferr := f.actorForKey(ctx, keyID, true)
 		if ferr != nil || f.verify(r, body, fresh) != nil {
-			return http.StatusUnauthorized, err.Error()
+			return nil, &signatureRefusal{reason: err.Error()}
 		}
 		owner = fresh
 	}
-	if owner.URI != env.Actor {
-		return http.StatusUnauthorized, "the signing key belongs to " + owner.URI + ", not to the activity's actor " + env.Actor
-	}
-	return 0, ""
+	return owner, nil
 }
 
 // refetchMayHelp reports whether a failed verification may pass with a

@@ -70,7 +70,10 @@ func (f *Federator) keepPost(ctx context.Context, in *incoming, author *storage.
 	}
 	switch {
 	case group != nil && group.Local:
-		r.SubwikiID, r.RelayInboundID = group.ID, in.record.ID
+		r.SubwikiID = group.ID
+		if in.record.ForwardedBy == "" { // a forwarded body is not the origin's to pass on
+			r.RelayInboundID = in.record.ID
+		}
 	case group != nil:
 		r.SubwikiID = group.ID
 		if group != via { // else a member here follows the group that announced it

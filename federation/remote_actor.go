@@ -54,12 +54,14 @@ func parseActor(t vocab.Type, keyID string) (storage.RemoteActor, error) {
 		DisplayName: textOf(a.GetActivityStreamsName()),
 		Summary:     textOf(a.GetActivityStreamsSummary()),
 		IconURL:     iconURL(a.GetActivityStreamsIcon()),
+		HeaderURL:   headerOf(t),
 		URL:         firstRef(a.GetActivityStreamsUrl()).IRI,
 		Inbox:       iriOfSingle(a.GetActivityStreamsInbox()),
 		Outbox:      iriOfSingle(a.GetActivityStreamsOutbox()),
 		Followers:   iriOfSingle(a.GetActivityStreamsFollowers()),
 		Following:   iriOfSingle(a.GetActivityStreamsFollowing()),
 		Published:   timeOf(a.GetActivityStreamsPublished()),
+		Fields:      profileFieldsOf(t),
 	}
 	if p := a.GetActivityStreamsPreferredUsername(); p != nil && p.IsXMLSchemaString() {
 		r.Username = p.GetXMLSchemaString()

@@ -31,6 +31,7 @@ func remotePost(actor *storage.Actor, post postable) storage.RemotePost {
 		Mentioned:  mentioned(post),
 		Recipients: append(iris(post.GetActivityStreamsTo()), iris(post.GetActivityStreamsCc())...),
 	}
+	r.Attachments = attachmentsOf(post)
 	if props, ok := post.(interface{ GetUnknownProperties() map[string]any }); ok {
 		// Another Tidings names where the headline's history is: it takes
 		// corrections, and decides on them.

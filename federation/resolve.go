@@ -71,58 +71,6 @@ func (f *Federator) ResolveActor(ctx context.Context, uri string) (*storage.Acto
 	return fetched, ferr
 }
 
-// actorForKey returns the actor owning a signing key. An unknown key is
-// fetched (its id without the fragment is the actor, or a key document
-// naming its owner); refresh fetches a known one again, for when a
-// signature fails because the actor rotated its key.
-func (f *Federator) actorForKey(ctx context.Context, keyID string, refresh bool) (*storage.Actor, error) {
-	if !refresh {
-		a, err := f.db.ActorByKeyID(ctx, keyID)
-		if err == nil || storage.ErrorCode(err) != storage.ENotFound {
-			return a, err
-		}
-	}
-	ctx, cancel := context.WithTimeout(ctx, keyFetchTimeout)
-	defer cancel()
-	u, err := url.Parse(keyID)
-	if err != nil || u.Host == "" {
-		return nil, storage.Errorf(storage.EUnauthorized, "The keyId %q is not a URL.", keyID)
-	}
-	u.Fragment = ""
-	doc := u.String()
-	if a, err := f.db.ActorByKeyID(ctx, keyID); err == nil {
-		doc = a.URI // a refresh: fetch the owner again
-	}
-	a, err := f.fetchActor(ctx, doc, keyID)
-	if err == nil || !errors.Is(err, errFetch) {
-		return a, err
-	}
-	owner, oerr := f.keyOwner(ctx, doc)
-	if oerr != nil {
-		return nil, err
-	}
-	return f.fetchActor(ctx, owner, keyID)
-}
-
-// keyOwner reads the owner of a key published as a document of its own.
-func (f *Federator) keyOwner(ctx context.Context, keyURL string) (string, error) {
-	sign, err := f.instanceSigner(ctx)
-	if err != nil {
-		return "", err
-	}
-	body, _, err := f.client.GetActivity(ctx, keyURL, sign)
-	if err != nil {
-		return "", err
-	}
-	var key struct {
-		Owner string `json:"owner"`
-	}
-	if err := json.Unmarshal(body, &key); err != nil || key.Owner == "" || !sameHost(key.Owner, keyURL) {
-		return "", fmt.Errorf("the key %s names no owner on its server", keyURL)
-	}
-	return key.Owner, nil
-}
-
 // ResolveHandle finds a remote account by its handle, user@host (a
 // leading @ is allowed), through WebFinger, and stores it.
 func (f *Federator) ResolveHandle(ctx context.Context, handle string) (*storage.Actor, error) {

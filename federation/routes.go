@@ -11,6 +11,8 @@ import (
 // Routes adds the ActivityPub endpoints to the router. Addresses shared
 // with web pages (/@name, /posts/id) match only requests that ask for
 // ActivityPub JSON, so the site's routes, added after, serve browsers.
+// Actors, objects and collections go through the authorized-fetch gate
+// (signedActor, signedObject); discovery and the instance actor do not.
 func (f *Federator) Routes(r *mux.Router) {
 	get := []string{http.MethodGet, http.MethodHead}
 	r.HandleFunc("/.well-known/webfinger", f.webfinger).Methods(get...)
@@ -21,27 +23,33 @@ func (f *Federator) Routes(r *mux.Router) {
 	r.HandleFunc("/inbox", f.serveInbox).Methods(http.MethodPost)
 	r.HandleFunc("/actor", f.serveInstanceActor).Methods(get...)
 	r.HandleFunc("/actor/inbox", f.serveInbox).Methods(http.MethodPost)
-	r.HandleFunc("/users/{name}", f.serveMember).Methods(get...)
+	// The instance actor and its collections stay open, as the actor must
+	// be readable to verify our signed fetches.
+	r.HandleFunc("/actor/outbox", f.serveInstanceOutbox).Methods(get...)
+	r.HandleFunc("/actor/followers", f.serveInstanceFollowers).Methods(get...)
+	r.HandleFunc("/actor/following", f.serveInstanceFollowing).Methods(get...)
+	r.HandleFunc("/users/{name}", f.signedActor(f.serveMember, f.memberDocument)).Methods(get...)
 	r.HandleFunc("/users/{name}/inbox", f.serveInbox).Methods(http.MethodPost)
-	r.HandleFunc("/users/{name}/outbox", f.serveOutbox).Methods(get...)
-	r.HandleFunc("/users/{name}/followers", f.serveFollowers).Methods(get...)
-	r.HandleFunc("/users/{name}/following", f.serveFollowing).Methods(get...)
+	r.HandleFunc("/users/{name}/outbox", f.signedObject(f.serveOutbox)).Methods(get...)
+	r.HandleFunc("/users/{name}/followers", f.signedObject(f.serveFollowers)).Methods(get...)
+	r.HandleFunc("/users/{name}/following", f.signedObject(f.serveFollowing)).Methods(get...)
+	r.HandleFunc("/users/{name}/featured", f.signedObject(f.serveFeatured)).Methods(get...)
 
 	wantsJSON := func(r *http.Request, _ *mux.RouteMatch) bool { return WantsActivityJSON(r) }
-	r.HandleFunc("/@{name}", func(w http.ResponseWriter, r *http.Request) {
+	r.HandleFunc("/@{name}", f.signedActor(func(w http.ResponseWriter, r *http.Request) {
 		f.ServeMemberDocument(w, r, mux.Vars(r)["name"])
-	}).Methods(get...).MatcherFunc(wantsJSON)
-	r.HandleFunc("/posts/{id}", f.servePost).Methods(get...).MatcherFunc(wantsJSON)
-	r.HandleFunc("/posts/{id}/activity", f.servePostActivity).Methods(get...)
-	r.HandleFunc("/posts/{id}/history", f.serveHistory).Methods(get...).MatcherFunc(wantsJSON)
-	r.HandleFunc("/posts/{id}/revisions/{n:[0-9]+}", f.serveRevision).Methods(get...)
+	}, f.memberDocument)).Methods(get...).MatcherFunc(wantsJSON)
+	r.HandleFunc("/posts/{id}", f.signedObject(f.servePost)).Methods(get...).MatcherFunc(wantsJSON)
+	r.HandleFunc("/posts/{id}/activity", f.signedObject(f.servePostActivity)).Methods(get...)
+	r.HandleFunc("/posts/{id}/history", f.signedObject(f.serveHistory)).Methods(get...).MatcherFunc(wantsJSON)
+	r.HandleFunc("/posts/{id}/revisions/{n:[0-9]+}", f.signedObject(f.serveRevision)).Methods(get...)
 
-	r.HandleFunc("/s/{name}", f.serveGroup).Methods(get...).MatcherFunc(wantsJSON)
+	r.HandleFunc("/s/{name}", f.signedActor(f.serveGroup, f.groupDocument)).Methods(get...).MatcherFunc(wantsJSON)
 	r.HandleFunc("/s/{name}/inbox", f.serveInbox).Methods(http.MethodPost)
-	r.HandleFunc("/s/{name}/outbox", f.serveGroupOutbox).Methods(get...)
-	r.HandleFunc("/s/{name}/followers", f.serveGroupFollowers).Methods(get...)
-	r.HandleFunc("/s/{name}/following", f.serveGroupFollowing).Methods(get...)
-	r.HandleFunc("/s/{name}/moderators", f.serveModerators).Methods(get...)
+	r.HandleFunc("/s/{name}/outbox", f.signedObject(f.serveGroupOutbox)).Methods(get...)
+	r.HandleFunc("/s/{name}/followers", f.signedObject(f.serveGroupFollowers)).Methods(get...)
+	r.HandleFunc("/s/{name}/following", f.signedObject(f.serveGroupFollowing)).Methods(get...)
+	r.HandleFunc("/s/{name}/moderators", f.signedObject(f.serveModerators)).Methods(get...)
 }
 
 // servePost answers a local post as a Note or Page, when a stranger may

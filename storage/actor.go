@@ -33,6 +33,7 @@ type Actor struct {
 	DisplayName               string
 	Summary                   string // sanitized HTML; empty for local members, whose bio is in Member
 	IconURL                   string
+	HeaderURL                 string // the profile's header image (the actor's image)
 	URL                       string
 	Inbox                     string
 	SharedInbox               string
@@ -70,6 +71,7 @@ const actorFields = `a.id, a.uri, a.kind, a.local, a.username, a.host,
 	CASE WHEN m.id IS NULL THEN a.display_name ELSE m.display_name END,
 	a.summary,
 	CASE WHEN m.id IS NULL THEN a.icon_url ELSE m.avatar_url END,
+	CASE WHEN m.id IS NULL THEN a.image_url ELSE m.header_url END,
 	a.url, a.inbox, a.shared_inbox, a.outbox, a.followers_uri, a.following_uri,
 	CASE WHEN m.id IS NULL THEN a.manually_approves ELSE m.manually_approves_followers END,
 	a.discoverable, a.published, a.key_id, a.public_key_pem, a.fetched_at, a.updated_at`
@@ -92,7 +94,7 @@ type actorRow struct {
 func (r *actorRow) targets() []any {
 	a := &r.a
 	return []any{&a.ID, &a.URI, &a.Kind, &a.Local, &a.Username, &a.Host,
-		&a.DisplayName, &a.Summary, &a.IconURL, &a.URL, &a.Inbox, &a.SharedInbox, &a.Outbox,
+		&a.DisplayName, &a.Summary, &a.IconURL, &a.HeaderURL, &a.URL, &a.Inbox, &a.SharedInbox, &a.Outbox,
 		&a.Followers, &a.Following, &a.ManuallyApprovesFollowers, &a.Discoverable,
 		&r.published, &a.KeyID, &a.PublicKeyPEM, &r.fetched, &r.updated}
 }
@@ -196,6 +198,7 @@ type RemoteActor struct {
 	DisplayName               string
 	Summary                   string // HTML; sanitized before it is stored
 	IconURL                   string
+	HeaderURL                 string // the actor's image
 	URL                       string
 	Inbox                     string
 	SharedInbox               string
@@ -207,6 +210,7 @@ type RemoteActor struct {
 	Published                 time.Time
 	KeyID                     string
 	PublicKeyPEM              string
+	Fields                    []ProfileField // name and ValueHTML; sanitized before they are stored
 }
 
 // check enforces what a remote actor must have to be stored.
@@ -304,8 +308,13 @@ func (db *DB) SaveRemoteActor(ctx context.Context, r RemoteActor) (*Actor, error
 		if err != nil {
 			return fmt.Errorf("save actor %s: %w", r.URI, err)
 		}
-		a, err = tx.actorWhere(ctx, "a.uri = ?", r.URI)
-		return err
+		if err := tx.setActorImage(ctx, r.URI, r.HeaderURL); err != nil {
+			return err
+		}
+		if a, err = tx.actorWhere(ctx, "a.uri = ?", r.URI); err != nil {
+			return err
+		}
+		return tx.replaceFields(ctx, a.ID, remoteFields(r.Fields))
 	})
 	return a, err
 }

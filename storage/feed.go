@@ -46,7 +46,11 @@ func (db *DB) postPage(ctx context.Context, query string, limit int, args ...any
 			p.Author, p.Subwiki = author.actor(), group.actor()
 			page.Posts = append(page.Posts, p)
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		return tx.loadAttachments(ctx, page.Posts)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list posts: %w", err)

@@ -20,16 +20,19 @@ type Inbound struct {
 	Attempts    int
 	LastError   string    // why the last attempt failed, or why it had no effect
 	ParkedAt    time.Time // when it was given up on; zero unless parked
+	// ForwardedBy is the actor whose key signed the delivery, when it is
+	// not the activity's actor (see StoreForwardedInbound); "" otherwise.
+	ForwardedBy string
 }
 
-const inboundColumns = `id, activity_uri, actor_uri, type, order_key, body, received_at, attempts, last_error, parked_at`
+const inboundColumns = `id, activity_uri, actor_uri, type, order_key, body, received_at, attempts, last_error, parked_at, forwarded_by`
 
 func scanInbound(row interface{ Scan(...any) error }) (*Inbound, error) {
 	var in Inbound
 	var received int64
 	var parked sql.NullInt64
 	if err := row.Scan(&in.ID, &in.ActivityURI, &in.ActorURI, &in.Type, &in.OrderKey, &in.Body, &received,
-		&in.Attempts, &in.LastError, &parked); err != nil {
+		&in.Attempts, &in.LastError, &parked, &in.ForwardedBy); err != nil {
 		return nil, err
 	}
 	in.ReceivedAt = fromMillis(received)
@@ -48,6 +51,19 @@ func scanInbound(row interface{ Scan(...any) error }) (*Inbound, error) {
 // same time share one commit (see inboundStore).
 func (db *DB) StoreInbound(ctx context.Context, activityURI, actorURI, typ, orderKey string, body []byte) (bool, error) {
 	w := &inboundWrite{activityURI: activityURI, actorURI: actorURI, typ: typ, orderKey: orderKey, body: body}
+	db.inbound.store(ctx, db, w)
+	return w.stored, w.err
+}
+
+// StoreForwardedInbound records, as StoreInbound, an activity whose
+// delivery was signed by forwardedBy rather than by its actor: a server
+// passing on a reply to one of its posts. Whoever processes it must not
+// trust what it embeds (Inbound.ForwardedBy says so).
+func (db *DB) StoreForwardedInbound(ctx context.Context, activityURI, actorURI, forwardedBy, typ, orderKey string, body []byte) (bool, error) {
+	if forwardedBy == "" || forwardedBy == actorURI {
+		return false, Errorf(EInvalid, "A forwarded activity needs a forwarder other than its actor.")
+	}
+	w := &inboundWrite{activityURI: activityURI, actorURI: actorURI, forwardedBy: forwardedBy, typ: typ, orderKey: orderKey, body: body}
 	db.inbound.store(ctx, db, w)
 	return w.stored, w.err
 }

@@ -31,6 +31,7 @@ type Member struct {
 	DisplayName string
 	Bio         string
 	AvatarURL   string
+	HeaderURL   string // the uploaded header image of the profile, "" for none
 	IsAdmin     bool
 	Status      MemberStatus
 	JoinReason  string
@@ -261,7 +262,7 @@ func (tx *Tx) claimName(ctx context.Context, name, kind, label string) error {
 }
 
 const memberColumns = `id, username, email, display_name, bio, avatar_url, is_admin, status, join_reason, created_at, updated_at,
-	manually_approves_followers, hide_network, show_original_headlines`
+	manually_approves_followers, hide_network, show_original_headlines, header_url`
 
 // scanMember reads a row of memberColumns.
 func scanMember(row interface{ Scan(...any) error }) (*Member, error) {
@@ -269,7 +270,7 @@ func scanMember(row interface{ Scan(...any) error }) (*Member, error) {
 	var created, updated int64
 	err := row.Scan(&m.ID, &m.Username, &m.Email, &m.DisplayName, &m.Bio, &m.AvatarURL,
 		&m.IsAdmin, &m.Status, &m.JoinReason, &created, &updated, &m.ManuallyApprovesFollowers, &m.HideNetwork,
-		&m.ShowOriginalHeadlines)
+		&m.ShowOriginalHeadlines, &m.HeaderURL)
 	if err != nil {
 		return nil, err
 	}

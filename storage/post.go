@@ -62,6 +62,7 @@ type Post struct {
 	Updated        time.Time
 	LikeCount      int
 	AnnounceCount  int
+	Attachments    []Attachment // images of a remote post; filled by the listing operations
 }
 
 const postFields = `p.id, p.uri, p.author_id, p.local, p.kind, p.headline, p.revision, p.link_url, p.source, p.content,

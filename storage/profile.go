@@ -9,8 +9,13 @@ import (
 // ProfileUpdate holds the profile fields a member changes; nil fields
 // stay as they are.
 type ProfileUpdate struct {
-	DisplayName               *string
-	Bio                       *string
+	DisplayName *string
+	// Bio is Markdown, rendered with the same renderer as posts; the
+	// handles it mentions that BioMentions resolves become links.
+	Bio         *string
+	BioMentions []Mention
+	// Fields replaces the profile fields (empty rows are dropped).
+	Fields                    *[]ProfileField
 	AvatarURL                 *string
 	ManuallyApprovesFollowers *bool
 	HideNetwork               *bool
@@ -33,8 +38,11 @@ func (db *DB) UpdateProfile(ctx context.Context, memberID string, upd ProfileUpd
 				m.DisplayName = m.Username
 			}
 		}
+		var bioHTML *string
 		if upd.Bio != nil {
 			m.Bio = strings.TrimSpace(*upd.Bio)
+			rendered := RenderMarkdown(m.Bio, upd.BioMentions)
+			bioHTML = &rendered
 		}
 		if upd.AvatarURL != nil {
 			m.AvatarURL = strings.TrimSpace(*upd.AvatarURL)
@@ -56,6 +64,20 @@ func (db *DB) UpdateProfile(ctx context.Context, memberID string, upd ProfileUpd
 		} {
 			if err != nil {
 				return err
+			}
+		}
+		if upd.Fields != nil {
+			fields, err := memberFields(*upd.Fields)
+			if err != nil {
+				return err
+			}
+			if err := tx.replaceFields(ctx, m.ID, fields); err != nil {
+				return err
+			}
+		}
+		if bioHTML != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE members SET bio_html = ? WHERE id = ?`, *bioHTML, m.ID); err != nil {
+				return fmt.Errorf("update bio of %s: %w", m.Username, err)
 			}
 		}
 		m.UpdatedAt = tx.now

@@ -43,6 +43,10 @@ type RemotePost struct {
 	// when the origin takes corrections of its headline (another Tidings).
 	HistoryURI string
 
+	// Attachments are the images the post carries, in order; an edit
+	// replaces them.
+	Attachments []Attachment
+
 	// Revision is the origin's account of the current headline's revision,
 	// when it sends one: who made it and why.
 	Revision *RemoteRevision
@@ -132,6 +136,9 @@ func (db *DB) SaveRemotePost(ctx context.Context, r RemotePost) (*Post, error) {
 			if err := tx.addRecipients(ctx, p.ID, append(r.Recipients, r.Mentioned...)); err != nil {
 				return err
 			}
+			if err := tx.setAttachments(ctx, p.ID, r.Attachments); err != nil {
+				return err
+			}
 			if err := tx.setHistory(ctx, p.ID, r.HistoryURI); err != nil {
 				return err
 			}
@@ -158,6 +165,9 @@ func (db *DB) SaveRemotePost(ctx context.Context, r RemotePost) (*Post, error) {
 			return fmt.Errorf("update post %s: %w", p.URI, err)
 		}
 		if err := tx.applyRemoteRevision(ctx, p, r, author.ID); err != nil {
+			return err
+		}
+		if err := tx.setAttachments(ctx, p.ID, r.Attachments); err != nil {
 			return err
 		}
 		// Those an edit names anew may see the post; those it no longer

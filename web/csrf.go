@@ -52,8 +52,7 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormSize)
-		if err := r.ParseForm(); err != nil {
+		if err := s.parseForm(w, r); err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
 				s.renderError(w, r, http.StatusRequestEntityTooLarge, "The form is too large.")

@@ -104,7 +104,7 @@ func (s *Server) secureHeaders(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Content-Security-Policy",
-			"default-src 'self'; img-src 'self' https: http: data:; style-src 'self'; script-src 'none'; "+
+			"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; "+
 				"form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		if s.cfg.secureCookies() {
 			h.Set("Strict-Transport-Security", "max-age=31536000")

@@ -41,6 +41,8 @@ type postPage struct {
 	// ParentPath leads to what a comment shown on its own page answers,
 	// when the viewer may see it; "" otherwise.
 	ParentPath string
+	// Pinned: the viewer, its author, pinned the post to their profile.
+	Pinned bool
 }
 
 // commentForm is what a member wrote in a comment form, sent again
@@ -133,6 +135,9 @@ func (s *Server) loadPost(r *http.Request, id string) (*postPage, error) {
 	page.Thread = buildThread(p.ID, comments)
 	if me := currentMember(r); me != nil {
 		page.Mine = p.AuthorID == me.ID
+		if page.Pinned, err = s.db.IsPinned(ctx, me.ID, p.ID); err != nil {
+			return nil, err
+		}
 		ids := []string{p.ID}
 		for _, c := range comments {
 			ids = append(ids, c.ID)

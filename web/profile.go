@@ -22,7 +22,9 @@ type profilePage struct {
 	Following   int
 	ShowNetwork bool
 	Posts       *storage.FeedPage
-	Compose     *composeForm // on one's own profile, and in a group one joined
+	Profile     *storage.Profile // bio and fields
+	Pinned      []*storage.Post  // a member's pinned posts, on the first page
+	Compose     *composeForm     // on one's own profile, and in a group one joined
 }
 
 // profile shows /@name for a member, and /@name@host for an account on
@@ -78,7 +80,15 @@ func (s *Server) profileOf(r *http.Request, actor *storage.Actor, member *storag
 	if page.Followers, page.Following, err = s.db.FollowCounts(ctx, actor.ID); err != nil {
 		return nil, err
 	}
+	if page.Profile, err = s.db.ProfileOf(ctx, actor.ID); err != nil {
+		return nil, err
+	}
 	before := r.URL.Query().Get("before")
+	if member != nil && before == "" {
+		if page.Pinned, err = s.db.PinnedPosts(ctx, viewerOf(r), member.ID); err != nil {
+			return nil, err
+		}
+	}
 	if page.Group {
 		page.Posts, err = s.db.SubwikiFeed(ctx, viewerOf(r), actor.ID, before, feedPageSize)
 	} else {

@@ -44,6 +44,8 @@ var templateFuncs = template.FuncMap{
 	"diff":         diffWords,
 	"ruleName":     ruleName,
 	"showOriginal": showOriginal,
+	"attachment":   attachmentPath,
+	"header":       headerPath,
 	// trusted marks HTML that storage made safe: sanitized remote HTML,
 	// or escaped text of local members.
 	"trusted": func(html string) template.HTML { return template.HTML(html) },
@@ -80,13 +82,13 @@ type avatarData struct {
 func avatarOf(v any) avatarData {
 	switch x := v.(type) {
 	case *storage.Member:
-		return avatarData{URL: x.AvatarURL, Name: x.DisplayName}
+		return avatarData{URL: mediaPath(storage.MediaAvatar, x.ID, 0, x.AvatarURL), Name: x.DisplayName}
 	case *storage.Actor:
 		name := x.DisplayName
 		if name == "" {
 			name = x.Username
 		}
-		return avatarData{URL: x.IconURL, Name: name}
+		return avatarData{URL: mediaPath(storage.MediaAvatar, x.ID, 0, x.IconURL), Name: name}
 	}
 	return avatarData{Name: "?"}
 }

@@ -24,6 +24,7 @@ type Config struct {
 	Version        string
 	TrustedProxies []netip.Prefix // peers whose X-Forwarded-For is believed
 	Limits         Limits         // rate limits; zero fields take DefaultLimits
+	Media          MediaConfig    // remote images and uploads
 }
 
 // secureCookies reports whether cookies must only travel over https.
@@ -71,6 +72,7 @@ func (s *Server) routes() http.Handler {
 	r.HandleFunc("/healthz", s.health).Methods(http.MethodGet, http.MethodHead)
 	r.PathPrefix("/static/").Handler(s.staticFiles()).Methods(http.MethodGet, http.MethodHead)
 	s.fed.Routes(r)
+	s.mediaRoutes(r)
 
 	site := r.NewRoute().Subrouter()
 	site.Use(s.checkCSRF)
@@ -101,6 +103,8 @@ func (s *Server) routes() http.Handler {
 	site.Handle("/posts/{id}/comments", s.membersOnly(s.comment)).Methods(http.MethodPost)
 	site.Handle("/posts/{id}/like", s.membersOnly(s.like)).Methods(http.MethodPost)
 	site.Handle("/posts/{id}/unlike", s.membersOnly(s.unlike)).Methods(http.MethodPost)
+	site.Handle("/posts/{id}/pin", s.membersOnly(s.pin)).Methods(http.MethodPost)
+	site.Handle("/posts/{id}/unpin", s.membersOnly(s.unpin)).Methods(http.MethodPost)
 	site.Handle("/notifications", s.membersOnly(s.notifications)).Methods(http.MethodGet)
 	site.HandleFunc("/s", s.directory).Methods(http.MethodGet)
 	site.Handle("/s/new", s.membersOnly(s.newSubwikiForm)).Methods(http.MethodGet)
@@ -115,6 +119,7 @@ func (s *Server) routes() http.Handler {
 	site.Handle("/s/{name}/settings/requests/{decision:approve|reject}", s.moderatorsOnly(s.decideJoin)).Methods(http.MethodPost)
 	site.Handle("/settings/profile", s.membersOnly(s.profileForm)).Methods(http.MethodGet)
 	site.Handle("/settings/profile", s.membersOnly(s.saveProfile)).Methods(http.MethodPost)
+	site.Handle("/settings/images/{kind:avatar|header}", s.membersOnly(s.saveProfileImage)).Methods(http.MethodPost)
 	site.Handle("/settings/password", s.membersOnly(s.passwordForm)).Methods(http.MethodGet)
 	site.Handle("/settings/password", s.membersOnly(s.changePassword)).Methods(http.MethodPost)
 	site.Handle("/invites", s.membersOnly(s.invites)).Methods(http.MethodGet)

@@ -9,20 +9,27 @@ import (
 // profileForm is the data of the profile settings form.
 type profileForm struct {
 	DisplayName               string
-	Bio                       string
-	AvatarURL                 string
+	Bio                       string // Markdown
 	ManuallyApprovesFollowers bool
 	HideNetwork               bool
 	ShowOriginalHeadlines     bool
+	Fields                    []storage.ProfileField // always storage.MaxProfileFields rows
+	FieldLength               int
 	Error                     string
 }
 
 func (s *Server) profileForm(w http.ResponseWriter, r *http.Request) {
 	me := currentMember(r)
+	profile, err := s.db.ProfileOf(r.Context(), me.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "settings_profile", "Edit profile", profileForm{
-		DisplayName: me.DisplayName, Bio: me.Bio, AvatarURL: me.AvatarURL,
+		DisplayName: me.DisplayName, Bio: profile.BioSource,
 		ManuallyApprovesFollowers: me.ManuallyApprovesFollowers, HideNetwork: me.HideNetwork,
 		ShowOriginalHeadlines: me.ShowOriginalHeadlines,
+		Fields:                fieldRows(profile.Fields), FieldLength: storage.MaxFieldLength,
 	})
 }
 
@@ -30,14 +37,17 @@ func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request) {
 	form := profileForm{
 		DisplayName: r.PostForm.Get("display_name"),
 		Bio:         r.PostForm.Get("bio"),
-		AvatarURL:   r.PostForm.Get("avatar_url"),
 
 		ManuallyApprovesFollowers: r.PostForm.Get("manually_approves_followers") == "1",
 		HideNetwork:               r.PostForm.Get("hide_network") == "1",
 		ShowOriginalHeadlines:     r.PostForm.Get("show_original_headlines") == "1",
+		Fields:                    fieldRows(postedFields(r)),
+		FieldLength:               storage.MaxFieldLength,
 	}
+	fields := postedFields(r)
 	m, err := s.db.UpdateProfile(r.Context(), currentMember(r).ID, storage.ProfileUpdate{
-		DisplayName: &form.DisplayName, Bio: &form.Bio, AvatarURL: &form.AvatarURL,
+		DisplayName: &form.DisplayName, Bio: &form.Bio, BioMentions: s.resolveMentions(r.Context(), form.Bio),
+		Fields:                    &fields,
 		ManuallyApprovesFollowers: &form.ManuallyApprovesFollowers, HideNetwork: &form.HideNetwork,
 		ShowOriginalHeadlines: &form.ShowOriginalHeadlines,
 	})

@@ -34,6 +34,7 @@ type Config struct {
 	Corrections  CorrectionsConfig  `toml:"corrections"`
 	Limits       LimitsConfig       `toml:"limits"`
 	Retention    RetentionConfig    `toml:"retention"`
+	Media        MediaConfig        `toml:"media"`
 	Log          LogConfig          `toml:"log"`
 }
 
@@ -91,6 +92,9 @@ type RegistrationConfig struct {
 type FederationConfig struct {
 	AllowPrivateAddresses bool  `toml:"allow_private_addresses"`
 	MaxInboxBytes         int64 `toml:"max_inbox_bytes"`
+	// AuthorizedFetch serves ActivityPub documents only to signed
+	// requests of servers, as Mastodon's secure mode.
+	AuthorizedFetch bool `toml:"authorized_fetch"`
 }
 
 // LogConfig is the [log] section.
@@ -116,7 +120,8 @@ func DefaultConfig() Config {
 		Limits:       LimitsConfig(web.DefaultLimits()),
 		Retention: RetentionConfig{InboxBodyDays: 7, InboxRecordDays: 90, OutboxDays: 30,
 			ExpiredSessionDays: 0, SignInFailureDays: 1, TombstoneDays: 365},
-		Log: LogConfig{Level: "info", Format: "text"},
+		Media: MediaConfig{CacheDays: 7, MaxRemoteBytes: 8 << 20, MaxUploadBytes: 8 << 20, MaxUploadSide: 4096},
+		Log:   LogConfig{Level: "info", Format: "text"},
 	}
 }
 
@@ -363,6 +368,7 @@ func (c *Config) problems() []problem {
 		}
 	}
 	ps = append(ps, c.Retention.problems()...)
+	ps = append(ps, c.Media.problems()...)
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:

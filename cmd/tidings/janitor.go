@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/tidings-social/tidings/federation"
 	"github.com/tidings-social/tidings/storage"
 )
 
@@ -50,4 +51,22 @@ func prune(ctx context.Context, db *storage.DB, r storage.Retention, batch int, 
 			"sign_in_failures", total.SignInFailures, "sign_ins", total.SignIns, "tombstones", total.Tombstones)
 	}
 	return total
+}
+
+// runMediaExpiry removes cached remote images older than the cache's
+// age, at start and then every janitorInterval, until ctx ends; an image
+// asked for again is fetched anew.
+func runMediaExpiry(ctx context.Context, cache *federation.MediaCache, log *slog.Logger) {
+	for {
+		if n, err := cache.Expire(time.Now().Add(-cache.MaxAge())); err != nil {
+			log.Error("expire cached media", "err", err)
+		} else if n > 0 {
+			log.Info("expired cached media", "files", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(janitorInterval):
+		}
+	}
 }

@@ -74,7 +74,12 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Description:           m.Config.Server.Description,
 		AllowPrivateAddresses: m.Config.Federation.AllowPrivateAddresses,
 		MaxInboxBytes:         m.Config.Federation.MaxInboxBytes,
+		AuthorizedFetch:       m.Config.Federation.AuthorizedFetch,
 	}, m.Logger)
+	media, err := m.Federator.NewMediaCache(m.Config.mediaCache())
+	if err != nil {
+		return err
+	}
 	site, err := web.NewServer(ctx, db, m.Federator, web.Config{
 		Domain:         m.Config.Server.Domain,
 		Scheme:         m.Config.Server.Scheme,
@@ -83,6 +88,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Version:        version,
 		TrustedProxies: m.Config.trustedProxies(),
 		Limits:         web.Limits(m.Config.Limits),
+		Media:          m.Config.webMedia(media),
 	}, m.Logger)
 	if err != nil {
 		return err
@@ -110,6 +116,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		var wg sync.WaitGroup
 		wg.Go(func() { m.Federator.Run(workCtx) })
 		wg.Go(func() { runJanitor(workCtx, db, m.Config.retention(), m.Logger) })
+		wg.Go(func() { runMediaExpiry(workCtx, media, m.Logger) })
 		wg.Wait()
 	}()
 	m.errc = make(chan error, 1)

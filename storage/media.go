@@ -1,0 +1,117 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// The images a media address of this instance stands for.
+const (
+	MediaAvatar     = "avatar"     // an actor's icon
+	MediaHeader     = "header"     // an actor's image, the header of their profile
+	MediaAttachment = "attachment" // an image a post carries
+)
+
+// uploadsPath is where the images members upload are served.
+const uploadsPath = "/media/u/"
+
+// UploadURL is the address of an image a member uploaded, kept under
+// the name.
+func (s Site) UploadURL(name string) string { return s.Base() + uploadsPath + name }
+
+// UploadName is the name of the uploaded image at the address, when the
+// address is one of this instance's uploads.
+func (s Site) UploadName(url string) (string, bool) {
+	name, ok := strings.CutPrefix(url, s.Base()+uploadsPath)
+	if !ok || name == "" || strings.ContainsAny(name, "/\\") || strings.HasPrefix(name, ".") {
+		return "", false
+	}
+	return name, true
+}
+
+// MediaSource is the address of the image that a media address of this
+// instance stands for: the avatar or header of the actor with the id, or
+// the image at the position of the post with the id. An attachment is
+// found only for a viewer ("" for a stranger) who may see its post, and
+// shared says whether everyone may (so caches between may keep it). What
+// no stored actor or post points to is not found: the media addresses
+// serve nothing else.
+func (db *DB) MediaSource(ctx context.Context, viewerID, kind, ownerID string, position int) (url string, shared bool, err error) {
+	err = db.read(ctx, func(tx *Tx) error {
+		switch kind {
+		case MediaAvatar, MediaHeader:
+			a, err := tx.actorWhere(ctx, "a.id = ?", ownerID)
+			if err != nil {
+				return err
+			}
+			url, shared = a.IconURL, true
+			if kind == MediaHeader {
+				url = a.HeaderURL
+			}
+			return nil
+		case MediaAttachment:
+			if err := tx.mustSee(ctx, viewerID, ownerID); err != nil {
+				return err
+			}
+			var visibility string
+			err := tx.QueryRowContext(ctx, `SELECT a.url, p.visibility FROM post_attachments a JOIN posts p ON p.id = a.post_id
+				WHERE a.post_id = ? AND a.position = ?`, ownerID, position).Scan(&url, &visibility)
+			if errors.Is(err, sql.ErrNoRows) {
+				return Errorf(ENotFound, "No such image.")
+			}
+			shared = Listed(visibility)
+			return err
+		}
+		return Errorf(ENotFound, "No such image.")
+	})
+	if err == nil && url == "" {
+		return "", false, Errorf(ENotFound, "No such image.")
+	}
+	return url, shared, err
+}
+
+// SetProfileImage makes the uploaded image at url (an UploadURL, or ""
+// for none) the member's avatar or header, tells their followers on
+// other servers, and returns the address it replaces, whose file the
+// caller may remove.
+func (db *DB) SetProfileImage(ctx context.Context, memberID, kind, url string) (replaced string, err error) {
+	column := map[string]string{MediaAvatar: "avatar_url", MediaHeader: "header_url"}[kind]
+	if column == "" {
+		return "", Errorf(EInvalid, "Unknown kind of profile image %q.", kind)
+	}
+	if _, ok := db.Site.UploadName(url); url != "" && !ok {
+		return "", Errorf(EInvalid, "A profile image must be uploaded here.")
+	}
+	err = db.write(ctx, func(tx *Tx) error {
+		m, err := tx.memberWhere(ctx, "id = ?", memberID)
+		if err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT `+column+` FROM members WHERE id = ?`, m.ID).Scan(&replaced); err != nil {
+			return fmt.Errorf("read %s of %s: %w", kind, m.Username, err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE members SET `+column+` = ?, updated_at = ? WHERE id = ?`,
+			url, millis(tx.now), m.ID); err != nil {
+			return fmt.Errorf("set %s of %s: %w", kind, m.Username, err)
+		}
+		if m.Status != MemberActive {
+			return nil
+		}
+		return tx.enqueue(ctx, EventUpdateActor, m.ID, m.ID, OutboxPayload{})
+	})
+	return replaced, err
+}
+
+// setActorImage records a remote actor's header image.
+func (tx *Tx) setActorImage(ctx context.Context, uri, imageURL string) error {
+	if checkWebURL("header", imageURL) != nil {
+		imageURL = ""
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE actors SET image_url = ? WHERE uri = ? AND local = 0`, imageURL, uri); err != nil {
+		return fmt.Errorf("set header of %s: %w", uri, err)
+	}
+	return nil
+}
