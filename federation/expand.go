@@ -116,6 +116,11 @@ func (f *Federator) build(ctx context.Context, e *storage.OutboxEvent) ([]byte, 
 		var activity vocab.Type = createOf(post, sender, pub)
 		if e.Kind == storage.EventUpdatePost {
 			activity = updateOf(post, sender, pub, post.URI+"#updates/"+e.ID)
+			readers, err := f.boostReaders(ctx, post)
+			if err != nil {
+				return nil, nil, err
+			}
+			pub.inboxes = append(pub.inboxes, readers...)
 		}
 		return f.withFollowers(ctx, sender, pub.inboxes, activity, nil)
 	case storage.EventDeletePost:

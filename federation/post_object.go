@@ -2,7 +2,6 @@ package federation
 
 import (
 	"context"
-	"html"
 	"strings"
 
 	"github.com/go-fed/activity/streams"
@@ -17,6 +16,7 @@ type postType interface {
 	addressing
 	SetActivityStreamsAttributedTo(vocab.ActivityStreamsAttributedToProperty)
 	SetActivityStreamsName(vocab.ActivityStreamsNameProperty)
+	SetActivityStreamsSummary(vocab.ActivityStreamsSummaryProperty)
 	SetActivityStreamsContent(vocab.ActivityStreamsContentProperty)
 	SetActivityStreamsPublished(vocab.ActivityStreamsPublishedProperty)
 	SetActivityStreamsUpdated(vocab.ActivityStreamsUpdatedProperty)
@@ -37,15 +37,14 @@ type published struct {
 	inboxes []string
 }
 
-// publish builds the object of a local post. News is a Page (headline in
-// name, the link in url and as a Link attachment, as Lemmy reads it);
-// a discussion is a Note with the headline as name and leading its text
-// (Mastodon shows only content); a comment is a Note in reply. A post in
-// a subwiki has the Group as audience and among its recipients.
+// publish builds the object of a local post. News is a Page (the link in
+// url and as a Link attachment, as Lemmy reads it); a discussion is a
+// Note; a comment is a Note in reply. Their text is written as each
+// server reads it (postText). A post in a subwiki has the Group as
+// audience and among its recipients.
 func (f *Federator) publish(ctx context.Context, p *storage.Post, author *storage.Actor) (*published, error) {
 	out := &published{to: []string{publicCollection}, cc: []string{author.Followers}}
 	var obj postType
-	content := p.Content
 	switch p.Kind {
 	case storage.KindNews:
 		page := streams.NewActivityStreamsPage()
@@ -59,9 +58,6 @@ func (f *Federator) publish(ctx context.Context, p *storage.Post, author *storag
 		attachment.AppendActivityStreamsLink(link)
 		page.SetActivityStreamsAttachment(attachment)
 		obj = page
-	case storage.KindDiscussion:
-		obj = streams.NewActivityStreamsNote()
-		content = "<p><strong>" + html.EscapeString(p.Headline) + "</strong></p>" + p.Content
 	default:
 		obj = streams.NewActivityStreamsNote()
 	}
@@ -69,14 +65,7 @@ func (f *Federator) publish(ctx context.Context, p *storage.Post, author *storag
 	attributed := streams.NewActivityStreamsAttributedToProperty()
 	appendIRIs(attributed, author.URI)
 	obj.SetActivityStreamsAttributedTo(attributed)
-	if p.Headline != "" {
-		name := streams.NewActivityStreamsNameProperty()
-		name.AppendXMLSchemaString(p.Headline)
-		obj.SetActivityStreamsName(name)
-	}
-	body := streams.NewActivityStreamsContentProperty()
-	body.AppendXMLSchemaString(content)
-	obj.SetActivityStreamsContent(body)
+	postText(p, obj)
 	published := streams.NewActivityStreamsPublishedProperty()
 	published.Set(p.Published)
 	obj.SetActivityStreamsPublished(published)

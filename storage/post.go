@@ -230,7 +230,10 @@ func (db *DB) DeletePost(ctx context.Context, memberID, postID string) error {
 		if err != nil {
 			return err
 		}
-		return tx.groupAnnounce(ctx, p, OutboxPayload{InnerEventID: eventID})
+		if err := tx.groupAnnounce(ctx, p, OutboxPayload{InnerEventID: eventID}); err != nil {
+			return err
+		}
+		return tx.groupAnnounce(ctx, p, OutboxPayload{ObjectURI: p.URI, UndoBoost: true})
 	})
 }
 

@@ -261,7 +261,7 @@ func TestSubwikiRelaysOnlyPostsForEveryone(t *testing.T) {
 			}
 			want := 0
 			if Listed(v) {
-				want = 6 // the Create and the post itself, the Update, the Like, its Undo, the Delete
+				want = 7 // the Create and the post itself, the Update, the Like, its Undo, the Delete and the boost taken back
 			}
 			var n int
 			for _, kind := range outboxKinds(t, db) {
