@@ -2,6 +2,7 @@ package federation
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/go-fed/activity/streams"
@@ -35,6 +36,8 @@ type published struct {
 	object  postType
 	to, cc  []string
 	inboxes []string
+	// repliedTo is the author of the post a comment answers, when known.
+	repliedTo *storage.Actor
 }
 
 // publish builds the object of a local post. News is a Page (the link in
@@ -44,6 +47,9 @@ type published struct {
 // audience and among its recipients.
 func (f *Federator) publish(ctx context.Context, p *storage.Post, author *storage.Actor) (*published, error) {
 	out := &published{to: []string{publicCollection}, cc: []string{author.Followers}}
+	if p.Visibility == storage.Direct {
+		out.to, out.cc = nil, nil // for those it names only
+	}
 	var obj postType
 	switch p.Kind {
 	case storage.KindNews:
@@ -90,6 +96,11 @@ func (f *Federator) publish(ctx context.Context, p *storage.Post, author *storag
 		return nil, err
 	}
 	f.addressMentions(ctx, p, obj, out)
+	if p.Visibility == storage.Direct {
+		// Mastodon reads a post addressed to neither the public nor
+		// followers as direct, and shows it to those it mentions.
+		out.to, out.cc = append(out.to, out.cc...), nil
+	}
 	address2(obj, out.to, out.cc)
 	if p.Local && p.Headline != "" {
 		// FEP-bad1: where the headline's revisions are, and which is current.
@@ -103,8 +114,8 @@ func (f *Federator) publish(ctx context.Context, p *storage.Post, author *storag
 
 // addressGroup makes a post in a subwiki part of its Group (FEP-1b12).
 func (f *Federator) addressGroup(ctx context.Context, p *storage.Post, obj postType, out *published) error {
-	if p.SubwikiID == "" {
-		return nil
+	if p.SubwikiID == "" || !storage.Listed(p.Visibility) {
+		return nil // a group relays what it gets to all: not a private reply
 	}
 	group, err := f.db.ActorByID(ctx, p.SubwikiID)
 	if err != nil {
@@ -137,6 +148,7 @@ func (f *Federator) addressReply(ctx context.Context, p *storage.Post, obj postT
 		return nil
 	}
 	out.cc = append(out.cc, parentAuthor.URI)
+	out.repliedTo = parentAuthor
 	if !parentAuthor.Local {
 		out.inboxes = append(out.inboxes, parentAuthor.Inbox)
 	}
@@ -144,9 +156,15 @@ func (f *Federator) addressReply(ctx context.Context, p *storage.Post, obj postT
 }
 
 // addressMentions tags the accounts a post names, as Mastodon does, and
-// sends it to them.
+// sends it to them. A direct reply also tags the author it answers, who
+// would not see it otherwise.
 func (f *Federator) addressMentions(ctx context.Context, p *storage.Post, obj postType, out *published) {
 	tags := streams.NewActivityStreamsTagProperty()
+	if p.Visibility == storage.Direct && out.repliedTo != nil && !slices.Contains(storage.FindMentions(p.Source), out.repliedTo.Username+"@"+out.repliedTo.Host) {
+		if mention := mentionOf(out.repliedTo); mention != nil {
+			tags.AppendActivityStreamsMention(mention)
+		}
+	}
 	for _, handle := range storage.FindMentions(p.Source) {
 		user, host, remote := strings.Cut(handle, "@")
 		if !remote {
@@ -156,17 +174,10 @@ func (f *Federator) addressMentions(ctx context.Context, p *storage.Post, obj po
 		if err != nil {
 			continue // not resolved when it was written: left as text
 		}
-		u := iriOf(a.URI)
-		if u == nil {
+		mention := mentionOf(a)
+		if mention == nil {
 			continue
 		}
-		mention := streams.NewActivityStreamsMention()
-		href := streams.NewActivityStreamsHrefProperty()
-		href.Set(u)
-		mention.SetActivityStreamsHref(href)
-		name := streams.NewActivityStreamsNameProperty()
-		name.AppendXMLSchemaString("@" + a.Username + "@" + a.Host)
-		mention.SetActivityStreamsName(name)
 		tags.AppendActivityStreamsMention(mention)
 		out.cc = append(out.cc, a.URI)
 		if !a.Local {
@@ -176,6 +187,22 @@ func (f *Federator) addressMentions(ctx context.Context, p *storage.Post, obj po
 	if tags.Len() > 0 {
 		obj.SetActivityStreamsTag(tags)
 	}
+}
+
+// mentionOf is the Mention tag of an account, nil when its id is no URL.
+func mentionOf(a *storage.Actor) vocab.ActivityStreamsMention {
+	u := iriOf(a.URI)
+	if u == nil {
+		return nil
+	}
+	mention := streams.NewActivityStreamsMention()
+	href := streams.NewActivityStreamsHrefProperty()
+	href.Set(u)
+	mention.SetActivityStreamsHref(href)
+	name := streams.NewActivityStreamsNameProperty()
+	name.AppendXMLSchemaString("@" + a.Username + "@" + a.Host)
+	mention.SetActivityStreamsName(name)
+	return mention
 }
 
 // address2 sets to and cc from lists of ids.
