@@ -29,21 +29,7 @@ func TestAnswerToAPrivatePostStaysPrivate(t *testing.T) {
 
 	// dave follows alice; alice follows carl.
 	dave.send(a, dave.activity("Follow", "follows/1", aliceURI, []string{aliceURI}, nil))
-	followRemote(t, alice, carl.URI)
-	carlActor, err := a.DB.ActorByURI(ctx, carl.URI)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := a.DB.FollowBetween(ctx, memberOf(t, a, "alice").ID, carlActor.ID)
-	if err != nil || f == nil {
-		t.Fatalf("alice's follow of carl: %+v, %v", f, err)
-	}
-	carl.send(a, carl.activity("Accept", "activities/accept", map[string]any{
-		"id": f.ActivityURI, "type": "Follow", "actor": aliceURI, "object": carl.URI}, []string{aliceURI}, nil))
-	waitFor(t, "carl to accept alice", 10*time.Second, func() bool {
-		f, _ := a.DB.FollowBetween(ctx, memberOf(t, a, "alice").ID, carlActor.ID)
-		return f != nil && f.State == storage.FollowAccepted
-	})
+	followAccepted(t, a, alice, "alice", carl)
 	waitFor(t, "dave's follow to be accepted", 10*time.Second, func() bool { return len(dave.srv.deliveries()) > 0 })
 
 	private := carl.note("notes/private", "<p>carl-for-followers</p>", []string{carl.Followers()}, nil, nil)
