@@ -150,8 +150,8 @@ func hasID(v any) bool {
 
 // listProperties are written as JSON arrays even with one item: go-fed
 // writes a single value bare, which JSON-LD allows but some servers'
-// parsers do not.
-var listProperties = []string{"to", "cc", "orderedItems", "items"}
+// parsers do not (Lemmy refuses a post whose attachment is not a list).
+var listProperties = []string{"to", "cc", "orderedItems", "items", "attachment", "tag"}
 
 // alwaysLists wraps single values of listProperties in arrays, in m and
 // in the objects nested in it.

@@ -114,8 +114,19 @@ func (f *Federator) build(ctx context.Context, e *storage.OutboxEvent) ([]byte, 
 			return nil, nil, err
 		}
 		var activity vocab.Type = createOf(post, sender, pub)
+		if post.Visibility == storage.Direct {
+			if e.Kind == storage.EventUpdatePost {
+				activity = updateOf(post, sender, pub, post.URI+"#updates/"+e.ID)
+			}
+			return f.only(pub.inboxes, activity) // not to the author's followers
+		}
 		if e.Kind == storage.EventUpdatePost {
 			activity = updateOf(post, sender, pub, post.URI+"#updates/"+e.ID)
+			readers, err := f.boostReaders(ctx, post)
+			if err != nil {
+				return nil, nil, err
+			}
+			pub.inboxes = append(pub.inboxes, readers...)
 		}
 		return f.withFollowers(ctx, sender, pub.inboxes, activity, nil)
 	case storage.EventDeletePost:

@@ -38,7 +38,11 @@ func (f *Federator) buildRevision(ctx context.Context, e *storage.OutboxEvent, s
 			return nil, nil, err
 		}
 		update := updateOf(post, sender, pub, post.URI+"#revisions/"+strconv.Itoa(rev.Number))
-		return f.withFollowers(ctx, sender, pub.inboxes, update, nil)
+		readers, err := f.boostReaders(ctx, post)
+		if err != nil {
+			return nil, nil, err
+		}
+		return f.withFollowers(ctx, sender, append(pub.inboxes, readers...), update, nil)
 	}
 	// A subwiki's relay: the post is described by id and new headline.
 	doc["id"], doc["object"] = rev.URI, post.URI
@@ -47,7 +51,8 @@ func (f *Federator) buildRevision(ctx context.Context, e *storage.OutboxEvent, s
 	update.SetActivityStreamsActor(actorProperty(sender.URI))
 	address(update, storage.Public, sender.Followers)
 	object := map[string]any{"id": post.URI, "type": objectTypeOf(post), "name": post.Headline, "headlineRevision": rev.Number}
-	return f.withFollowers(ctx, sender, nil, update, map[string]any{"object": object, "instrument": doc})
+	body, inboxes, err := f.withFollowers(ctx, sender, nil, update, map[string]any{"object": object, "instrument": doc})
+	return body, f.groupAwareOnly(ctx, inboxes), err
 }
 
 // objectTypeOf is the ActivityStreams type a post goes out as.

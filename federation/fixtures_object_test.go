@@ -94,6 +94,7 @@ func (r *fixtureRun) checkPost(t docT, raw map[string]any, post postable) string
 	if rec.InReplyTo != want.inReplyTo {
 		t.Errorf("inReplyTo = %q; want %q", rec.InReplyTo, want.inReplyTo)
 	}
+	checkWarning(t, want, rec)
 	_, err = db.SaveRemotePost(r.ctx, rec)
 	if reason := want.refusal(); reason != "" {
 		if err == nil || storage.ErrorCode(err) == storage.EInternal {
@@ -158,7 +159,24 @@ type wantedPost struct {
 	uri, author, followers, inReplyTo, visibility string
 	texts                                         []string // the acceptable contents
 	names                                         []string // the acceptable headlines (name)
+	warnings                                      []string // the acceptable content warnings, none for none
+	sensitive                                     bool
 	published                                     time.Time
+}
+
+// checkWarning checks a post's content warning as Mastodon reads it: a
+// Note's summary; another type's only when it is sensitive.
+func checkWarning(t docT, want wantedPost, rec storage.RemotePost) {
+	t.Helper()
+	if len(want.warnings) == 0 && rec.ContentWarning != "" {
+		t.Errorf("content warning = %q; want none", rec.ContentWarning)
+	}
+	if len(want.warnings) > 0 && !slices.Contains(want.warnings, rec.ContentWarning) {
+		t.Errorf("content warning = %q; want one of %q", rec.ContentWarning, want.warnings)
+	}
+	if rec.Sensitive != (want.sensitive || len(want.warnings) > 0) {
+		t.Errorf("sensitive = %v; want %v", rec.Sensitive, want.sensitive || len(want.warnings) > 0)
+	}
 }
 
 func wantPost(raw map[string]any) wantedPost {
@@ -177,6 +195,14 @@ func wantPost(raw map[string]any) wantedPost {
 	}
 	if s, ok := raw["published"].(string); ok {
 		w.published, _ = time.Parse(time.RFC3339Nano, s)
+	}
+	w.sensitive, _ = raw["sensitive"].(bool)
+	if jsonString(raw["type"]) == "Note" || w.sensitive {
+		for _, s := range jsonTexts(raw, "summary") {
+			if s = strings.TrimSpace(htmlTagPattern.ReplaceAllString(s, "")); s != "" {
+				w.warnings = append(w.warnings, s)
+			}
+		}
 	}
 	to, cc := jsonIRIs(raw["to"]), jsonIRIs(raw["cc"])
 	// The author's followers collection is the one the post addresses on

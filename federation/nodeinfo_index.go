@@ -43,3 +43,21 @@ func readNodeInfoIndex(body []byte) ([]string, error) {
 	}
 	return hrefs, nil
 }
+
+// readNodeInfoSoftware reads the software name of a NodeInfo document
+// (any 2.x schema), lowercased as the schema requires it to be written.
+func readNodeInfoSoftware(body []byte) (string, error) {
+	var doc struct {
+		Software struct {
+			Name string `json:"name"`
+		} `json:"software"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return "", errors.New("the NodeInfo document is not a JSON object")
+	}
+	name := strings.ToLower(strings.TrimSpace(doc.Software.Name))
+	if name == "" {
+		return "", errors.New("the NodeInfo document names no software")
+	}
+	return name, nil
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -82,6 +83,51 @@ func FuzzNodeInfoIndex(f *testing.F) {
 			if utf8.Valid(body) && !bytes.Contains(body, []byte{'\\'}) && !bytes.Contains(body, []byte(h)) {
 				t.Errorf("took %q, which the document does not hold", h)
 			}
+		}
+	})
+}
+
+func TestReadNodeInfoSoftware(t *testing.T) {
+	for _, c := range []struct {
+		body, want string
+		ok         bool
+	}{
+		{`{"version":"2.1","software":{"name":"gotosocial","version":"0.20.3"}}`, "gotosocial", true},
+		{`{"version":"2.0","software":{"name":"Mastodon","version":"4.5.0"}}`, "mastodon", true},
+		{`{"software":{"name":"  lemmy "}}`, "lemmy", true},
+		{`{"software":{}}`, "", false},
+		{`{"software":"mastodon"}`, "", false},
+		{`[]`, "", false},
+		{`not json`, "", false},
+	} {
+		got, err := readNodeInfoSoftware([]byte(c.body))
+		if got != c.want || (err == nil) != c.ok {
+			t.Errorf("readNodeInfoSoftware(%s) = %q, %v; want %q, ok %v", c.body, got, err, c.want, c.ok)
+		}
+	}
+}
+
+// FuzzNodeInfoSoftware reads any NodeInfo document as a subwiki reads its
+// follower's server's: a software name, lowercased and trimmed, or an
+// error and none.
+func FuzzNodeInfoSoftware(f *testing.F) {
+	for _, seed := range []string{
+		`{"version":"2.1","software":{"name":"gotosocial","version":"0.20.3"}}`,
+		`{"software":{"name":"Mastodon"}}`, `{"software":{"name":" \u0130stanbul "}}`,
+		`{"software":{"name":7}}`, `{"software":null}`, `[]`, `null`, ``,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		name, err := readNodeInfoSoftware(body)
+		if err != nil {
+			if name != "" {
+				t.Errorf("an error with the name %q", name)
+			}
+			return
+		}
+		if name == "" || name != strings.TrimSpace(name) || name != strings.ToLower(name) {
+			t.Errorf("took %q, not a trimmed lowercase name", name)
 		}
 	})
 }

@@ -2,7 +2,7 @@ package federation
 
 import (
 	"context"
-	"html"
+	"slices"
 	"strings"
 
 	"github.com/go-fed/activity/streams"
@@ -17,6 +17,7 @@ type postType interface {
 	addressing
 	SetActivityStreamsAttributedTo(vocab.ActivityStreamsAttributedToProperty)
 	SetActivityStreamsName(vocab.ActivityStreamsNameProperty)
+	SetActivityStreamsSummary(vocab.ActivityStreamsSummaryProperty)
 	SetActivityStreamsContent(vocab.ActivityStreamsContentProperty)
 	SetActivityStreamsPublished(vocab.ActivityStreamsPublishedProperty)
 	SetActivityStreamsUpdated(vocab.ActivityStreamsUpdatedProperty)
@@ -35,17 +36,21 @@ type published struct {
 	object  postType
 	to, cc  []string
 	inboxes []string
+	// repliedTo is the author of the post a comment answers, when known.
+	repliedTo *storage.Actor
 }
 
-// publish builds the object of a local post. News is a Page (headline in
-// name, the link in url and as a Link attachment, as Lemmy reads it);
-// a discussion is a Note with the headline as name and leading its text
-// (Mastodon shows only content); a comment is a Note in reply. A post in
-// a subwiki has the Group as audience and among its recipients.
+// publish builds the object of a local post. News is a Page (the link in
+// url and as a Link attachment, as Lemmy reads it); a discussion is a
+// Note; a comment is a Note in reply. Their text is written as each
+// server reads it (postText). A post in a subwiki has the Group as
+// audience and among its recipients.
 func (f *Federator) publish(ctx context.Context, p *storage.Post, author *storage.Actor) (*published, error) {
 	out := &published{to: []string{publicCollection}, cc: []string{author.Followers}}
+	if p.Visibility == storage.Direct {
+		out.to, out.cc = nil, nil // for those it names only
+	}
 	var obj postType
-	content := p.Content
 	switch p.Kind {
 	case storage.KindNews:
 		page := streams.NewActivityStreamsPage()
@@ -59,9 +64,6 @@ func (f *Federator) publish(ctx context.Context, p *storage.Post, author *storag
 		attachment.AppendActivityStreamsLink(link)
 		page.SetActivityStreamsAttachment(attachment)
 		obj = page
-	case storage.KindDiscussion:
-		obj = streams.NewActivityStreamsNote()
-		content = "<p><strong>" + html.EscapeString(p.Headline) + "</strong></p>" + p.Content
 	default:
 		obj = streams.NewActivityStreamsNote()
 	}
@@ -69,14 +71,7 @@ func (f *Federator) publish(ctx context.Context, p *storage.Post, author *storag
 	attributed := streams.NewActivityStreamsAttributedToProperty()
 	appendIRIs(attributed, author.URI)
 	obj.SetActivityStreamsAttributedTo(attributed)
-	if p.Headline != "" {
-		name := streams.NewActivityStreamsNameProperty()
-		name.AppendXMLSchemaString(p.Headline)
-		obj.SetActivityStreamsName(name)
-	}
-	body := streams.NewActivityStreamsContentProperty()
-	body.AppendXMLSchemaString(content)
-	obj.SetActivityStreamsContent(body)
+	postText(p, obj)
 	published := streams.NewActivityStreamsPublishedProperty()
 	published.Set(p.Published)
 	obj.SetActivityStreamsPublished(published)
@@ -101,6 +96,11 @@ func (f *Federator) publish(ctx context.Context, p *storage.Post, author *storag
 		return nil, err
 	}
 	f.addressMentions(ctx, p, obj, out)
+	if p.Visibility == storage.Direct {
+		// Mastodon reads a post addressed to neither the public nor
+		// followers as direct, and shows it to those it mentions.
+		out.to, out.cc = append(out.to, out.cc...), nil
+	}
 	address2(obj, out.to, out.cc)
 	addImages(obj, p)
 	if p.Local && p.Headline != "" {
@@ -115,8 +115,8 @@ func (f *Federator) publish(ctx context.Context, p *storage.Post, author *storag
 
 // addressGroup makes a post in a subwiki part of its Group (FEP-1b12).
 func (f *Federator) addressGroup(ctx context.Context, p *storage.Post, obj postType, out *published) error {
-	if p.SubwikiID == "" {
-		return nil
+	if p.SubwikiID == "" || !storage.Listed(p.Visibility) {
+		return nil // a group relays what it gets to all: not a private reply
 	}
 	group, err := f.db.ActorByID(ctx, p.SubwikiID)
 	if err != nil {
@@ -149,6 +149,7 @@ func (f *Federator) addressReply(ctx context.Context, p *storage.Post, obj postT
 		return nil
 	}
 	out.cc = append(out.cc, parentAuthor.URI)
+	out.repliedTo = parentAuthor
 	if !parentAuthor.Local {
 		out.inboxes = append(out.inboxes, parentAuthor.Inbox)
 	}
@@ -156,9 +157,15 @@ func (f *Federator) addressReply(ctx context.Context, p *storage.Post, obj postT
 }
 
 // addressMentions tags the accounts a post names, as Mastodon does, and
-// sends it to them.
+// sends it to them. A direct reply also tags the author it answers, who
+// would not see it otherwise.
 func (f *Federator) addressMentions(ctx context.Context, p *storage.Post, obj postType, out *published) {
 	tags := streams.NewActivityStreamsTagProperty()
+	if p.Visibility == storage.Direct && out.repliedTo != nil && !slices.Contains(storage.FindMentions(p.Source), out.repliedTo.Username+"@"+out.repliedTo.Host) {
+		if mention := mentionOf(out.repliedTo); mention != nil {
+			tags.AppendActivityStreamsMention(mention)
+		}
+	}
 	for _, handle := range storage.FindMentions(p.Source) {
 		user, host, remote := strings.Cut(handle, "@")
 		if !remote {
@@ -168,17 +175,10 @@ func (f *Federator) addressMentions(ctx context.Context, p *storage.Post, obj po
 		if err != nil {
 			continue // not resolved when it was written: left as text
 		}
-		u := iriOf(a.URI)
-		if u == nil {
+		mention := mentionOf(a)
+		if mention == nil {
 			continue
 		}
-		mention := streams.NewActivityStreamsMention()
-		href := streams.NewActivityStreamsHrefProperty()
-		href.Set(u)
-		mention.SetActivityStreamsHref(href)
-		name := streams.NewActivityStreamsNameProperty()
-		name.AppendXMLSchemaString("@" + a.Username + "@" + a.Host)
-		mention.SetActivityStreamsName(name)
 		tags.AppendActivityStreamsMention(mention)
 		out.cc = append(out.cc, a.URI)
 		if !a.Local {
@@ -188,6 +188,22 @@ func (f *Federator) addressMentions(ctx context.Context, p *storage.Post, obj po
 	if tags.Len() > 0 {
 		obj.SetActivityStreamsTag(tags)
 	}
+}
+
+// mentionOf is the Mention tag of an account, nil when its id is no URL.
+func mentionOf(a *storage.Actor) vocab.ActivityStreamsMention {
+	u := iriOf(a.URI)
+	if u == nil {
+		return nil
+	}
+	mention := streams.NewActivityStreamsMention()
+	href := streams.NewActivityStreamsHrefProperty()
+	href.Set(u)
+	mention.SetActivityStreamsHref(href)
+	name := streams.NewActivityStreamsNameProperty()
+	name.AppendXMLSchemaString("@" + a.Username + "@" + a.Host)
+	mention.SetActivityStreamsName(name)
+	return mention
 }
 
 // address2 sets to and cc from lists of ids.

@@ -45,10 +45,12 @@ func remotePost(actor *storage.Actor, post postable) storage.RemotePost {
 		if r.LinkURL != "" {
 			r.Kind = storage.KindNews
 		}
+		// A Tidings post leads its content with the headline and link.
+		content = withoutLead(content, name, r.LinkURL)
 	case name != "" && content != "":
 		r.Kind = storage.KindDiscussion
 		// A Tidings discussion leads its content with the headline.
-		content = strings.TrimPrefix(content, "<p><strong>"+html.EscapeString(name)+"</strong></p>")
+		content = withoutLead(content, name, "")
 	default:
 		r.Kind, r.Headline = storage.KindNote, ""
 	}
@@ -59,6 +61,7 @@ func remotePost(actor *storage.Actor, post postable) storage.RemotePost {
 		content = name
 	}
 	r.Content = content
+	r.ContentWarning, r.Sensitive = warningOf(post)
 	return r
 }
 

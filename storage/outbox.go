@@ -62,6 +62,7 @@ type OutboxPayload struct {
 	SubwikiID     string `json:"subwiki_id,omitempty"`      // the Group the activity concerns
 	InnerEventID  string `json:"inner_event_id,omitempty"`  // for a group's Announce of our own activity
 	InboundID     string `json:"inbound_id,omitempty"`      // for a group's Announce of a received activity
+	UndoBoost     bool   `json:"undo_boost,omitempty"`      // a group takes back its boost of ObjectURI (the post is deleted)
 	Reason        string `json:"reason,omitempty"`          // why, for a Reject
 }
 

@@ -246,7 +246,10 @@ func (db *DB) DeletePostUploads(ctx context.Context, memberID, postID string) (u
 		if err != nil {
 			return err
 		}
-		return tx.groupAnnounce(ctx, p, OutboxPayload{InnerEventID: eventID})
+		if err := tx.groupAnnounce(ctx, p, OutboxPayload{InnerEventID: eventID}); err != nil {
+			return err
+		}
+		return tx.groupAnnounce(ctx, p, OutboxPayload{ObjectURI: p.URI, UndoBoost: true})
 	})
 	if err != nil {
 		return nil, err

@@ -213,7 +213,10 @@ type CommentCreate struct {
 }
 
 // Comment publishes a reply in a post's thread. The parent's author is
-// notified; the thread's subwiki announces it.
+// notified; the thread's subwiki announces it. A reply to a post not for
+// everyone (followers-only or direct) is direct: it is for the parent's
+// author, those the parent was for here, and those it mentions, so that
+// answering a private post never makes the conversation public.
 func (db *DB) Comment(ctx context.Context, c CommentCreate) (*Post, error) {
 	c.Text = strings.TrimSpace(c.Text)
 	if c.Text == "" {
@@ -246,9 +249,13 @@ func (db *DB) Comment(ctx context.Context, c CommentCreate) (*Post, error) {
 		if err := tx.mayPublish(ctx, c.AuthorID, parent.SubwikiID); err != nil {
 			return err
 		}
+		visibility := Public
+		if !Listed(parent.Visibility) {
+			visibility = Direct
+		}
 		id := tx.newID()
 		p = &Post{ID: id, URI: tx.db.Site.PostURI(id), AuthorID: c.AuthorID, Local: true, Kind: KindComment,
-			Source: c.Text, Content: RenderMarkdown(c.Text, c.Mentions), Visibility: Public,
+			Source: c.Text, Content: RenderMarkdown(c.Text, c.Mentions), Visibility: visibility,
 			InReplyTo: parent.URI, SubwikiID: parent.SubwikiID, ParentID: parent.ID, RootID: rootID,
 			ContentWarning: c.ContentWarning, Published: tx.now}
 		p.URL = p.URI
@@ -257,6 +264,14 @@ func (db *DB) Comment(ctx context.Context, c CommentCreate) (*Post, error) {
 		}
 		if err := tx.attachImages(ctx, p, images); err != nil {
 			return err
+		}
+		if err := tx.addRecipients(ctx, p.ID, mentionURIs(c.Mentions)); err != nil {
+			return err
+		}
+		if visibility == Direct {
+			if err := tx.inheritRecipients(ctx, p.ID, parent); err != nil {
+				return err
+			}
 		}
 		if parent.AuthorID != c.AuthorID {
 			if err := tx.notifyActorID(ctx, parent.AuthorID, NotifyReply, c.AuthorID, p.ID); err != nil {

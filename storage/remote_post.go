@@ -224,7 +224,10 @@ func (db *DB) DeleteRemotePost(ctx context.Context, actorID, uri, relayInboundID
 		if relayInboundID == "" {
 			return nil
 		}
-		return tx.groupAnnounce(ctx, p, OutboxPayload{InboundID: relayInboundID})
+		if err := tx.groupAnnounce(ctx, p, OutboxPayload{InboundID: relayInboundID}); err != nil {
+			return err
+		}
+		return tx.groupAnnounce(ctx, p, OutboxPayload{ObjectURI: p.URI, UndoBoost: true})
 	})
 }
 

@@ -129,3 +129,26 @@ func (tx *Tx) addRecipients(ctx context.Context, postID string, uris []string) e
 	}
 	return nil
 }
+
+// inheritRecipients makes the members a private post was for, and its
+// author when a member here, recipients of a reply to it.
+func (tx *Tx) inheritRecipients(ctx context.Context, postID string, parent *Post) error {
+	_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO post_recipients (post_id, actor_id)
+		SELECT ?, actor_id FROM post_recipients WHERE post_id = ?
+		UNION SELECT ?, id FROM members WHERE id = ?`, postID, parent.ID, postID, parent.AuthorID)
+	if err != nil {
+		return fmt.Errorf("recipients of the reply %s: %w", postID, err)
+	}
+	return nil
+}
+
+// mentionURIs are the actor ids the mentions resolved to.
+func mentionURIs(mentions []Mention) []string {
+	uris := make([]string, 0, len(mentions))
+	for _, m := range mentions {
+		if m.URI != "" {
+			uris = append(uris, m.URI)
+		}
+	}
+	return uris
+}

@@ -261,7 +261,7 @@ func TestSubwikiRelaysOnlyPostsForEveryone(t *testing.T) {
 			}
 			want := 0
 			if Listed(v) {
-				want = 6 // the Create and the post itself, the Update, the Like, its Undo, the Delete
+				want = 7 // the Create and the post itself, the Update, the Like, its Undo, the Delete and the boost taken back
 			}
 			var n int
 			for _, kind := range outboxKinds(t, db) {
@@ -305,5 +305,51 @@ func TestThreadCountsCommentsForEveryone(t *testing.T) {
 	}
 	if root, _ = w.db.PostByID(ctx, w.root.ID); root.CommentCount != 0 {
 		t.Errorf("comment count after the comments are deleted: %d, want 0", root.CommentCount)
+	}
+}
+
+// TestReplyToAPrivatePostStaysPrivate: a member's answer to a post not
+// for everyone is direct, for the post's author and those here it was
+// for, and for whom the answer mentions; an answer to a public post is
+// public.
+func TestReplyToAPrivatePostStaysPrivate(t *testing.T) {
+	ctx := context.Background()
+	w := newVisibilityWorld(t)
+	ada, finn, mia := w.members["ada"], w.members["finn"], w.members["mia"]
+	for _, v := range []string{Followers, Direct} {
+		reply, err := w.db.Comment(ctx, CommentCreate{AuthorID: ada.ID, ParentID: w.tops[v].ID, Text: "Noted."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if reply.Visibility != Direct {
+			t.Errorf("a reply to a %s post is %s, want direct", v, reply.Visibility)
+		}
+		// carl, on his server, gets it by delivery (federation's tests).
+		for viewer, want := range map[string]bool{"ada": true, "mia": false, "finn": false, "stranger": false} {
+			id := map[string]string{"ada": ada.ID, "mia": mia.ID, "finn": finn.ID}[viewer]
+			if _, err := w.db.VisiblePost(ctx, id, reply.ID); (err == nil) != want {
+				t.Errorf("%s sees the reply to the %s post: %v, want %v", viewer, v, err == nil, want)
+			}
+		}
+	}
+	// Answering ada's own direct answer brings in whom it mentions.
+	answer, err := w.db.Comment(ctx, CommentCreate{AuthorID: ada.ID, ParentID: w.tops[Direct].ID, Text: "Ask @mia"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mentioning, err := w.db.Comment(ctx, CommentCreate{AuthorID: ada.ID, ParentID: answer.ID, Text: "@mia see this",
+		Mentions: []Mention{{Handle: "mia", URI: testSite.ActorURI("mia")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.VisiblePost(ctx, mia.ID, mentioning.ID); err != nil {
+		t.Errorf("mia, mentioned, may not see the answer: %v", err)
+	}
+	public, err := w.db.Comment(ctx, CommentCreate{AuthorID: ada.ID, ParentID: w.root.ID, Text: "Coming."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if public.Visibility != Public {
+		t.Errorf("a reply to a public post is %s, want public", public.Visibility)
 	}
 }

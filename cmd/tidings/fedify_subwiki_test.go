@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"testing"
 	"time"
 
@@ -42,24 +41,33 @@ func TestFedifyPeerAndSubwiki(t *testing.T) {
 		return false
 	})
 
-	// Alice posts into the subwiki: the peer receives the Group's Announce
-	// of the Create, and the Announce of the bare post.
+	// Alice posts into the subwiki: the peer, whose NodeInfo names no
+	// group-aware software, receives the Group's boost of the bare post,
+	// with published, and not the Announce of the Create (FEP-1b12), which
+	// goes to group-aware servers only.
 	post, err := inst.DB.Publish(ctx, storage.PostCreate{AuthorID: alice.ID, SubwikiID: s.ID, Kind: storage.KindDiscussion,
 		Headline: "Storm warning", Text: "Stay indoors tonight."})
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the Announces at the peer", 15*time.Second, func() bool {
-		var wrapped, bare bool
+	var boost map[string]any
+	waitFor(t, "the boost at the peer", 15*time.Second, func() bool {
 		for _, a := range peer.inbox(t, "Announce") {
-			if a.Actor != group {
-				continue
+			if a.Actor == group && a.ObjectID == post.URI {
+				json.Unmarshal(a.Body, &boost)
+				return true
 			}
-			wrapped = wrapped || (a.ObjectType == "Create" && strings.Contains(string(a.Body), "Storm warning"))
-			bare = bare || a.ObjectID == post.URI
 		}
-		return wrapped && bare
+		return false
 	})
+	if boost["published"] == nil {
+		t.Errorf("the boost has no published: %v", boost)
+	}
+	for _, a := range peer.inbox(t, "Announce") {
+		if a.Actor == group && a.ObjectType == "Create" {
+			t.Errorf("the peer received the Announce of the Create %s; want only the boost", a.ObjectID)
+		}
+	}
 
 	// The peer posts into the subwiki by mentioning it.
 	status, body = peer.control(t, "/_control/post", map[string]any{

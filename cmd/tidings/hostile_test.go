@@ -42,11 +42,26 @@ func hostilePublicPEM(t *testing.T) string {
 // hostileServer is another server on loopback, made by hand: it serves
 // whatever documents a test gives it and signs what its actors send, so
 // a test can make it say what no honest server would. It takes every
-// delivery with 202 and drops it.
+// delivery with 202 and keeps its body.
 type hostileServer struct {
 	*httptest.Server
-	mu   sync.Mutex
-	docs map[string]any // by path
+	mu        sync.Mutex
+	docs      map[string]any // by path
+	delivered [][]byte       // the bodies of the POSTs it took, in order
+}
+
+// deliveries returns the activities delivered to the server so far.
+func (s *hostileServer) deliveries() []map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var list []map[string]any
+	for _, body := range s.delivered {
+		var activity map[string]any
+		if json.Unmarshal(body, &activity) == nil {
+			list = append(list, activity)
+		}
+	}
+	return list
 }
 
 func startHostileServer(t *testing.T) *hostileServer {
@@ -59,7 +74,10 @@ func startHostileServer(t *testing.T) *hostileServer {
 
 func (s *hostileServer) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodPost {
-		io.Copy(io.Discard, r.Body)
+		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		s.mu.Lock()
+		s.delivered = append(s.delivered, body)
+		s.mu.Unlock()
 		w.WriteHeader(http.StatusAccepted)
 		return
 	}

@@ -44,21 +44,7 @@ func TestPrivatePostsOpenForTheirReaders(t *testing.T) {
 	carl := newRemoteAccount(t, "carl")
 	aliceURI := a.DB.Site.ActorURI("alice")
 
-	followRemote(t, alice, carl.URI)
-	carlActor, err := a.DB.ActorByURI(ctx, carl.URI)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := a.DB.FollowBetween(ctx, memberOf(t, a, "alice").ID, carlActor.ID)
-	if err != nil || f == nil {
-		t.Fatalf("alice's follow of carl: %+v, %v", f, err)
-	}
-	carl.send(a, carl.activity("Accept", "activities/accept", map[string]any{
-		"id": f.ActivityURI, "type": "Follow", "actor": aliceURI, "object": carl.URI}, []string{aliceURI}, nil))
-	waitFor(t, "carl to accept alice", 10*time.Second, func() bool {
-		f, _ := a.DB.FollowBetween(ctx, memberOf(t, a, "alice").ID, carlActor.ID)
-		return f != nil && f.State == storage.FollowAccepted
-	})
+	followAccepted(t, a, alice, "alice", carl)
 	root := publish(t, alice, url.Values{"kind": {"discussion"}, "headline": {"Alice asks about trains"},
 		"text": {"Which line is fastest?"}})
 	rootPost, err := a.DB.PostByID(ctx, root)
@@ -145,6 +131,29 @@ func TestPrivatePostsOpenForTheirReaders(t *testing.T) {
 	if got := bob.post("/posts/"+posts["direct"].ID+"/like", nil).Status; got != http.StatusNotFound {
 		t.Errorf("bob liking the direct post: status %d, want 404", got)
 	}
+}
+
+// followAccepted has the member (signed in as v) follow the remote
+// account, which accepts.
+func followAccepted(t *testing.T, a *instance, v *visitor, name string, remote *remoteAccount) {
+	t.Helper()
+	ctx := context.Background()
+	followRemote(t, v, remote.URI)
+	remoteActor, err := a.DB.ActorByURI(ctx, remote.URI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := a.DB.FollowBetween(ctx, memberOf(t, a, name).ID, remoteActor.ID)
+	if err != nil || f == nil {
+		t.Fatalf("%s's follow of %s: %+v, %v", name, remote.URI, f, err)
+	}
+	memberURI := a.DB.Site.ActorURI(name)
+	remote.send(a, remote.activity("Accept", "activities/accept", map[string]any{
+		"id": f.ActivityURI, "type": "Follow", "actor": memberURI, "object": remote.URI}, []string{memberURI}, nil))
+	waitFor(t, "the follow to be accepted", 10*time.Second, func() bool {
+		f, _ := a.DB.FollowBetween(ctx, memberOf(t, a, name).ID, remoteActor.ID)
+		return f != nil && f.State == storage.FollowAccepted
+	})
 }
 
 // nextFields are the pages forms go back to after they are sent.
