@@ -85,6 +85,7 @@ func TestOutgoingImages(t *testing.T) {
 		case []any:
 			got = a
 		case map[string]any:
+			t.Errorf("%s: attachment is a single object; Lemmy takes only a list", tc.name)
 			got = []any{a}
 		}
 		if len(got) != len(tc.attachments) {
