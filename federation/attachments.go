@@ -64,7 +64,8 @@ func imageOf(m mediaObject) (storage.Attachment, bool) {
 	if alt == "" {
 		alt = strings.TrimSpace(textOf(m.GetActivityStreamsSummary()))
 	}
-	return storage.Attachment{URL: href, MediaType: declared, Alt: alt}, true
+	w, h := sizeOf(m)
+	return storage.Attachment{URL: href, MediaType: declared, Alt: alt, Width: w, Height: h}, true
 }
 
 // imageURLOf is the first address in a url property that may be an

@@ -54,6 +54,19 @@ func TestAttachmentsOf(t *testing.T) {
 		{"a type with parameters and capitals",
 			map[string]any{"type": "Document", "mediaType": "Image/JPEG; q=1", "url": jpg},
 			[]storage.Attachment{{URL: jpg, MediaType: "image/jpeg"}}},
+		{"Mastodon: the size of a Document",
+			map[string]any{"type": "Document", "mediaType": "image/jpeg", "url": jpg, "width": 1920, "height": 1080},
+			[]storage.Attachment{{URL: jpg, MediaType: "image/jpeg", Width: 1920, Height: 1080}}},
+		{"the size of an Image",
+			map[string]any{"type": "Image", "mediaType": "image/png", "url": jpg, "width": 640, "height": 480},
+			[]storage.Attachment{{URL: jpg, MediaType: "image/png", Width: 640, Height: 480}}},
+		{"no size for a part, a fraction, a string or too many pixels", []any{
+			map[string]any{"type": "Document", "mediaType": "image/jpeg", "url": jpg, "width": 1920},
+			map[string]any{"type": "Document", "mediaType": "image/jpeg", "url": jpg, "width": 10.5, "height": 10},
+			map[string]any{"type": "Document", "mediaType": "image/jpeg", "url": jpg, "width": "100", "height": "100"},
+			map[string]any{"type": "Document", "mediaType": "image/jpeg", "url": jpg, "width": 100000, "height": 10},
+		}, []storage.Attachment{{URL: jpg, MediaType: "image/jpeg"}, {URL: jpg, MediaType: "image/jpeg"},
+			{URL: jpg, MediaType: "image/jpeg"}, {URL: jpg, MediaType: "image/jpeg"}}},
 		{"an SVG Image", map[string]any{"type": "Image", "mediaType": "image/svg+xml", "url": jpg}, nil},
 		{"an SVG behind a Link", map[string]any{"type": "Image", "url": map[string]any{"type": "Link", "href": jpg, "mediaType": "image/svg+xml"}}, nil},
 		{"a video", map[string]any{"type": "Document", "mediaType": "video/mp4", "url": jpg}, nil},
@@ -63,7 +76,11 @@ func TestAttachmentsOf(t *testing.T) {
 		{"a bare IRI", jpg, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := attachmentsOf(noteWith(t, tc.attachment))
+			list, ok := tc.attachment.([]any)
+			if !ok {
+				list = []any{tc.attachment}
+			}
+			got := attachmentsOf(noteWith(t, list...))
 			if !slices.Equal(got, tc.want) {
 				t.Errorf("attachmentsOf = %+v, want %+v", got, tc.want)
 			}

@@ -20,6 +20,9 @@ type MediaCacheConfig struct {
 	Dir      string        // where the cached files are kept; made when missing
 	MaxBytes int64         // the largest image fetched; 8 MiB when zero
 	MaxAge   time.Duration // how long a file is served before it is fetched again; 7 days when zero
+	// FailureAge is how long a failed fetch is remembered, during which
+	// the image is not asked for again; 10 minutes when zero.
+	FailureAge time.Duration
 }
 
 // MediaCache keeps copies of the images other servers host (attachments,
@@ -32,7 +35,8 @@ type MediaCache struct {
 	client *Client
 
 	mu       sync.Mutex
-	inFlight map[string]*mediaFetch // by file name: one fetch at a time per image
+	inFlight map[string]*mediaFetch  // by file name: one fetch at a time per image
+	failures map[string]mediaFailure // by file name: fetches that failed lately
 }
 
 // mediaFetch is a fetch under way, which other requests for the same
@@ -58,21 +62,30 @@ func (f *Federator) NewMediaCache(cfg MediaCacheConfig) (*MediaCache, error) {
 	if cfg.MaxAge <= 0 {
 		cfg.MaxAge = 7 * 24 * time.Hour
 	}
+	if cfg.FailureAge <= 0 {
+		cfg.FailureAge = 10 * time.Minute
+	}
 	if err := os.MkdirAll(cfg.Dir, 0o750); err != nil {
 		return nil, fmt.Errorf("media cache: %w", err)
 	}
-	return &MediaCache{cfg: cfg, client: f.client, inFlight: map[string]*mediaFetch{}}, nil
+	return &MediaCache{cfg: cfg, client: f.client, inFlight: map[string]*mediaFetch{},
+		failures: map[string]mediaFailure{}}, nil
 }
 
 // Image returns the cached copy of the image at the remote address,
 // fetching it when it is missing or older than MaxAge. A remote answer
 // that is not a shown image (ErrNotImage), too large (ErrBodyTooLarge) or
 // an error status (*StatusError) is returned as an error, and nothing is
-// kept.
+// kept but the failure: for FailureAge the same error is returned
+// without asking the remote server again, so that a broken image does
+// not make every page view wait for it.
 func (c *MediaCache) Image(ctx context.Context, remote string, now time.Time) (CachedImage, error) {
 	name := cacheName(remote)
 	if img, ok := c.fresh(name, now); ok {
 		return img, nil
+	}
+	if err := c.failed(name, now); err != nil {
+		return CachedImage{}, err
 	}
 	c.mu.Lock()
 	call, running := c.inFlight[name]
@@ -92,6 +105,9 @@ func (c *MediaCache) Image(ctx context.Context, remote string, now time.Time) (C
 		call.err = c.fetch(context.WithoutCancel(ctx), remote, name)
 		c.mu.Lock()
 		delete(c.inFlight, name)
+		if call.err != nil {
+			c.rememberFailure(name, call.err, now)
+		}
 		c.mu.Unlock()
 		close(call.done)
 	}

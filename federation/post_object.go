@@ -102,6 +102,7 @@ func (f *Federator) publish(ctx context.Context, p *storage.Post, author *storag
 		out.to, out.cc = append(out.to, out.cc...), nil
 	}
 	address2(obj, out.to, out.cc)
+	addImages(obj, p)
 	if p.Local && p.Headline != "" {
 		// FEP-bad1: where the headline's revisions are, and which is current.
 		extra := obj.GetUnknownProperties()

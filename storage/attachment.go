@@ -14,13 +14,16 @@ const MaxAttachments = 4
 // media description.
 const maxAltLength = 1500
 
-// Attachment is an image a remote post carries: shown from the local
-// media cache, never straight from its server.
+// Attachment is an image a post carries: one a member uploaded here, or
+// one a remote post names, shown from the local media cache, never
+// straight from its server.
 type Attachment struct {
 	Position  int    // its place in the post, from 0
-	URL       string // where its server keeps it
+	URL       string // where its server keeps it: an UploadURL for a member's image
 	MediaType string // as the post declares it, e.g. "image/jpeg"; the cache checks the bytes
 	Alt       string // the text that describes it, "" when the author gave none
+	// Width and Height are its size in pixels, 0 when unknown.
+	Width, Height int
 }
 
 // imageTypes are the media types of the images shown: raster images
@@ -43,7 +46,8 @@ func cleanAttachments(in []Attachment) []Attachment {
 			continue
 		}
 		out = append(out, Attachment{Position: len(out), URL: a.URL,
-			MediaType: strings.ToLower(a.MediaType), Alt: cleanLine(a.Alt, maxAltLength)})
+			MediaType: strings.ToLower(a.MediaType), Alt: cleanLine(a.Alt, maxAltLength),
+			Width: max(a.Width, 0), Height: max(a.Height, 0)})
 	}
 	return out
 }
@@ -54,8 +58,8 @@ func (tx *Tx) setAttachments(ctx context.Context, postID string, attachments []A
 		return fmt.Errorf("clear attachments of %s: %w", postID, err)
 	}
 	for _, a := range cleanAttachments(attachments) {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO post_attachments (post_id, position, url, media_type, alt)
-			VALUES (?, ?, ?, ?, ?)`, postID, a.Position, a.URL, a.MediaType, a.Alt); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO post_attachments (post_id, position, url, media_type, alt, width, height)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, postID, a.Position, a.URL, a.MediaType, a.Alt, a.Width, a.Height); err != nil {
 			return fmt.Errorf("attach %s to %s: %w", a.URL, postID, err)
 		}
 	}
@@ -73,7 +77,7 @@ func (tx *Tx) loadAttachments(ctx context.Context, posts []*Post) error {
 		byID[p.ID] = p
 		args = append(args, p.ID)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT post_id, position, url, media_type, alt FROM post_attachments
+	rows, err := tx.QueryContext(ctx, `SELECT post_id, position, url, media_type, alt, width, height FROM post_attachments
 		WHERE post_id IN (?`+strings.Repeat(", ?", len(args)-1)+`) ORDER BY post_id, position`, args...)
 	if err != nil {
 		return fmt.Errorf("list attachments: %w", err)
@@ -82,7 +86,7 @@ func (tx *Tx) loadAttachments(ctx context.Context, posts []*Post) error {
 	for rows.Next() {
 		var postID string
 		var a Attachment
-		if err := rows.Scan(&postID, &a.Position, &a.URL, &a.MediaType, &a.Alt); err != nil {
+		if err := rows.Scan(&postID, &a.Position, &a.URL, &a.MediaType, &a.Alt, &a.Width, &a.Height); err != nil {
 			return fmt.Errorf("read attachment: %w", err)
 		}
 		if p := byID[postID]; p != nil {

@@ -20,17 +20,17 @@ func TestCleanAttachments(t *testing.T) {
 	}{
 		{"none", nil, nil},
 		{"kept in order, numbered", []Attachment{img(1), img(2)},
-			[]Attachment{{0, img(1).URL, "image/jpeg", ""}, {1, img(2).URL, "image/jpeg", ""}}},
+			[]Attachment{{0, img(1).URL, "image/jpeg", "", 0, 0}, {1, img(2).URL, "image/jpeg", "", 0, 0}}},
 		{"at most four", []Attachment{img(1), img(2), img(3), img(4), img(5)},
-			[]Attachment{{0, img(1).URL, "image/jpeg", ""}, {1, img(2).URL, "image/jpeg", ""},
-				{2, img(3).URL, "image/jpeg", ""}, {3, img(4).URL, "image/jpeg", ""}}},
+			[]Attachment{{0, img(1).URL, "image/jpeg", "", 0, 0}, {1, img(2).URL, "image/jpeg", "", 0, 0},
+				{2, img(3).URL, "image/jpeg", "", 0, 0}, {3, img(4).URL, "image/jpeg", "", 0, 0}}},
 		{"no web address, no SVG", []Attachment{
 			{URL: "javascript:alert(1)"}, {URL: "file:///etc/passwd"}, {URL: ""},
 			{URL: "https://files.example/a.svg", MediaType: "image/svg+xml"}, img(9)},
-			[]Attachment{{0, img(9).URL, "image/jpeg", ""}}},
+			[]Attachment{{0, img(9).URL, "image/jpeg", "", 0, 0}}},
 		{"alt text on one line, cut to length", []Attachment{{URL: img(1).URL, Alt: " a\nb "},
 			{URL: img(2).URL, MediaType: "IMAGE/PNG", Alt: strings.Repeat("é", 2000)}},
-			[]Attachment{{0, img(1).URL, "", "a b"}, {1, img(2).URL, "image/png", strings.Repeat("é", 1500)}}},
+			[]Attachment{{0, img(1).URL, "", "a b", 0, 0}, {1, img(2).URL, "image/png", strings.Repeat("é", 1500), 0, 0}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := cleanAttachments(tc.in); !slices.Equal(got, tc.want) {
@@ -75,7 +75,7 @@ func TestAttachmentsOfRemotePosts(t *testing.T) {
 		t.Fatal(err)
 	}
 	shown, _ = db.VisiblePost(ctx, "", p.ID)
-	want := []Attachment{{0, chart.URL, chart.MediaType, ""}, {1, photo.URL, photo.MediaType, photo.Alt}}
+	want := []Attachment{{0, chart.URL, chart.MediaType, "", 0, 0}, {1, photo.URL, photo.MediaType, photo.Alt, 0, 0}}
 	if !slices.Equal(shown.Attachments, want) {
 		t.Errorf("attachments after the edit = %+v, want %+v", shown.Attachments, want)
 	}

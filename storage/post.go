@@ -62,7 +62,7 @@ type Post struct {
 	Updated        time.Time
 	LikeCount      int
 	AnnounceCount  int
-	Attachments    []Attachment // images of a remote post; filled by the listing operations
+	Attachments    []Attachment // its images; filled by the listing operations, PostByID and PostByURI
 }
 
 const postFields = `p.id, p.uri, p.author_id, p.local, p.kind, p.headline, p.revision, p.link_url, p.source, p.content,
@@ -105,8 +105,10 @@ func (tx *Tx) postWhere(ctx context.Context, cond string, args ...any) (*Post, e
 func (db *DB) PostByID(ctx context.Context, id string) (*Post, error) {
 	var p *Post
 	err := db.read(ctx, func(tx *Tx) (err error) {
-		p, err = tx.postWhere(ctx, "p.id = ?", id)
-		return err
+		if p, err = tx.postWhere(ctx, "p.id = ?", id); err != nil {
+			return err
+		}
+		return tx.loadAttachments(ctx, []*Post{p})
 	})
 	return p, err
 }
@@ -116,8 +118,10 @@ func (db *DB) PostByID(ctx context.Context, id string) (*Post, error) {
 func (db *DB) PostByURI(ctx context.Context, uri string) (*Post, error) {
 	var p *Post
 	err := db.read(ctx, func(tx *Tx) (err error) {
-		p, err = tx.postWhere(ctx, "p.uri = ?", uri)
-		return err
+		if p, err = tx.postWhere(ctx, "p.uri = ?", uri); err != nil {
+			return err
+		}
+		return tx.loadAttachments(ctx, []*Post{p})
 	})
 	return p, err
 }
@@ -213,14 +217,26 @@ func nullable(s string) any {
 }
 
 // DeletePost deletes the member's own post and tells their followers.
+// The files of its uploaded images stay; DeletePostUploads names them.
 func (db *DB) DeletePost(ctx context.Context, memberID, postID string) error {
-	return db.write(ctx, func(tx *Tx) error {
+	_, err := db.DeletePostUploads(ctx, memberID, postID)
+	return err
+}
+
+// DeletePostUploads deletes the member's own post, tells their
+// followers, and returns the addresses (UploadURLs) of the images
+// uploaded with it, whose files the caller removes.
+func (db *DB) DeletePostUploads(ctx context.Context, memberID, postID string) (uploads []string, err error) {
+	err = db.write(ctx, func(tx *Tx) error {
 		p, err := tx.postWhere(ctx, "p.id = ?", postID)
 		if err != nil {
 			return err
 		}
 		if p.AuthorID != memberID {
 			return Errorf(EForbidden, "You can only delete your own posts.")
+		}
+		if uploads, err = tx.uploadsOf(ctx, p.ID); err != nil {
+			return err
 		}
 		if err := tx.deletePost(ctx, p); err != nil {
 			return err
@@ -235,6 +251,10 @@ func (db *DB) DeletePost(ctx context.Context, memberID, postID string) error {
 		}
 		return tx.groupAnnounce(ctx, p, OutboxPayload{ObjectURI: p.URI, UndoBoost: true})
 	})
+	if err != nil {
+		return nil, err
+	}
+	return uploads, nil
 }
 
 // parentAuthor is the author of the post a comment replies to, or "".

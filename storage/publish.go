@@ -29,6 +29,9 @@ type PostCreate struct {
 	// ContentWarning, when set, is shown in front of the post, which
 	// stays collapsed until the reader opens it.
 	ContentWarning string
+	// Images are the images uploaded with it (UploadURL, type, size and
+	// description), at most MaxAttachments.
+	Images []Attachment
 }
 
 // checkHeadline enforces what a headline must be: one line of at most
@@ -90,8 +93,12 @@ func (db *DB) Publish(ctx context.Context, c PostCreate) (*Post, error) {
 	if err := c.check(); err != nil {
 		return nil, err
 	}
+	images, err := db.Site.checkImages(c.Images)
+	if err != nil {
+		return nil, err
+	}
 	var p *Post
-	err := db.write(ctx, func(tx *Tx) error {
+	err = db.write(ctx, func(tx *Tx) error {
 		if err := tx.mayPublish(ctx, c.AuthorID, c.SubwikiID); err != nil {
 			return err
 		}
@@ -101,6 +108,9 @@ func (db *DB) Publish(ctx context.Context, c PostCreate) (*Post, error) {
 			Visibility: Public, SubwikiID: c.SubwikiID, ContentWarning: c.ContentWarning, Published: tx.now}
 		p.URL = p.URI
 		if err := tx.insertPost(ctx, p); err != nil {
+			return err
+		}
+		if err := tx.attachImages(ctx, p, images); err != nil {
 			return err
 		}
 		return tx.announceLocal(ctx, p, c.Mentions)
@@ -198,6 +208,8 @@ type CommentCreate struct {
 	// ContentWarning, when set, is shown in front of the comment, which
 	// stays collapsed until the reader opens it.
 	ContentWarning string
+	// Images are the images uploaded with it, as PostCreate.Images.
+	Images []Attachment
 }
 
 // Comment publishes a reply in a post's thread. The parent's author is
@@ -215,6 +227,10 @@ func (db *DB) Comment(ctx context.Context, c CommentCreate) (*Post, error) {
 	}
 	var err error
 	if c.ContentWarning, err = checkContentWarning(c.ContentWarning); err != nil {
+		return nil, err
+	}
+	images, err := db.Site.checkImages(c.Images)
+	if err != nil {
 		return nil, err
 	}
 	var p *Post
@@ -244,6 +260,9 @@ func (db *DB) Comment(ctx context.Context, c CommentCreate) (*Post, error) {
 			ContentWarning: c.ContentWarning, Published: tx.now}
 		p.URL = p.URI
 		if err := tx.insertPost(ctx, p); err != nil {
+			return err
+		}
+		if err := tx.attachImages(ctx, p, images); err != nil {
 			return err
 		}
 		if err := tx.addRecipients(ctx, p.ID, mentionURIs(c.Mentions)); err != nil {

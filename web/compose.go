@@ -21,11 +21,14 @@ type composeForm struct {
 	// ContentWarning is what the post is shown collapsed behind; "" for
 	// none.
 	ContentWarning string
-	SubwikiID      string // the Group actor posted into; "" for the profile
-	Choices        []subwikiChoice
-	Fixed          *storage.Actor // the subwiki the form always posts into, on its page
-	Notice         string
-	Error          string
+	// Alts are the descriptions typed in the image slots, kept when
+	// the form comes back (the files must be chosen again).
+	Alts      []string
+	SubwikiID string // the Group actor posted into; "" for the profile
+	Choices   []subwikiChoice
+	Fixed     *storage.Actor // the subwiki the form always posts into, on its page
+	Notice    string
+	Error     string
 }
 
 // subwikiChoice is one place the member may post into.
@@ -66,6 +69,7 @@ func (s *Server) composeNew(w http.ResponseWriter, r *http.Request) {
 // headline and commentary from the linked page and shows it again.
 func (s *Server) compose(w http.ResponseWriter, r *http.Request) {
 	form := composeFormFrom(r.PostForm)
+	form.Alts = altsFrom(r)
 	me := currentMember(r)
 	preview := r.PostForm.Get("action") == "preview"
 	// A preview fetches the linked page from its server; publishing
@@ -86,18 +90,31 @@ func (s *Server) compose(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
+	images, err := s.storePostImages(r)
+	if err != nil {
+		s.refuseCompose(w, r, form, err)
+		return
+	}
 	p, err := s.db.Publish(ctx, storage.PostCreate{
 		AuthorID: me.ID, SubwikiID: form.SubwikiID, Kind: form.Kind,
 		Headline: form.Headline, LinkURL: form.LinkURL, Text: form.Text,
 		ContentWarning: form.ContentWarning, Mentions: s.resolveMentions(ctx, form.Text),
+		Images: images,
 	})
 	if err != nil {
-		status, msg := s.failure(r, err)
-		form.Error = msg
-		s.renderCompose(w, r, status, form)
+		s.removePostImages(images)
+		s.refuseCompose(w, r, form, err)
 		return
 	}
 	s.redirect(w, r, "/posts/"+p.ID, "Published.")
+}
+
+// refuseCompose shows the compose form again with what was typed in it
+// and why it was refused: a refused image with its own status.
+func (s *Server) refuseCompose(w http.ResponseWriter, r *http.Request, form *composeForm, err error) {
+	status, msg := s.uploadFailure(r, err)
+	form.Error = msg
+	s.renderCompose(w, r, status, form)
 }
 
 // renderCompose shows the compose page with the form.

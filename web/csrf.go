@@ -52,7 +52,13 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if err := s.parseForm(w, r); err != nil {
+		err := s.parseForm(w, r)
+		if r.MultipartForm != nil {
+			// The server removes only the temporary files of the request
+			// it made, not of this copy.
+			defer r.MultipartForm.RemoveAll()
+		}
+		if err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
 				s.renderError(w, r, http.StatusRequestEntityTooLarge, "The form is too large.")

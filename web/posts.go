@@ -14,9 +14,13 @@ const feedPageSize = 30
 // the page named by next (the thread, for a comment), else the profile.
 func (s *Server) deletePost(w http.ResponseWriter, r *http.Request) {
 	me := currentMember(r)
-	if err := s.db.DeletePost(r.Context(), me.ID, mux.Vars(r)["id"]); err != nil {
+	uploads, err := s.db.DeletePostUploads(r.Context(), me.ID, mux.Vars(r)["id"])
+	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	for _, url := range uploads {
+		s.removeUpload(url)
 	}
 	next := "/@" + me.Username
 	if r.PostForm.Get("next") != "" {
@@ -51,6 +55,7 @@ type commentForm struct {
 	ParentID       string
 	Text           string
 	ContentWarning string
+	Alts           []string // the descriptions typed in its image slots
 	Error          string
 }
 

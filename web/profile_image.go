@@ -1,15 +1,9 @@
 package web
 
 import (
-	"bytes"
-	"fmt"
 	"image"
-	_ "image/gif" // the types of image members may upload
-	"image/jpeg"
-	"image/png"
 
 	"golang.org/x/image/draw"
-	_ "golang.org/x/image/webp"
 
 	"github.com/tidings-social/tidings/storage"
 )
@@ -21,49 +15,21 @@ var profileImageSizes = map[string]image.Point{
 	storage.MediaHeader: {X: 1500, Y: 500},
 }
 
-// uploadFormats are the decoders of the image types members may upload.
-var uploadFormats = map[string]bool{"jpeg": true, "png": true, "gif": true, "webp": true}
-
-// uploadProblem is an upload refused, with the reason to show.
-type uploadProblem struct {
-	status int
-	msg    string
-}
-
-func (p *uploadProblem) Error() string { return p.msg }
-
 // profileImage makes an uploaded file into the avatar or header it is
-// for: decoded (its size read from the header first, so that a small
-// file claiming a huge picture is refused before it takes the memory),
-// scaled and cropped to cover the size, and encoded anew, which leaves
-// behind EXIF and anything else the file carried. An opaque image
-// becomes a JPEG, one with transparency a PNG; it returns the bytes and
-// the extension.
+// for: decoded and stood upright (decodeUpload), scaled and cropped to
+// cover the size, and encoded anew (encodeUpload), which leaves behind
+// EXIF and anything else the file carried. It returns the bytes and the
+// extension.
 func profileImage(data []byte, kind string, maxSide int) ([]byte, string, error) {
 	size, ok := profileImageSizes[kind]
 	if !ok {
 		return nil, "", &uploadProblem{400, "Unknown kind of profile image."}
 	}
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil || !uploadFormats[format] {
-		return nil, "", &uploadProblem{415, "The file is not a JPEG, PNG, GIF or WebP image."}
-	}
-	if cfg.Width < 1 || cfg.Height < 1 || cfg.Width > maxSide || cfg.Height > maxSide {
-		return nil, "", &uploadProblem{422, fmt.Sprintf("The image is %d×%d pixels; at most %d×%d are taken.",
-			cfg.Width, cfg.Height, maxSide, maxSide)}
-	}
-	src, _, err := image.Decode(bytes.NewReader(data))
+	src, err := decodeUpload(data, maxSide)
 	if err != nil {
-		return nil, "", &uploadProblem{415, "The image could not be read; it may be damaged."}
+		return nil, "", err
 	}
-	out := coverCrop(src, size)
-	var buf bytes.Buffer
-	if out.Opaque() {
-		err = jpeg.Encode(&buf, out, &jpeg.Options{Quality: 85})
-		return buf.Bytes(), ".jpg", err
-	}
-	err = png.Encode(&buf, out)
-	return buf.Bytes(), ".png", err
+	return encodeUpload(coverCrop(src, size))
 }
 
 // coverCrop scales src to cover size, keeping its proportions, and cuts

@@ -45,6 +45,7 @@ var templateFuncs = template.FuncMap{
 	"ruleName":     ruleName,
 	"showOriginal": showOriginal,
 	"attachment":   attachmentPath,
+	"imageSlots":   imageSlotsOf,
 	"header":       headerPath,
 	// trusted marks HTML that storage made safe: sanitized remote HTML,
 	// or escaped text of local members.

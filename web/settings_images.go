@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/gorilla/mux"
 
@@ -35,14 +34,16 @@ func (c MediaConfig) uploadLimits() (bytes int64, side int) {
 	return bytes, side
 }
 
-// parseForm reads a form's fields for the CSRF check: an image upload's
-// multipart form up to the upload limit, any other form up to
-// maxFormSize (a multipart form elsewhere carries no token it can read).
+// parseForm reads a form's fields for the CSRF check: a multipart form
+// of a page that takes images up to the upload limit for each image it
+// may carry (files beyond what memory holds go to temporary files, which
+// the caller removes), any other form up to maxFormSize (a multipart
+// form elsewhere carries no token it can read).
 func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) error {
 	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if mediaType == "multipart/form-data" && strings.HasPrefix(r.URL.Path, "/settings/images/") {
+	if files := imagesTaken(r.URL.Path); mediaType == "multipart/form-data" && files > 0 {
 		limit, _ := s.cfg.Media.uploadLimits()
-		r.Body = http.MaxBytesReader(w, r.Body, limit+maxFormSize)
+		r.Body = http.MaxBytesReader(w, r.Body, int64(files)*limit+maxFormSize)
 		return r.ParseMultipartForm(limit + maxFormSize)
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormSize)

@@ -67,16 +67,23 @@ func buildThread(rootID string, comments []*storage.Post) []*commentNode {
 func (s *Server) comment(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	form := commentForm{ParentID: mux.Vars(r)["id"], Text: r.PostForm.Get("text"),
-		ContentWarning: r.PostForm.Get("content_warning")}
+		ContentWarning: r.PostForm.Get("content_warning"), Alts: altsFrom(r)}
 	if err := s.allow(w, s.limits.comments, currentMember(r).ID); err != nil {
+		s.refuseComment(w, r, form, err)
+		return
+	}
+	images, err := s.storePostImages(r)
+	if err != nil {
 		s.refuseComment(w, r, form, err)
 		return
 	}
 	c, err := s.db.Comment(ctx, storage.CommentCreate{
 		AuthorID: currentMember(r).ID, ParentID: form.ParentID, Text: form.Text,
 		ContentWarning: form.ContentWarning, Mentions: s.resolveMentions(ctx, form.Text),
+		Images: images,
 	})
 	if err != nil {
+		s.removePostImages(images)
 		s.refuseComment(w, r, form, err)
 		return
 	}
@@ -91,7 +98,7 @@ func (s *Server) comment(w http.ResponseWriter, r *http.Request) {
 // refuseComment shows the thread again with the comment form that was
 // sent, what was written in it and why it was refused.
 func (s *Server) refuseComment(w http.ResponseWriter, r *http.Request, form commentForm, err error) {
-	status, msg := s.failure(r, err)
+	status, msg := s.uploadFailure(r, err)
 	form.Error = msg
 	parent, perr := s.visiblePost(r, form.ParentID)
 	if perr != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/tidings-social/tidings/federation"
 	"github.com/tidings-social/tidings/storage"
+	"github.com/tidings-social/tidings/web"
 )
 
 // The janitor's pace.
@@ -62,6 +63,28 @@ func runMediaExpiry(ctx context.Context, cache *federation.MediaCache, log *slog
 			log.Error("expire cached media", "err", err)
 		} else if n > 0 {
 			log.Info("expired cached media", "files", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(janitorInterval):
+		}
+	}
+}
+
+// uploadGrace is how old an uploaded file must be before the janitor
+// may remove it as unused: a form being published writes its images
+// before the post that uses them.
+const uploadGrace = time.Hour
+
+// runUploadSweep removes uploaded files nothing uses any more, at start
+// and then every janitorInterval, until ctx ends.
+func runUploadSweep(ctx context.Context, site *web.Server, log *slog.Logger) {
+	for {
+		if n, err := site.SweepUploads(ctx, time.Now().Add(-uploadGrace)); err != nil {
+			log.Error("sweep unused uploads", "err", err)
+		} else if n > 0 {
+			log.Info("removed unused uploads", "files", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -117,6 +117,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		wg.Go(func() { m.Federator.Run(workCtx) })
 		wg.Go(func() { runJanitor(workCtx, db, m.Config.retention(), m.Logger) })
 		wg.Go(func() { runMediaExpiry(workCtx, media, m.Logger) })
+		wg.Go(func() { runUploadSweep(workCtx, site, m.Logger) })
 		wg.Wait()
 	}()
 	m.errc = make(chan error, 1)

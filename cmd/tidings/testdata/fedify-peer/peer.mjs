@@ -162,12 +162,32 @@ async function record(ctx, activity) {
     type: raw.type, id: activity.id?.href ?? null, actor: activity.actorId?.href ?? null,
     objectId: activity.objectId?.href ?? null, objectType: obj?.type ?? null,
     name: obj?.name ?? first(obj?.nameMap) ?? null, content: obj?.content ?? first(obj?.contentMap) ?? null,
-    updated: obj?.updated ?? null, httpSignature: ctx.data.httpSignature, recipient: ctx.recipient,
+    updated: obj?.updated ?? null, attachments: obj ? await attachmentsOf(activity) : [],
+    httpSignature: ctx.data.httpSignature, recipient: ctx.recipient,
     raw, body: ctx.data.body, receivedAt: new Date().toISOString(),
   };
   received.push(entry);
   log.info("Received {type} {id} from {actor}", entry);
   return entry;
+}
+
+// attachmentsOf reports the attachments of an embedded object as Fedify's
+// typed model reads them: what a Fedify-based server would show.
+async function attachmentsOf(activity) {
+  try {
+    const object = await activity.getObject();
+    if (object?.getAttachments == null) return [];
+    const out = [];
+    for await (const a of object.getAttachments()) {
+      const url = a.url instanceof URL ? a.url.href : a.url?.href?.href ?? null;
+      out.push({ type: a.constructor.name, url: url ?? a.href?.href ?? null, mediaType: a.mediaType ?? null,
+        name: a.name?.toString() ?? null, width: a.width ?? null, height: a.height ?? null });
+    }
+    return out;
+  } catch (error) {
+    log.error("Reading attachments failed: {error}", { error });
+    return [];
+  }
 }
 
 // Replies are sent after the HTTP response, as a queue-based server would.
