@@ -236,9 +236,17 @@ func (db *DB) LockHeadline(ctx context.Context, memberID, postID string, lock bo
 			lock, reason, postID); err != nil {
 			return fmt.Errorf("lock %s: %w", c.post.URI, err)
 		}
-		kind := EventLockHeadline
+		kind, action := EventLockHeadline, ModLockHeadline
 		if !lock {
-			kind = EventUnlockHeadline
+			kind, action = EventUnlockHeadline, ModUnlockHeadline
+		}
+		entry := ModerationEntry{ActorID: memberID, Action: action, TargetURI: c.post.URI,
+			TargetText: c.post.Headline, Reason: reason}
+		if c.subwiki != nil {
+			entry.SubwikiID = c.subwiki.ID
+		}
+		if err := tx.logModeration(ctx, entry); err != nil {
+			return err
 		}
 		eventID, err := tx.enqueueID(ctx, kind, c.post.ID, memberID, OutboxPayload{ObjectURI: c.post.URI,
 			SubwikiID: c.post.SubwikiID, Reason: reason})
