@@ -135,6 +135,9 @@ func (tx *Tx) mayPublish(ctx context.Context, memberID, subwikiID string) error 
 	if err != nil || group.Kind != KindGroup {
 		return Errorf(ENotFound, "No such subwiki.")
 	}
+	if err := tx.mustNotBeBanned(ctx, memberID, subwikiID); err != nil {
+		return err
+	}
 	if !group.Local || !group.ManuallyApprovesFollowers {
 		return nil
 	}
