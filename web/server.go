@@ -120,6 +120,7 @@ func (s *Server) routes() http.Handler {
 	site.Handle("/s/{name}/bans", s.membersOnly(s.subwikiBans)).Methods(http.MethodGet)
 	site.Handle("/s/{name}/bans", s.membersOnly(s.banAccount)).Methods(http.MethodPost)
 	site.Handle("/s/{name}/bans/{id}/lift", s.membersOnly(s.liftBan)).Methods(http.MethodPost)
+	site.Handle("/settings/bans", s.membersOnly(s.myBans)).Methods(http.MethodGet)
 	site.Handle("/settings/profile", s.membersOnly(s.profileForm)).Methods(http.MethodGet)
 	site.Handle("/settings/profile", s.membersOnly(s.saveProfile)).Methods(http.MethodPost)
 	site.Handle("/settings/images/{kind:avatar|header}", s.membersOnly(s.saveProfileImage)).Methods(http.MethodPost)
