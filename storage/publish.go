@@ -128,6 +128,12 @@ func (tx *Tx) mayPublish(ctx context.Context, memberID, subwikiID string) error 
 	if m.Status != MemberActive {
 		return Errorf(EForbidden, "Your account cannot post yet.")
 	}
+	if s, err := tx.suspensionOf(ctx, memberID); err != nil || s != nil {
+		if err != nil {
+			return err
+		}
+		return Errorf(EForbidden, "Your account is suspended.")
+	}
 	if subwikiID == "" {
 		return nil
 	}
