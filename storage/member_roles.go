@@ -113,3 +113,25 @@ func (db *DB) SetAdmin(ctx context.Context, byAdminID, username string, admin bo
 		return nil
 	})
 }
+
+// Admins lists the instance's active admins, by name, for the about page.
+func (db *DB) Admins(ctx context.Context) ([]*Member, error) {
+	var list []*Member
+	err := db.read(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+memberColumns+` FROM members WHERE is_admin = 1 AND status = ?
+			AND id NOT IN (SELECT member_id FROM member_suspensions) ORDER BY username`, MemberActive)
+		if err != nil {
+			return fmt.Errorf("list admins: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			m, err := scanMember(rows)
+			if err != nil {
+				return err
+			}
+			list = append(list, m)
+		}
+		return rows.Err()
+	})
+	return list, err
+}
