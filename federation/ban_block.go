@@ -8,8 +8,8 @@ import (
 	"github.com/tidings-social/tidings/storage"
 )
 
-// buildBan tells the banned account's server, and through the subwiki's
-// Announce its followers, that a moderator banned the account from the
+// buildBan tells the banned account's server (when it knows groups), and
+// through the subwiki's Announce its followers, that a moderator banned the account from the
 // subwiki: a Block with the subwiki as target, as Lemmy sends it (with
 // Mbin's "expires" beside Lemmy's "endTime"), or the Undo of that Block
 // when the ban is lifted. go-fed's Block has no endTime, so the activity
@@ -19,9 +19,12 @@ func (f *Federator) buildBan(ctx context.Context, e *storage.OutboxEvent, modera
 	if err != nil {
 		return nil, nil, err
 	}
+	// Only a server that knows groups reads the target; Mastodon and its
+	// kind would take the Block for the moderator's own block of the
+	// account, and learn of the ban only from the subwiki's Announce.
 	var inboxes []string
-	if !ban.Account.Local {
-		inboxes = append(inboxes, ban.Account.DeliveryInbox())
+	if inbox := ban.Account.DeliveryInbox(); !ban.Account.Local && f.groupAware(ctx, inbox) {
+		inboxes = append(inboxes, inbox)
 	}
 	block := map[string]any{
 		"id":       ban.ActivityURI,
