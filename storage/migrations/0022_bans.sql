@@ -17,8 +17,9 @@ CREATE TABLE subwiki_bans (
     lifted_at    INTEGER
 );
 
-CREATE INDEX subwiki_bans_current ON subwiki_bans (subwiki_id, account_id) WHERE lifted_at IS NULL;
-CREATE INDEX subwiki_bans_account ON subwiki_bans (account_id) WHERE lifted_at IS NULL;
+CREATE INDEX subwiki_bans_subwiki ON subwiki_bans (subwiki_id, account_id);
+CREATE INDEX subwiki_bans_account ON subwiki_bans (account_id);
+CREATE INDEX subwiki_bans_banned_by ON subwiki_bans (banned_by);
 
 -- A suspended member cannot sign in, post, or be seen; the row goes when
 -- an admin lifts the suspension (the log keeps the story).
@@ -28,6 +29,8 @@ CREATE TABLE member_suspensions (
     suspended_by TEXT REFERENCES members (id) ON DELETE SET NULL,
     created_at   INTEGER NOT NULL
 );
+
+CREATE INDEX member_suspensions_by ON member_suspensions (suspended_by);
 
 -- The instance's rules, in the order shown on sign-up and /about.
 CREATE TABLE instance_rules (
