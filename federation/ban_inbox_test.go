@@ -52,3 +52,30 @@ func TestReadBanFixtures(t *testing.T) {
 		t.Errorf("a Block without a target read as a ban: %+v", n)
 	}
 }
+
+// TestInboxStoresBansInEveryShape: a ban, its Undo, and a group's
+// Announce of either are accepted and kept for processing, not refused
+// as malformed.
+func TestInboxStoresBansInEveryShape(t *testing.T) {
+	in := newInboxTestInstance(t)
+	keys := inboxTestKeys()
+	rs := newRemoteServer(t, keys[0])
+	group := rs.URL + "/c/town"
+	block := map[string]any{"id": rs.URL + "/activities/block/1", "type": "Block", "actor": rs.actorURI(),
+		"object": in.fed.cfg.Site.ActorURI("alice"), "target": group, "summary": "spam",
+		"to": []any{"https://www.w3.org/ns/activitystreams#Public"}, "cc": []any{group}}
+	undo := map[string]any{"id": rs.URL + "/activities/undo/1", "type": "Undo", "actor": rs.actorURI(), "object": block}
+	shapes := []map[string]any{
+		block,
+		undo,
+		{"id": rs.URL + "/activities/announce/1", "type": "Announce", "actor": rs.actorURI(), "object": block},
+		{"id": rs.URL + "/activities/announce/2", "type": "Announce", "actor": rs.actorURI(), "object": undo},
+	}
+	for i, activity := range shapes {
+		activity["@context"] = "https://www.w3.org/ns/activitystreams"
+		status, reason := in.deliver(t, activity, rs.keyID(), keys[0])
+		if status != 202 || in.pending(t) != i+1 {
+			t.Errorf("%s: status %d (%s), %d stored; want 202 and %d", activity["id"], status, reason, in.pending(t), i+1)
+		}
+	}
+}

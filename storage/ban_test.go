@@ -110,3 +110,41 @@ func TestWhoMayBan(t *testing.T) {
 	_, err = db.SubwikiBans(ctx, eve.ID, town.ID)
 	wantCode(t, err, EForbidden)
 }
+
+// TestRemoteBan: a remote group's ban of our member is kept once and
+// refuses their posts into it; one about our own subwiki or someone
+// elsewhere is refused; the Undo lifts it.
+func TestRemoteBan(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTestDB(t)
+	bob := mustCreateMember(t, db, "bob")
+	mod := mustCreateMember(t, db, "max")
+	town := mustCreateSubwiki(t, db, "town", mod, false)
+	rex := saveRemote(t, db, "rex", "lemmy.example")
+	group, err := db.SaveRemoteActor(ctx, RemoteActor{URI: "https://lemmy.example/c/news", Kind: KindGroup, Username: "news",
+		Inbox: "https://lemmy.example/c/news/inbox", KeyID: "https://lemmy.example/c/news#main-key", PublicKeyPEM: testPublicKeys()[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ban := RemoteBan{GroupID: group.ID, AccountID: bob.ID, ByActorID: rex.ID, Reason: "spam", ActivityURI: "https://lemmy.example/activities/block/1"}
+	for range 2 {
+		if err := db.RecordRemoteBan(ctx, ban); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if bans, err := db.BansOf(ctx, bob.ID); err != nil || len(bans) != 1 || bans[0].Subwiki.ID != group.ID || bans[0].Reason != "spam" {
+		t.Fatalf("BansOf = %v, %v; want the one ban", bans, err)
+	}
+	_, err = db.Publish(ctx, PostCreate{AuthorID: bob.ID, SubwikiID: group.ID, Kind: KindDiscussion, Headline: "Hi", Text: "x"})
+	wantCode(t, err, EForbidden)
+
+	wantCode(t, db.RecordRemoteBan(ctx, RemoteBan{GroupID: town.ID, AccountID: bob.ID, ActivityURI: "https://lemmy.example/b/2"}), EForbidden)
+	wantCode(t, db.RecordRemoteBan(ctx, RemoteBan{GroupID: group.ID, AccountID: rex.ID, ActivityURI: "https://lemmy.example/b/3"}), ENotFound)
+
+	if err := db.LiftRemoteBan(ctx, group.ID, bob.ID, ban.ActivityURI, rex.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Publish(ctx, PostCreate{AuthorID: bob.ID, SubwikiID: group.ID, Kind: KindDiscussion, Headline: "Hi", Text: "x"}); err != nil {
+		t.Errorf("posting after the ban was lifted: %v", err)
+	}
+}
