@@ -101,6 +101,12 @@ func (f *Federator) build(ctx context.Context, e *storage.OutboxEvent) ([]byte, 
 	if err != nil {
 		return nil, nil, err
 	}
+	if gone, err := f.suspended(ctx, sender); err != nil || (gone && e.Kind != storage.EventUpdateActor) {
+		if err != nil {
+			return nil, nil, err
+		}
+		return nil, nil, storage.Errorf(storage.ENotFound, "%s is suspended", sender.Handle())
+	}
 	switch e.Kind {
 	case storage.EventFollow, storage.EventUndoFollow, storage.EventAcceptFollow, storage.EventRejectFollow:
 		return f.buildFollow(ctx, e, sender)
@@ -161,6 +167,8 @@ func (f *Federator) build(ctx context.Context, e *storage.OutboxEvent) ([]byte, 
 		return f.buildLock(ctx, e, sender)
 	case storage.EventProposeHeadline, storage.EventAcceptProposal, storage.EventRejectProposal:
 		return f.buildProposal(ctx, e, sender)
+	case storage.EventBanFromSubwiki, storage.EventUnbanSubwiki:
+		return f.buildBan(ctx, e, sender)
 	}
 	return nil, nil, storage.Errorf(storage.EInvalid, "unknown outbox event %q", e.Kind)
 }

@@ -325,6 +325,9 @@ func (tx *Tx) relay(ctx context.Context, p *Post, inboundID string, isNew bool) 
 // mayPostRemotely refuses a remote author's post in a members-only
 // subwiki of ours unless they are a member.
 func (tx *Tx) mayPostRemotely(ctx context.Context, authorID, subwikiID string) error {
+	if err := tx.mustNotBeBanned(ctx, authorID, subwikiID); err != nil {
+		return err
+	}
 	if subwikiID == "" {
 		return nil
 	}

@@ -27,6 +27,9 @@ Usage:
   tidings admin invite                print a new invite code, valid for seven days
   tidings admin create-subwiki NAME --title TITLE --moderator MEMBER [--description TEXT]
                                       create a subwiki, e.g. an instance's starter subwikis
+  tidings admin suspend NAME [--reason TEXT]
+                                      suspend a member: no sign-in, no posts, hidden from others
+  tidings admin unsuspend NAME        lift a member's suspension
   tidings admin parked-inbound        list activities from other servers given up on, with why
   tidings admin retry-inbound ID...|all
                                       put parked activities back in the queue (after a fix)
