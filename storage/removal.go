@@ -95,10 +95,8 @@ func (tx *Tx) removePost(ctx context.Context, p *Post, memberID, subwikiID, reas
 	if err := tx.deletePost(ctx, p); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO removals (post_id, uri, subwiki_id, remover_id, listed, reason, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, p.ID, p.URI, nullable(subwikiID), memberID, Listed(p.Visibility), reason, millis(tx.now))
-	if err != nil {
-		return fmt.Errorf("keep removal of %s: %w", p.URI, err)
+	if err := tx.insertRemoval(ctx, p, subwikiID, memberID, reason); err != nil {
+		return err
 	}
 	entry := ModerationEntry{SubwikiID: subwikiID, ActorID: memberID, Action: ModRemovePost, TargetURI: p.URI, Reason: reason}
 	if Listed(p.Visibility) {
@@ -125,6 +123,17 @@ func (tx *Tx) removePost(ctx context.Context, p *Post, memberID, subwikiID, reas
 		return err
 	}
 	return tx.groupAnnounce(ctx, p, OutboxPayload{ObjectURI: p.URI, UndoBoost: true})
+}
+
+// insertRemoval keeps what the removed post's page says.
+func (tx *Tx) insertRemoval(ctx context.Context, p *Post, subwikiID, removerID, reason string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO removals (post_id, uri, subwiki_id, remover_id, listed, reason, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, p.ID, p.URI, nullable(subwikiID), removerID,
+		Listed(p.Visibility), reason, millis(tx.now))
+	if err != nil {
+		return fmt.Errorf("keep removal of %s: %w", p.URI, err)
+	}
+	return nil
 }
 
 func (tx *Tx) removal(ctx context.Context, postID string) (*Removal, error) {
