@@ -13,3 +13,9 @@ CREATE TABLE removals (
 );
 
 CREATE INDEX removals_by_uri ON removals (uri);
+CREATE INDEX removals_subwiki ON removals (subwiki_id);
+CREATE INDEX removals_remover ON removals (remover_id);
+
+-- Deleting an actor sets the log's actor_id to NULL: without an index
+-- that reads the whole log.
+CREATE INDEX IF NOT EXISTS moderation_log_actor ON moderation_log (actor_id);
