@@ -37,8 +37,8 @@ func (db *DB) RemovePost(ctx context.Context, memberID, postID, reason string) e
 		return Errorf(EInvalid, "Say why the post is removed: the reason is shown in its place.")
 	}
 	return db.write(ctx, func(tx *Tx) error {
-		if _, err := tx.removal(ctx, postID); err == nil {
-			return nil
+		if rm, err := tx.removal(ctx, postID); err == nil {
+			return tx.removedAlready(ctx, memberID, rm)
 		} else if ErrorCode(err) != ENotFound {
 			return err
 		}
@@ -123,6 +123,24 @@ func (tx *Tx) removePost(ctx context.Context, p *Post, memberID, subwikiID, reas
 		return err
 	}
 	return tx.groupAnnounce(ctx, p, OutboxPayload{ObjectURI: p.URI, UndoBoost: true})
+}
+
+// removedAlready answers a removal of a removed post: done, for those
+// who could have removed it; for anyone else there is no such post.
+func (tx *Tx) removedAlready(ctx context.Context, memberID string, rm *Removal) error {
+	if rm.SubwikiID != "" {
+		if ok, err := tx.isModerator(ctx, memberID, rm.SubwikiID); err != nil || ok {
+			return err
+		}
+	}
+	m, err := tx.memberWhere(ctx, "id = ?", memberID)
+	if err != nil {
+		return err
+	}
+	if !m.IsAdmin {
+		return Errorf(ENotFound, "No such post.")
+	}
+	return nil
 }
 
 // insertRemoval keeps what the removed post's page says.

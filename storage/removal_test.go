@@ -43,6 +43,9 @@ func TestRemovePost(t *testing.T) {
 			t.Fatalf("removal %d: %v", i+1, err)
 		}
 	}
+	if err := db.RemovePost(ctx, other.ID, post.ID, "Spam"); ErrorCode(err) != ENotFound {
+		t.Errorf("a member removing the removed post: %v, want not found", err)
+	}
 	if _, err := db.VisiblePost(ctx, author.ID, post.ID); ErrorCode(err) != ENotFound {
 		t.Errorf("the removed post, to its author: %v, want not found", err)
 	}

@@ -9,14 +9,19 @@ import (
 )
 
 // removePost lets a moderator of the post's subwiki, or an admin, remove
-// a post or comment with a reason; the post's page then shows why.
+// a post or comment with a reason; the post's page then shows why. A
+// comment's form goes back to the thread (next).
 func (s *Server) removePost(w http.ResponseWriter, r *http.Request) {
 	id := mux.Vars(r)["id"]
 	if err := s.db.RemovePost(r.Context(), currentMember(r).ID, id, r.PostForm.Get("reason")); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.redirect(w, r, "/posts/"+id, "Removed: its page now shows your reason, and the log records it.")
+	next := "/posts/" + id
+	if r.PostForm.Get("next") != "" {
+		next = localPath(r.PostForm.Get("next"))
+	}
+	s.redirect(w, r, next, "Removed: its page now shows your reason, and the log records it.")
 }
 
 // removedPage is the data of the page a removed post leaves.

@@ -56,8 +56,12 @@ func TestRemovalWeb(t *testing.T) {
 	}
 
 	// A comment is removed from the thread; the post stays.
-	c.alice.get(c.postPath)
-	wantStatus(t, c.alice.post("/posts/"+remark+"/remove", url.Values{"reason": {"Off topic"}}), http.StatusSeeOther)
+	wantBody(t, c.alice.get(c.postPath), `action="/posts/`+remark+`/remove"`, `name="next" value="`+c.postPath+`#comments"`)
+	p = c.alice.post("/posts/"+remark+"/remove", url.Values{"reason": {"Off topic"}, "next": {c.postPath + "#comments"}})
+	wantStatus(t, p, http.StatusSeeOther)
+	if p.Location != c.postPath+"#comments" {
+		t.Errorf("after removing a comment, redirected to %q, want the thread", p.Location)
+	}
 	if strings.Contains(c.bob.get(c.postPath).Body, "Spam spam spam") {
 		t.Errorf("the removed comment is still in the thread")
 	}
