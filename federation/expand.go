@@ -165,6 +165,8 @@ func (f *Federator) build(ctx context.Context, e *storage.OutboxEvent) ([]byte, 
 		return f.buildRevision(ctx, e, sender)
 	case storage.EventLockHeadline, storage.EventUnlockHeadline:
 		return f.buildLock(ctx, e, sender)
+	case storage.EventRemovePost:
+		return f.buildRemoval(ctx, e, sender)
 	case storage.EventProposeHeadline, storage.EventAcceptProposal, storage.EventRejectProposal:
 		return f.buildProposal(ctx, e, sender)
 	case storage.EventBanFromSubwiki, storage.EventUnbanSubwiki:
