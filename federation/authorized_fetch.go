@@ -89,10 +89,12 @@ func (f *Federator) checkFetcher(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-// fetchAllowed is the check point for refusing a server's signed fetches
-// for who it is: the place for domain blocks. Tidings has none yet, so
-// every server that proves its key may fetch.
+// fetchAllowed refuses the signed fetches of a server for who it is: a
+// suspended one (domain_policy.go).
 func (f *Federator) fetchAllowed(ctx context.Context, signer *storage.Actor) error {
+	if f.suspendedHost(ctx, signer.Host) {
+		return storage.Errorf(storage.EForbidden, "This server does not federate with %s.", signer.Host)
+	}
 	return nil
 }
 

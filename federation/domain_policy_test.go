@@ -1,0 +1,105 @@
+package federation
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/tidings-social/tidings/storage"
+)
+
+// rowCounts counts the rows of the tables where anything of a remote
+// server's request could be left.
+func rowCounts(t *testing.T, path string) map[string]int {
+	t.Helper()
+	conn, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	counts := map[string]int{}
+	for _, table := range []string{"inbox", "actors", "follows", "posts", "hosts"} {
+		var n int
+		if err := conn.QueryRow(`SELECT count(*) FROM ` + table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		counts[table] = n
+	}
+	return counts
+}
+
+// TestInboxRefusesSuspendedDomain: an activity whose actor or signing
+// key is on a suspended server is answered 403 before its key is
+// fetched, and nothing of it is stored.
+func TestInboxRefusesSuspendedDomain(t *testing.T) {
+	in := newInboxTestInstance(t)
+	keys := inboxTestKeys()
+	blocked := newRemoteServer(t, keys[0])
+	fine := newRemoteServer(t, keys[1])
+	alice := in.fed.cfg.Site.ActorURI("alice")
+	ctx := context.Background()
+	blockedHost := strings.TrimPrefix(blocked.URL, "http://")
+	if _, err := in.db.BlockDomain(ctx, storage.DomainBlockCreate{Host: blockedHost, Level: storage.DomainSuspend}); err != nil {
+		t.Fatal(err)
+	}
+	before := rowCounts(t, in.path)
+
+	// Its own actor, its own key.
+	status, reason := in.deliver(t, followActivity(blocked, alice, "1"), blocked.keyID(), keys[0])
+	if status != http.StatusForbidden || !strings.Contains(reason, blockedHost) {
+		t.Errorf("a Follow from the suspended server: %d %s, want 403 naming it", status, reason)
+	}
+	// Another server's actor, signed with the suspended server's key.
+	status, _ = in.deliver(t, followActivity(fine, alice, "2"), blocked.keyID(), keys[0])
+	if status != http.StatusForbidden {
+		t.Errorf("an activity signed with the suspended server's key: %d, want 403", status)
+	}
+	if after := rowCounts(t, in.path); !equalCounts(before, after) {
+		t.Errorf("rows after the refused activities = %v, before %v; want nothing stored", after, before)
+	}
+	// Other servers are not touched.
+	if status, reason := in.deliver(t, followActivity(fine, alice, "3"), fine.keyID(), keys[1]); status != http.StatusAccepted {
+		t.Errorf("a Follow from another server: %d %s, want 202", status, reason)
+	}
+}
+
+func equalCounts(a, b map[string]int) bool {
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return len(a) == len(b)
+}
+
+// TestNothingIsFetchedFromSuspendedDomain: the client sends no request
+// to a suspended server, nor follows a redirect to one.
+func TestNothingIsFetchedFromSuspendedDomain(t *testing.T) {
+	in := newInboxTestInstance(t)
+	keys := inboxTestKeys()
+	blocked := newRemoteServer(t, keys[0])
+	redirector := http.NewServeMux()
+	redirector.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, blocked.actorURI(), http.StatusFound)
+	})
+	ctx := context.Background()
+	u, _ := url.Parse(blocked.URL)
+	if _, err := in.db.BlockDomain(ctx, storage.DomainBlockCreate{Host: u.Host, Level: storage.DomainSuspend}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := in.fed.client.GetActivity(ctx, blocked.actorURI(), nil); !errors.Is(err, ErrSuspendedDomain) {
+		t.Errorf("fetch from the suspended server: %v, want ErrSuspendedDomain", err)
+	}
+	if err := in.fed.client.PostActivity(ctx, blocked.actorURI()+"/inbox", []byte(`{}`), nil); !errors.Is(err, ErrSuspendedDomain) {
+		t.Errorf("delivery to the suspended server: %v, want ErrSuspendedDomain", err)
+	}
+	other := newRemoteServer(t, keys[1])
+	other.Config.Handler = redirector
+	if _, _, err := in.fed.client.GetActivity(ctx, other.URL+"/anything", nil); !errors.Is(err, ErrSuspendedDomain) {
+		t.Errorf("a redirect to the suspended server: %v, want ErrSuspendedDomain", err)
+	}
+}
