@@ -11,3 +11,5 @@ CREATE TABLE domain_blocks (
     actor_id   TEXT REFERENCES actors (id) ON DELETE SET NULL, -- the admin who blocked it
     created_at INTEGER NOT NULL
 );
+
+CREATE INDEX domain_blocks_actor ON domain_blocks (actor_id);
