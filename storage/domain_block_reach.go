@@ -61,3 +61,17 @@ func (tx *Tx) unreached(ctx context.Context, actorID, memberID string) (bool, er
 	}
 	return !local && !follows && tx.db.limited(ctx, host), nil
 }
+
+// limitedActor reports whether the actor is on a limited server.
+func (tx *Tx) limitedActor(ctx context.Context, actorID string) (bool, error) {
+	var host string
+	var local bool
+	err := tx.QueryRowContext(ctx, `SELECT host, local FROM actors WHERE id = ?`, actorID).Scan(&host, &local)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("server of %s: %w", actorID, err)
+	}
+	return !local && tx.db.limited(ctx, host), nil
+}

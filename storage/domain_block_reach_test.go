@@ -99,3 +99,36 @@ func TestLimitedReachesOnlyFollowers(t *testing.T) {
 	}
 	check("following", true)
 }
+
+// TestSubwikiDoesNotRelayLimited: a subwiki of ours does not pass on a
+// post a limited server's account sent to it; another's it does.
+func TestSubwikiDoesNotRelayLimited(t *testing.T) {
+	db, _ := openTestDB(t)
+	ctx := context.Background()
+	mod := mustCreateMember(t, db, "max")
+	town := mustCreateSubwiki(t, db, "town", mod, false)
+	if _, err := db.BlockDomain(ctx, DomainBlockCreate{Host: "loud.example", Level: DomainLimit}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		host string
+		want int
+	}{{"loud.example", 0}, {"fine.example", 2}} {
+		before := len(outboxKinds(t, db))
+		a := saveRemote(t, db, "carl", tt.host)
+		if _, err := db.SaveRemotePost(ctx, RemotePost{URI: "https://" + tt.host + "/posts/1", AuthorID: a.ID,
+			Kind: KindDiscussion, Headline: "Carl's news", Content: "<p>text</p>", Visibility: Public,
+			SubwikiID: town.ID, RelayInboundID: "create", Recipients: []string{testSite.SubwikiURI("town")}}); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, kind := range outboxKinds(t, db)[before:] {
+			if kind == EventGroupAnnounce {
+				n++
+			}
+		}
+		if n != tt.want {
+			t.Errorf("the subwiki announced %d activities for a post from %s, want %d", n, tt.host, tt.want)
+		}
+	}
+}
