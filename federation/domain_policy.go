@@ -57,3 +57,15 @@ func (f *Federator) refuseSuspended(ctx context.Context, host string) error {
 	}
 	return nil
 }
+
+// suspendedOrigin is the host of a stored inbound activity's actor or
+// forwarder when that server was suspended after the activity arrived,
+// so that it is dropped unprocessed; "" otherwise.
+func (f *Federator) suspendedOrigin(ctx context.Context, in *storage.Inbound) string {
+	for _, uri := range []string{in.ActorURI, in.ForwardedBy} {
+		if host := hostOf(uri); host != "" && f.suspendedHost(ctx, host) {
+			return host
+		}
+	}
+	return ""
+}

@@ -103,3 +103,30 @@ func TestNothingIsFetchedFromSuspendedDomain(t *testing.T) {
 		t.Errorf("a redirect to the suspended server: %v, want ErrSuspendedDomain", err)
 	}
 }
+
+// TestQueuedActivityOfSuspendedDomainIsDropped: what a server sent before
+// it was suspended is dropped by the inbox worker, not applied.
+func TestQueuedActivityOfSuspendedDomainIsDropped(t *testing.T) {
+	ctx := context.Background()
+	a, b, c := newInboxTestInstance(t), newPeer(t), newPeer(t)
+	alice := a.member(t, "alice")
+	bob, carl := b.member("bob"), c.member("carl")
+	b.send(a, bob, b.activity("Follow", bob, alice.URI))
+	c.send(a, carl, c.activity("Follow", carl, alice.URI))
+	host := strings.TrimPrefix(b.srv.URL, "http://")
+	if _, err := a.db.BlockDomain(ctx, storage.DomainBlockCreate{Host: host, Level: storage.DomainSuspend}); err != nil {
+		t.Fatal(err)
+	}
+	a.drain(t)
+	if followers, _, _ := a.db.FollowCounts(ctx, alice.ID); followers != 1 {
+		t.Errorf("alice has %d followers after queued Follows from a suspended server and another, want 1", followers)
+	}
+	if bobHere, err := a.db.ActorByURI(ctx, bob.URI); err == nil {
+		if f, _ := a.db.FollowBetween(ctx, bobHere.ID, alice.ID); f != nil {
+			t.Errorf("the suspended server's queued Follow was stored: %+v", f)
+		}
+	}
+	if n := a.pending(t); n != 0 {
+		t.Errorf("%d inbound activities wait to be tried again, want the suspended server's dropped", n)
+	}
+}

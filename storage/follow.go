@@ -167,6 +167,9 @@ func (db *DB) ReceiveFollow(ctx context.Context, followerID, followeeID, activit
 		if follower.Local {
 			return Errorf(EForbidden, "A local actor cannot follow through the inbox.")
 		}
+		if tx.db.suspended(ctx, follower.Host) {
+			return Errorf(EForbidden, "This server does not federate with %s.", follower.Host)
+		}
 		if undone, err := tx.isTombstoned(ctx, activityURI); err != nil || undone {
 			if undone {
 				return Errorf(EConflict, "The Follow %s was undone before it arrived.", activityURI)

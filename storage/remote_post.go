@@ -108,6 +108,9 @@ func (db *DB) SaveRemotePost(ctx context.Context, r RemotePost) (*Post, error) {
 		if author.Local {
 			return Errorf(EForbidden, "Posts of local members are not taken from other servers.")
 		}
+		if tx.db.suspended(ctx, author.Host) {
+			return Errorf(EForbidden, "This server does not federate with %s.", author.Host)
+		}
 		if !sameHost(r.URI, author.URI) {
 			return Errorf(EForbidden, "The post %s is not on the server of its author %s.", r.URI, author.URI)
 		}
