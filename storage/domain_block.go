@@ -70,7 +70,7 @@ func (db *DB) BlockDomain(ctx context.Context, c DomainBlockCreate) (*DomainBloc
 		if err := tx.mustBeAdmin(ctx, c.ActorID); err != nil {
 			return err
 		}
-		if host == strings.ToLower(db.Site.Domain) || DomainCovers(host, db.Site.Domain) {
+		if DomainCovers(host, db.Site.Domain) {
 			return Errorf(EInvalid, "%s is this instance's own domain.", host)
 		}
 		old, err := tx.domainBlock(ctx, host)

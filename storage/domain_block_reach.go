@@ -18,7 +18,8 @@ import (
 // limitedAuthorTemplate is true when the actor $a is on a limited server
 // (a host covered as coveringEntries says). domain_blocks is read first,
 // so that with no limited server the test costs one probe of an empty
-// index. Hosts are compared with GLOB, whose wildcards no host name has.
+// index. Hosts are compared with GLOB, whose wildcards no host name has;
+// an IPv6 address (in brackets) matches here only when given exactly.
 const limitedAuthorTemplate = `EXISTS (SELECT 1 FROM domain_blocks lb WHERE lb.level = 'limit'
 	AND EXISTS (SELECT 1 FROM actors la WHERE la.id = $a AND la.local = 0 AND (la.host = lb.host
 		OR la.host GLOB '*.' || lb.host

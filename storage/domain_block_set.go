@@ -20,12 +20,16 @@ type domainSet struct {
 	mu       sync.RWMutex
 	levels   map[string]DomainLevel
 	loadedAt time.Time // by the monotonic clock; zero: load before use
+	// changes counts invalidations, so that a load that read the table
+	// before a change and finishes after it is not taken as fresh.
+	changes int
 }
 
 // invalidate makes the next question read the table again.
 func (s *domainSet) invalidate() {
 	s.mu.Lock()
 	s.loadedAt = time.Time{}
+	s.changes++
 	s.mu.Unlock()
 }
 
@@ -49,6 +53,9 @@ func (db *DB) DomainLevel(ctx context.Context, host string) (DomainLevel, error)
 
 // loadDomainLevels reads the blocks into the in-memory set.
 func (db *DB) loadDomainLevels(ctx context.Context) (map[string]DomainLevel, error) {
+	db.domains.mu.RLock()
+	changes := db.domains.changes
+	db.domains.mu.RUnlock()
 	list, err := db.DomainBlocks(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load domain blocks: %w", err)
@@ -58,7 +65,9 @@ func (db *DB) loadDomainLevels(ctx context.Context) (map[string]DomainLevel, err
 		levels[b.Host] = b.Level
 	}
 	db.domains.mu.Lock()
-	db.domains.levels, db.domains.loadedAt = levels, time.Now()
+	if db.domains.changes == changes {
+		db.domains.levels, db.domains.loadedAt = levels, time.Now()
+	}
 	db.domains.mu.Unlock()
 	return levels, nil
 }
