@@ -77,6 +77,11 @@ func isSigned(r *http.Request) bool {
 // and that the signer's server may fetch; it answers the refusal itself
 // and reports whether the fetch may go on.
 func (f *Federator) checkFetcher(w http.ResponseWriter, r *http.Request) bool {
+	if host := hostOf(signingKeyID(r)); host != "" && f.suspendedHost(r.Context(), host) {
+		// Refused before its key is fetched, as at the inbox.
+		writeProblem(w, http.StatusForbidden, "this server does not federate with "+host)
+		return false
+	}
 	signer, no := f.requestSigner(r.Context(), r, nil)
 	if no != nil {
 		writeProblem(w, http.StatusUnauthorized, no.reason)

@@ -2,12 +2,14 @@ package federation
 
 import (
 	"context"
+	"crypto/rsa"
 	"database/sql"
 	"errors"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tidings-social/tidings/storage"
 )
@@ -128,5 +130,40 @@ func TestQueuedActivityOfSuspendedDomainIsDropped(t *testing.T) {
 	}
 	if n := a.pending(t); n != 0 {
 		t.Errorf("%d inbound activities wait to be tried again, want the suspended server's dropped", n)
+	}
+}
+
+// TestAuthorizedFetchRefusesSuspendedDomain: under authorized fetch, a
+// signed fetch by a suspended server gets 403 before its key is fetched;
+// another server's gets the actor.
+func TestAuthorizedFetchRefusesSuspendedDomain(t *testing.T) {
+	in := newInboxTestInstance(t)
+	in.fed.cfg.AuthorizedFetch = true
+	keys := inboxTestKeys()
+	blocked := newRemoteServer(t, keys[0])
+	fine := newRemoteServer(t, keys[1])
+	ctx := context.Background()
+	if _, err := in.db.BlockDomain(ctx, storage.DomainBlockCreate{Host: strings.TrimPrefix(blocked.URL, "http://"),
+		Level: storage.DomainSuspend}); err != nil {
+		t.Fatal(err)
+	}
+	fetch := func(rs *remoteServer, key *rsa.PrivateKey) int {
+		req, _ := http.NewRequest(http.MethodGet, in.fed.cfg.Site.ActorURI("alice"), nil)
+		req.Header.Set("Accept", "application/activity+json")
+		if err := SignRequest(req, nil, rs.keyID(), key, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := fetch(blocked, keys[0]); got != http.StatusForbidden {
+		t.Errorf("a signed fetch by the suspended server: %d, want 403", got)
+	}
+	if got := fetch(fine, keys[1]); got != http.StatusOK {
+		t.Errorf("a signed fetch by another server: %d, want 200", got)
 	}
 }
