@@ -31,6 +31,9 @@ func (tx *Tx) notifyActorID(ctx context.Context, actorID, kind, byActorID, postI
 	if n == 0 || actorID == byActorID {
 		return nil
 	}
+	if unreached, err := tx.unreached(ctx, byActorID, actorID); err != nil || unreached {
+		return err
+	}
 	// One notice a post: a reply that also names its parent's author
 	// notifies them once.
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM notifications WHERE member_id = ? AND post_id = ?`,

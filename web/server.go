@@ -141,6 +141,9 @@ func (s *Server) routes() http.Handler {
 	site.Handle("/admin/approvals", s.adminsOnly(s.approvals)).Methods(http.MethodGet)
 	site.Handle("/admin/approvals/{name}/approve", s.adminsOnly(s.approve)).Methods(http.MethodPost)
 	site.Handle("/admin/approvals/{name}/reject", s.adminsOnly(s.reject)).Methods(http.MethodPost)
+	site.Handle("/admin/domains", s.adminsOnly(s.adminDomains)).Methods(http.MethodGet)
+	site.Handle("/admin/domains", s.adminsOnly(s.blockDomain)).Methods(http.MethodPost)
+	site.Handle("/admin/domains/unblock", s.adminsOnly(s.unblockDomain)).Methods(http.MethodPost)
 	return r
 }
 

@@ -36,6 +36,10 @@ Usage:
   tidings admin parked-outbox         list changes this server could not send, with why
   tidings admin retry-outbox ID...|all
                                       put parked outbox events back in the queue (after a fix)
+  tidings admin block-domain HOST [--limit] [--reason TEXT]
+                                      suspend (or limit) a server and its subdomains
+  tidings admin unblock-domain HOST   lift a server's block or limit
+  tidings admin domains               list blocked and limited servers
   tidings version                     print the version
   tidings help                        show this help
 
