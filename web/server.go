@@ -127,6 +127,7 @@ func (s *Server) routes() http.Handler {
 	site.Handle("/admin/approvals", s.adminsOnly(s.approvals)).Methods(http.MethodGet)
 	site.Handle("/admin/approvals/{name}/approve", s.adminsOnly(s.approve)).Methods(http.MethodPost)
 	site.Handle("/admin/approvals/{name}/reject", s.adminsOnly(s.reject)).Methods(http.MethodPost)
+	s.flagRoutes(site)
 	return r
 }
 
