@@ -161,6 +161,8 @@ func (f *Federator) build(ctx context.Context, e *storage.OutboxEvent) ([]byte, 
 		return f.buildLock(ctx, e, sender)
 	case storage.EventProposeHeadline, storage.EventAcceptProposal, storage.EventRejectProposal:
 		return f.buildProposal(ctx, e, sender)
+	case storage.EventFlagAccount, storage.EventFlagGroup:
+		return f.buildFlag(ctx, e, sender)
 	}
 	return nil, nil, storage.Errorf(storage.EInvalid, "unknown outbox event %q", e.Kind)
 }
