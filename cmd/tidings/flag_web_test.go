@@ -42,6 +42,25 @@ func TestFlagFromThePostAndModerateFromTheQueue(t *testing.T) {
 		t.Errorf("a visitor's flag was taken: %d", p.Status)
 	}
 
+	// A comment has its own form; flagging it goes to the same queue.
+	c.alice.get(c.postPath)
+	wantStatus(t, c.alice.post(c.postPath+"/comments", url.Values{"text": {"Buy pills at pills.example"}}), http.StatusSeeOther)
+	page = c.carol.get(c.postPath)
+	if n := strings.Count(page.Body, `/flag" class="flag-form"`); n != 2 {
+		t.Errorf("carol sees %d flag forms on the post's page, want 2 (the post and the comment)", n)
+	}
+	comments, err := c.inst.DB.Thread(context.Background(), storage.Stranger, c.post)
+	if err != nil || len(comments) != 1 {
+		t.Fatalf("thread = %v, %v", comments, err)
+	}
+	comment := comments[0]
+	wantBody(t, page, `action="/posts/`+comment.ID+`/flag"`)
+	p = c.carol.post("/posts/"+comment.ID+"/flag", url.Values{"category": {"spam"}})
+	wantStatus(t, p, http.StatusSeeOther)
+	if want := c.postPath + "#post-" + comment.ID; p.Location != want {
+		t.Errorf("after flagging a comment, redirected to %q, want %q", p.Location, want)
+	}
+
 	// The moderator's queue.
 	wantStatus(t, c.bob.get("/s/science/flags"), http.StatusForbidden)
 	wantStatus(t, c.alice.get("/s/nowhere/flags"), http.StatusNotFound)
@@ -54,15 +73,17 @@ func TestFlagFromThePostAndModerateFromTheQueue(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantBody(t, queue, `name="item" value="`+post.URI+`"`)
-	if n := strings.Count(queue.Body, `name="item"`); n != 1 {
-		t.Errorf("the queue shows %d items, want the post once", n)
+	if n := strings.Count(queue.Body, `name="item"`); n != 2 {
+		t.Errorf("the queue shows %d items, want the post and the comment", n)
 	}
 
 	// Dismissing: only by the moderator, logged, and the reporter sees it.
 	wantStatus(t, c.bob.post("/s/science/flags/dismiss", url.Values{"item": {post.URI}}), http.StatusForbidden)
 	wantStatus(t, c.alice.post("/s/science/flags/dismiss", url.Values{}), http.StatusBadRequest)
 	wantStatus(t, c.alice.post("/s/science/flags/dismiss", url.Values{"item": {post.URI}}), http.StatusSeeOther)
-	wantBody(t, c.alice.get("/s/science/flags"), "No open flags.")
+	if q := c.alice.get("/s/science/flags"); strings.Count(q.Body, `name="item"`) != 1 || strings.Contains(q.Body, post.URI+`"`) {
+		t.Errorf("after the dismissal the queue still shows the post:\n%s", q.Body)
+	}
 	wantStatus(t, c.alice.post("/s/science/flags/dismiss", url.Values{"item": {post.URI}}), http.StatusNotFound)
 	mine := c.bob.get("/flags")
 	wantStatus(t, mine, http.StatusOK)
@@ -83,5 +104,5 @@ func TestFlagFromThePostAndModerateFromTheQueue(t *testing.T) {
 	}
 	wantStatus(t, c.alice.get("/admin/flags"), http.StatusForbidden)
 	wantBody(t, admin.get("/admin/flags"), "Harassment: 1", "Threats", `name="item" value="`+carol.URI+`"`)
-	wantBody(t, admin.get("/s/science/flags"), "No open flags.")
+	wantBody(t, admin.get("/s/science/flags"), "Buy pills at pills.example")
 }
