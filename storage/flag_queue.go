@@ -116,7 +116,7 @@ func (db *DB) FlagQueue(ctx context.Context, memberID, subwikiID string) ([]*Fla
 		if err := tx.mayHandleFlags(ctx, memberID, subwikiID); err != nil {
 			return err
 		}
-		flags, err := tx.flagsWhere(ctx, `coalesce(f.subwiki_id, '') = ? AND f.state = 'open' ORDER BY f.id`, subwikiID)
+		flags, err := tx.flagsWhere(ctx, `f.subwiki_id IS ? AND f.state = 'open' ORDER BY f.id`, nullable(subwikiID))
 		if err != nil {
 			return err
 		}

@@ -13,8 +13,8 @@ func (db *DB) DismissFlags(ctx context.Context, memberID, subwikiID, targetURI s
 		if err := tx.mayHandleFlags(ctx, memberID, subwikiID); err != nil {
 			return err
 		}
-		flags, err := tx.flagsWhere(ctx, `coalesce(f.subwiki_id, '') = ? AND f.state = 'open' AND f.target_uri = ?`,
-			subwikiID, targetURI)
+		flags, err := tx.flagsWhere(ctx, `f.subwiki_id IS ? AND f.state = 'open' AND f.target_uri = ?`,
+			nullable(subwikiID), targetURI)
 		if err != nil {
 			return err
 		}
@@ -22,7 +22,7 @@ func (db *DB) DismissFlags(ctx context.Context, memberID, subwikiID, targetURI s
 			return Errorf(ENotFound, "There are no open flags about this.")
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE flags SET state = 'dismissed', resolved_at = ?
-			WHERE coalesce(subwiki_id, '') = ? AND state = 'open' AND target_uri = ?`, millis(tx.now), subwikiID, targetURI)
+			WHERE subwiki_id IS ? AND state = 'open' AND target_uri = ?`, millis(tx.now), nullable(subwikiID), targetURI)
 		if err != nil {
 			return fmt.Errorf("dismiss flags: %w", err)
 		}

@@ -23,6 +23,8 @@ CREATE UNIQUE INDEX flags_open_by_member ON flags (reporter_id, target_uri)
     WHERE state = 'open' AND activity_uri = '';
 -- A remote Flag delivered twice is stored once.
 CREATE UNIQUE INDEX flags_remote ON flags (activity_uri, target_uri) WHERE activity_uri <> '';
-CREATE INDEX flags_queue ON flags (coalesce(subwiki_id, ''), state, target_uri);
+CREATE INDEX flags_queue ON flags (subwiki_id, state, target_uri);
+CREATE INDEX flags_post ON flags (post_id);
+CREATE INDEX flags_account ON flags (account_id);
 CREATE INDEX flags_target ON flags (target_uri, state);
 CREATE INDEX flags_reporter ON flags (reporter_id, id);
