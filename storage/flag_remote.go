@@ -16,14 +16,23 @@ type RemoteFlag struct {
 	Reason      string   // the comment or summary, plain text
 }
 
+// maxFlagObjects is how many objects of a remote Flag are read: a report
+// names an account and a few of its posts, and each object costs a
+// lookup in the transaction.
+const maxFlagObjects = 50
+
 // ReceiveFlag stores a Flag from another server: one flag per post it
 // names that exists here, each in its post's queue, with the other
 // objects (the author's account, as Mastodon sends it) taken as context;
 // a Flag naming accounts only flags each account known here. Objects not
 // known here are passed over; a Flag naming nothing known is ENotFound.
-// The same Flag delivered again changes nothing.
+// The same Flag delivered again changes nothing. Only the first
+// maxFlagObjects objects are read.
 func (db *DB) ReceiveFlag(ctx context.Context, r RemoteFlag) ([]*Flag, error) {
 	reason := cleanComment(r.Reason)
+	if len(r.Objects) > maxFlagObjects {
+		r.Objects = r.Objects[:maxFlagObjects]
+	}
 	var stored []*Flag
 	err := db.write(ctx, func(tx *Tx) error {
 		var posts []*Post
