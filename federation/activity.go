@@ -74,6 +74,10 @@ func (f *Federator) process(ctx context.Context, in *storage.Inbound) (permanent
 		var ig *ignored
 		return err == nil || errors.As(err, &ig), err
 	}
+	if handled, err := f.onFlag(ctx, in); handled {
+		var ig *ignored
+		return err == nil || errors.As(err, &ig) || storage.ErrorCode(err) != storage.EInternal, err
+	}
 	t, _, err := decode(ctx, in.Body)
 	if err != nil {
 		return true, err

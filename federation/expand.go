@@ -171,6 +171,8 @@ func (f *Federator) build(ctx context.Context, e *storage.OutboxEvent) ([]byte, 
 		return f.buildProposal(ctx, e, sender)
 	case storage.EventBanFromSubwiki, storage.EventUnbanSubwiki:
 		return f.buildBan(ctx, e, sender)
+	case storage.EventFlagAccount, storage.EventFlagGroup:
+		return f.buildFlag(ctx, e, sender)
 	}
 	return nil, nil, storage.Errorf(storage.EInvalid, "unknown outbox event %q", e.Kind)
 }

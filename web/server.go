@@ -144,6 +144,7 @@ func (s *Server) routes() http.Handler {
 	site.Handle("/admin/domains", s.adminsOnly(s.adminDomains)).Methods(http.MethodGet)
 	site.Handle("/admin/domains", s.adminsOnly(s.blockDomain)).Methods(http.MethodPost)
 	site.Handle("/admin/domains/unblock", s.adminsOnly(s.unblockDomain)).Methods(http.MethodPost)
+	s.flagRoutes(site)
 	return r
 }
 
