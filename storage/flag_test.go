@@ -171,3 +171,47 @@ func TestDismissAndActionFlags(t *testing.T) {
 		t.Errorf("flag again after dismissal: %v", err)
 	}
 }
+
+// TestModerationActionsSettleFlags: a removal, a lock, a ban and a
+// suspension mark the open flags about their target actioned, so that
+// reporters see what came of them; a dismissal of other flags does not.
+func TestModerationActionsSettleFlags(t *testing.T) {
+	ctx := context.Background()
+	f := newFlagFixture(t)
+	db := f.db
+	other, err := db.Publish(ctx, PostCreate{AuthorID: f.author.ID, SubwikiID: f.town.ID, Kind: KindDiscussion,
+		Headline: "Bins go out on Monday", Text: "Not Tuesday."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []FlagCreate{
+		{ReporterID: f.ann.ID, PostID: f.local.ID, Category: FlagSpam},
+		{ReporterID: f.ann.ID, PostID: other.ID, Category: FlagMisleadingHeadline},
+		{ReporterID: f.ann.ID, AccountID: f.author.ID, Category: FlagHarassment},
+	} {
+		if _, err := db.FlagItem(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.RemovePost(ctx, f.mod.ID, f.local.ID, "Off topic"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.LockHeadline(ctx, f.mod.ID, other.ID, true, "Checked"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SuspendMember(ctx, f.admin.ID, "mia", "Harassment"); err != nil {
+		t.Fatal(err)
+	}
+	mine, err := db.MemberFlags(ctx, f.ann.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(mine) != 3 {
+		t.Fatalf("ann has %d flags, want 3", len(mine))
+	}
+	for _, fl := range mine {
+		if fl.State != FlagActioned {
+			t.Errorf("the flag about %s is %s, want actioned", fl.TargetURI, fl.State)
+		}
+	}
+}
