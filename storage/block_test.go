@@ -156,3 +156,26 @@ func TestReceiveBlockEndsFollows(t *testing.T) {
 		t.Error("carl's Undo did not lift his block")
 	}
 }
+
+// TestUndoOfABlockByID: an Undo that names the Block only by its id lifts
+// it, and a Block arriving after its Undo is refused.
+func TestUndoOfABlockByID(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTestDB(t)
+	alice := mustCreateMember(t, db, "alice")
+	carl := saveRemote(t, db, "carl", "social.example")
+	const blockURI = "https://social.example/blocks/7"
+	if err := db.ReceiveBlock(ctx, carl.ID, alice.ID, blockURI); err != nil {
+		t.Fatal(err)
+	}
+	if found, err := db.UndoActivity(ctx, carl.ID, blockURI); err != nil || !found {
+		t.Fatalf("undo by id: found %v, %v", found, err)
+	}
+	if s, _ := db.MuteStateOf(ctx, alice.ID, carl.ID); s.BlockedBy {
+		t.Error("the Undo by id did not lift the block")
+	}
+	wantCode(t, db.ReceiveBlock(ctx, carl.ID, alice.ID, blockURI), EConflict)
+	if s, _ := db.MuteStateOf(ctx, alice.ID, carl.ID); s.BlockedBy {
+		t.Error("a Block undone before it arrived took effect")
+	}
+}
