@@ -64,9 +64,20 @@ func (f *Federator) process(ctx context.Context, in *storage.Inbound) (permanent
 	if f.inboxHook != nil {
 		f.inboxHook(ctx, in)
 	}
+	if host := f.suspendedOrigin(ctx, in); host != "" {
+		return true, ignore("this server does not federate with %s", host)
+	}
 	if handled, err := f.onLock(ctx, in); handled {
 		var ig *ignored
 		return err == nil || errors.As(err, &ig), err
+	}
+	if handled, err := f.onBan(ctx, in); handled {
+		var ig *ignored
+		return err == nil || errors.As(err, &ig), err
+	}
+	if handled, err := f.onFlag(ctx, in); handled {
+		var ig *ignored
+		return err == nil || errors.As(err, &ig) || storage.ErrorCode(err) != storage.EInternal, err
 	}
 	t, _, err := decode(ctx, in.Body)
 	if err != nil {

@@ -115,6 +115,12 @@ func (f *Federator) memberDocument(ctx context.Context, username string) ([]byte
 	if err != nil {
 		return nil, err
 	}
+	if gone, err := f.suspended(ctx, a); err != nil || gone {
+		if err != nil {
+			return nil, err
+		}
+		return f.suspendedDocument(a)
+	}
 	extra := actorExtras(a)
 	bio, err := f.memberProfile(ctx, a, extra)
 	if err != nil {

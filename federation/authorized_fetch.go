@@ -77,6 +77,11 @@ func isSigned(r *http.Request) bool {
 // and that the signer's server may fetch; it answers the refusal itself
 // and reports whether the fetch may go on.
 func (f *Federator) checkFetcher(w http.ResponseWriter, r *http.Request) bool {
+	if host := hostOf(signingKeyID(r)); host != "" && f.suspendedHost(r.Context(), host) {
+		// Refused before its key is fetched, as at the inbox.
+		writeProblem(w, http.StatusForbidden, "this server does not federate with "+host)
+		return false
+	}
 	signer, no := f.requestSigner(r.Context(), r, nil)
 	if no != nil {
 		writeProblem(w, http.StatusUnauthorized, no.reason)
@@ -89,10 +94,12 @@ func (f *Federator) checkFetcher(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-// fetchAllowed is the check point for refusing a server's signed fetches
-// for who it is: the place for domain blocks. Tidings has none yet, so
-// every server that proves its key may fetch.
+// fetchAllowed refuses the signed fetches of a server for who it is: a
+// suspended one (domain_policy.go).
 func (f *Federator) fetchAllowed(ctx context.Context, signer *storage.Actor) error {
+	if f.suspendedHost(ctx, signer.Host) {
+		return storage.Errorf(storage.EForbidden, "This server does not federate with %s.", signer.Host)
+	}
 	return nil
 }
 

@@ -81,6 +81,9 @@ type ClientConfig struct {
 	// Schemes remembers which signature scheme each server accepted; when
 	// nil, the client remembers for its own lifetime only.
 	Schemes *SchemeMemory
+	// RefuseHost, when set, is asked of every request's host (and each
+	// redirect's) before it is sent: domain blocks.
+	RefuseHost func(ctx context.Context, host string) error
 }
 
 // Client makes the outgoing requests of federation: fetches of actors,
@@ -267,6 +270,9 @@ func (c *Client) newRequest(ctx context.Context, method, rawURL string, body io.
 	if err := c.checkURL(req.URL); err != nil {
 		return nil, err
 	}
+	if err := c.refuseHost(req); err != nil {
+		return nil, err
+	}
 	req.Header.Set("User-Agent", c.cfg.UserAgent)
 	return req, nil
 }
@@ -299,6 +305,9 @@ func (c *Client) redirectPolicy(header http.Header, body []byte, sign Signer, sc
 		if err := c.checkURL(req.URL); err != nil {
 			return err
 		}
+		if err := c.refuseHost(req); err != nil {
+			return err
+		}
 		req.Header = header.Clone()
 		return signRequest(sign, req, body, scheme)
 	}
@@ -321,6 +330,14 @@ func (c *Client) checkURL(u *url.URL) error {
 		return fmt.Errorf("%w: bad host in %q", ErrInvalidURL, u.Redacted())
 	}
 	return nil
+}
+
+// refuseHost asks ClientConfig.RefuseHost about the request's host.
+func (c *Client) refuseHost(req *http.Request) error {
+	if c.cfg.RefuseHost == nil {
+		return nil
+	}
+	return c.cfg.RefuseHost(req.Context(), strings.ToLower(req.URL.Host))
 }
 
 // readBody reads the answer's body, refusing one longer than MaxBodyBytes.

@@ -101,6 +101,12 @@ func (f *Federator) build(ctx context.Context, e *storage.OutboxEvent) ([]byte, 
 	if err != nil {
 		return nil, nil, err
 	}
+	if gone, err := f.suspended(ctx, sender); err != nil || (gone && e.Kind != storage.EventUpdateActor) {
+		if err != nil {
+			return nil, nil, err
+		}
+		return nil, nil, storage.Errorf(storage.ENotFound, "%s is suspended", sender.Handle())
+	}
 	switch e.Kind {
 	case storage.EventFollow, storage.EventUndoFollow, storage.EventAcceptFollow, storage.EventRejectFollow:
 		return f.buildFollow(ctx, e, sender)
@@ -161,8 +167,14 @@ func (f *Federator) build(ctx context.Context, e *storage.OutboxEvent) ([]byte, 
 		return f.buildRevision(ctx, e, sender)
 	case storage.EventLockHeadline, storage.EventUnlockHeadline:
 		return f.buildLock(ctx, e, sender)
+	case storage.EventRemovePost:
+		return f.buildRemoval(ctx, e, sender)
 	case storage.EventProposeHeadline, storage.EventAcceptProposal, storage.EventRejectProposal:
 		return f.buildProposal(ctx, e, sender)
+	case storage.EventBanFromSubwiki, storage.EventUnbanSubwiki:
+		return f.buildBan(ctx, e, sender)
+	case storage.EventFlagAccount, storage.EventFlagGroup:
+		return f.buildFlag(ctx, e, sender)
 	}
 	return nil, nil, storage.Errorf(storage.EInvalid, "unknown outbox event %q", e.Kind)
 }

@@ -52,6 +52,7 @@ func New(db *storage.DB, cfg Config, log *slog.Logger) *Federator {
 		UserAgent:             f.UserAgent(),
 		AllowPrivateAddresses: cfg.AllowPrivateAddresses,
 		Schemes:               NewSchemeMemory(db, log),
+		RefuseHost:            f.refuseSuspended,
 	})
 	return f
 }

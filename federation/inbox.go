@@ -75,6 +75,10 @@ func (f *Federator) serveInbox(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusBadRequest, err.Error())
 		return
 	}
+	if reason := f.refusedSender(r, env); reason != "" {
+		writeProblem(w, http.StatusForbidden, reason)
+		return
+	}
 	forwardedBy, status, reason := f.authenticate(r.Context(), r, body, env)
 	if status != 0 {
 		writeProblem(w, status, reason)

@@ -57,6 +57,9 @@ func (f *Federator) fromGroup(ctx context.Context, in *incoming) error {
 		}
 		return f.keepPost(ctx, in, member, post, group)
 	case "Delete":
+		if removed, err := f.removal(ctx, member, inner, innerObject.IRI); removed {
+			return err
+		}
 		return f.groupDelete(ctx, group, member, innerObject.IRI)
 	case "Like", "Undo":
 		return f.groupReaction(ctx, group, member, inner)

@@ -22,7 +22,7 @@ type Delivery struct {
 
 // ExpandOutbox turns an outbox event into deliveries: it stores the
 // activity built for it and one delivery per distinct inbox, skipping
-// servers marked unavailable, and marks the event done, all at once. A
+// servers marked unavailable or suspended, and marks the event done, all at once. A
 // nil activity marks the event done with nothing to send.
 //
 // orderingKey names the object the activity is about (a post, a followed
@@ -42,7 +42,7 @@ func (db *DB) ExpandOutbox(ctx context.Context, eventID string, activity []byte,
 		}
 		for _, inbox := range inboxes {
 			host := inboxHost(inbox)
-			if host == "" {
+			if host == "" || tx.db.suspended(ctx, host) {
 				continue
 			}
 			res, err := tx.ExecContext(ctx, `INSERT INTO deliveries (id, outbox_id, inbox, host, ordering_key, next_attempt_at, created_at)

@@ -145,7 +145,8 @@ var homeFeedQuery = postsSelect + `WHERE p.id IN (
 		SELECT id FROM (
 			SELECT id, author_id, subwiki_id, visibility FROM posts
 			WHERE kind <> 'comment' AND visibility <> 'direct' AND id < ?2 ORDER BY id DESC LIMIT ?4
-		) w WHERE author_id IN sources OR (subwiki_id IN sources AND author_id NOT IN muted AND ` + visibleSQL("w", "?1") + `)
+		) w WHERE author_id IN sources OR (subwiki_id IN sources AND author_id NOT IN muted AND ` + visibleSQL("w", "?1") + `
+			AND NOT ` + limitedAuthorSQL("w.author_id") + `)
 		ORDER BY id DESC LIMIT ?3
 	), fallback(id) AS MATERIALIZED (
 		SELECT id FROM sources WHERE (SELECT count(*) FROM recent) < ?3
@@ -155,7 +156,7 @@ var homeFeedQuery = postsSelect + `WHERE p.id IN (
 		WHERE p.kind <> 'comment' AND p.visibility <> 'direct' AND p.id < ?2
 	UNION ALL SELECT p.id FROM fallback s CROSS JOIN posts p ON p.subwiki_id = s.id
 		WHERE p.kind <> 'comment' AND p.visibility <> 'direct' AND p.id < ?2 AND p.author_id NOT IN sources
-		AND p.author_id NOT IN muted AND ` + visibleSQL("p", "?1") + `
+		AND p.author_id NOT IN muted AND ` + visibleSQL("p", "?1") + ` AND NOT ` + limitedAuthorSQL("p.author_id") + `
 	ORDER BY id DESC LIMIT ?3
 ) ORDER BY p.id DESC`
 
@@ -176,26 +177,28 @@ func (db *DB) PostsBy(ctx context.Context, viewerID, actorID, before string, lim
 
 // SubwikiFeed pages through the posts (not comments, not direct posts) of
 // a subwiki, here or elsewhere, that the viewer ("" for a stranger) may
-// see, newest first.
-// Muted authors and muted words are left out.
+// see and that reach them (domain_block_reach.go), newest first. Muted
+// authors and muted words are left out.
 func (db *DB) SubwikiFeed(ctx context.Context, viewerID, groupID, before string, limit int) (*FeedPage, error) {
 	visible, args := visibleTo(viewerID)
-	cond := `p.subwiki_id = ? AND p.kind <> 'comment' AND p.visibility <> 'direct' AND ` + visible +
+	reach, reachArgs := reachTo(viewerID)
+	cond := `p.subwiki_id = ? AND p.kind <> 'comment' AND p.visibility <> 'direct' AND ` + visible + ` AND ` + reach +
 		` AND ` + notMutedSQL("?", "p.author_id")
-	args = append(append([]any{groupID}, args...), viewerID)
+	args = append(append(append([]any{groupID}, args...), reachArgs...), viewerID)
 	return db.withoutMutedWords(ctx, viewerID, before, limit, func(before string) (*FeedPage, error) {
 		return db.listPosts(ctx, cond, before, limit, args...)
 	})
 }
 
 // Thread returns the comments of a post that the viewer ("" for a
-// stranger) may see, oldest first, with authors; the web page nests them
+// stranger) may see and that reach them, oldest first, with authors; the web page nests them
 // by ParentID.
 // Comments of accounts the viewer muted are left out.
 func (db *DB) Thread(ctx context.Context, viewerID, rootID string) ([]*Post, error) {
 	visible, args := visibleTo(viewerID)
-	page, err := db.listPosts(ctx, `p.root_id = ? AND `+visible+` AND `+notMutedSQL("?", "p.author_id"), "", 5000,
-		append(append([]any{rootID}, args...), viewerID)...)
+	reach, reachArgs := reachTo(viewerID)
+	page, err := db.listPosts(ctx, `p.root_id = ? AND `+visible+` AND `+reach+` AND `+notMutedSQL("?", "p.author_id"), "", 5000,
+		append(append(append([]any{rootID}, args...), reachArgs...), viewerID)...)
 	if err != nil {
 		return nil, err
 	}

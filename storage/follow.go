@@ -161,7 +161,7 @@ func (db *DB) Unfollow(ctx context.Context, memberID, targetID string) error {
 
 // ReceiveFollow records a remote actor's Follow of a local member. It is
 // accepted at once (and an Accept sent) unless the member approves
-// followers by hand. A repeated Follow is answered again, as Mastodon
+// followers by hand or the follower's server is limited. A repeated Follow is answered again, as Mastodon
 // does, so a follower who lost our Accept gets another.
 func (db *DB) ReceiveFollow(ctx context.Context, followerID, followeeID, activityURI string) (*Follow, error) {
 	var f *Follow
@@ -172,6 +172,9 @@ func (db *DB) ReceiveFollow(ctx context.Context, followerID, followeeID, activit
 		}
 		if follower.Local {
 			return Errorf(EForbidden, "A local actor cannot follow through the inbox.")
+		}
+		if tx.db.suspended(ctx, follower.Host) {
+			return Errorf(EForbidden, "This server does not federate with %s.", follower.Host)
 		}
 		if undone, err := tx.isTombstoned(ctx, activityURI); err != nil || undone {
 			if undone {
@@ -203,7 +206,7 @@ func (db *DB) ReceiveFollow(ctx context.Context, followerID, followeeID, activit
 		}
 		if f == nil {
 			state := FollowAccepted
-			if followee.ManuallyApprovesFollowers {
+			if followee.ManuallyApprovesFollowers || tx.db.limited(ctx, follower.Host) {
 				state = FollowPending
 			}
 			if f, err = tx.insertFollow(ctx, followerID, followeeID, state, activityURI); err != nil {

@@ -50,7 +50,18 @@ func (tx *Tx) logModeration(ctx context.Context, e ModerationEntry) error {
 	if err != nil {
 		return fmt.Errorf("log %s: %w", e.Action, err)
 	}
+	if actsOnFlags[e.Action] && e.TargetURI != "" {
+		// The reporters learn that a moderator acted on what they flagged.
+		return tx.actionFlags(ctx, e.TargetURI)
+	}
 	return nil
+}
+
+// actsOnFlags are the actions that settle the open flags about their
+// target: flags about a removed post, a locked headline, a banned or
+// suspended account were acted on.
+var actsOnFlags = map[string]bool{
+	ModRemovePost: true, ModLockHeadline: true, ModBanMember: true, ModSuspendMember: true,
 }
 
 // ModerationLog lists a log newest first, at most limit entries from

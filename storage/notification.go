@@ -31,6 +31,9 @@ func (tx *Tx) notifyActorID(ctx context.Context, actorID, kind, byActorID, postI
 	if n == 0 || actorID == byActorID {
 		return nil
 	}
+	if unreached, err := tx.unreached(ctx, byActorID, actorID); err != nil || unreached {
+		return err
+	}
 	if hidden, err := tx.hides(ctx, actorID, byActorID); err != nil || hidden {
 		return err
 	}

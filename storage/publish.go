@@ -128,12 +128,21 @@ func (tx *Tx) mayPublish(ctx context.Context, memberID, subwikiID string) error 
 	if m.Status != MemberActive {
 		return Errorf(EForbidden, "Your account cannot post yet.")
 	}
+	if s, err := tx.suspensionOf(ctx, memberID); err != nil || s != nil {
+		if err != nil {
+			return err
+		}
+		return Errorf(EForbidden, "Your account is suspended.")
+	}
 	if subwikiID == "" {
 		return nil
 	}
 	group, err := tx.actorWhere(ctx, "a.id = ?", subwikiID)
 	if err != nil || group.Kind != KindGroup {
 		return Errorf(ENotFound, "No such subwiki.")
+	}
+	if err := tx.mustNotBeBanned(ctx, memberID, subwikiID); err != nil {
+		return err
 	}
 	if !group.Local || !group.ManuallyApprovesFollowers {
 		return nil

@@ -41,6 +41,9 @@ func (db *DB) React(ctx context.Context, actorID, postURI, kind, activityURI, re
 		if err != nil {
 			return err
 		}
+		if err := tx.mustNotBeBanned(ctx, actorID, p.SubwikiID); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO reactions (actor_id, post_id, kind, activity_uri, created_at)
 			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, actorID, p.ID, kind, activityURI, millis(tx.now))
 		if err != nil {
@@ -118,6 +121,9 @@ func (db *DB) LikePost(ctx context.Context, memberID, postID string) error {
 	return db.write(ctx, func(tx *Tx) error {
 		p, member, err := tx.postAndMember(ctx, postID, memberID)
 		if err != nil {
+			return err
+		}
+		if err := tx.mustNotBeBanned(ctx, memberID, p.SubwikiID); err != nil {
 			return err
 		}
 		activity := likeActivityURI(member.URI, p.ID)

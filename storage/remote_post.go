@@ -108,6 +108,9 @@ func (db *DB) SaveRemotePost(ctx context.Context, r RemotePost) (*Post, error) {
 		if author.Local {
 			return Errorf(EForbidden, "Posts of local members are not taken from other servers.")
 		}
+		if tx.db.suspended(ctx, author.Host) {
+			return Errorf(EForbidden, "This server does not federate with %s.", author.Host)
+		}
 		if !sameHost(r.URI, author.URI) {
 			return Errorf(EForbidden, "The post %s is not on the server of its author %s.", r.URI, author.URI)
 		}
@@ -308,10 +311,11 @@ func (tx *Tx) placeInThread(ctx context.Context, p *Post) error {
 
 // relay makes a subwiki of ours announce the activity that brought a
 // post to it; a new post is also announced bare, for Mastodon. A post
-// that is not for everyone is not relayed (groupAnnounce).
+// that is not for everyone is not relayed (groupAnnounce), nor one by an
+// account of a limited server, which reaches only its own followers.
 func (tx *Tx) relay(ctx context.Context, p *Post, inboundID string, isNew bool) error {
-	if inboundID == "" {
-		return nil
+	if limited, err := tx.limitedActor(ctx, p.AuthorID); inboundID == "" || limited || err != nil {
+		return err
 	}
 	if err := tx.groupAnnounce(ctx, p, OutboxPayload{InboundID: inboundID}); err != nil {
 		return err
@@ -325,6 +329,9 @@ func (tx *Tx) relay(ctx context.Context, p *Post, inboundID string, isNew bool) 
 // mayPostRemotely refuses a remote author's post in a members-only
 // subwiki of ours unless they are a member.
 func (tx *Tx) mayPostRemotely(ctx context.Context, authorID, subwikiID string) error {
+	if err := tx.mustNotBeBanned(ctx, authorID, subwikiID); err != nil {
+		return err
+	}
 	if subwikiID == "" {
 		return nil
 	}

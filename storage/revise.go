@@ -25,6 +25,9 @@ func (tx *Tx) mayCorrect(ctx context.Context, c *correctionTarget, editorID stri
 	if err := tx.mustSee(ctx, editorID, p.ID); err != nil {
 		return err
 	}
+	if err := tx.mustNotBeBanned(ctx, editorID, p.SubwikiID); err != nil {
+		return err
+	}
 	if locked, reason, err := tx.headlineLock(ctx, p.ID); err != nil || locked {
 		if err != nil {
 			return err

@@ -49,7 +49,8 @@ func (db *DB) MemberBySession(ctx context.Context, token string) (*Member, error
 	err := db.read(ctx, func(tx *Tx) error {
 		row := tx.QueryRowContext(ctx, `
 			SELECT `+memberColumns+` FROM members
-			WHERE status = ? AND id = (SELECT member_id FROM sessions WHERE token_hash = ? AND expires_at > ?)`,
+			WHERE status = ? AND id = (SELECT member_id FROM sessions WHERE token_hash = ? AND expires_at > ?)
+			AND id NOT IN (SELECT member_id FROM member_suspensions)`,
 			MemberActive, hashToken(token), millis(tx.now))
 		var err error
 		m, err = scanMember(row)

@@ -49,6 +49,9 @@ func (db *DB) Authenticate(ctx context.Context, username, password, ip string) (
 	if m.Status == MemberPending {
 		return nil, Errorf(EForbidden, "Your account is waiting for an admin's approval. You can sign in once it is approved.")
 	}
+	if err := db.mustNotBeSuspended(ctx, m.ID); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 

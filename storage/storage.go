@@ -29,6 +29,8 @@ type DB struct {
 	hashing hashGate
 	// inbound gathers inbound activities stored together into one commit.
 	inbound inboundStore
+	// domains is the domain blocks in memory.
+	domains domainSet
 
 	// Now returns the current time; tests replace it to make time stand still.
 	Now func() time.Time

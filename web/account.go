@@ -16,6 +16,7 @@ type signupPage struct {
 	InviteCode  string
 	JoinReason  string
 	Error       string
+	Rules       []string // the instance's rules, which joining agrees to
 }
 
 func (s *Server) signupForm(w http.ResponseWriter, r *http.Request) {
@@ -24,7 +25,7 @@ func (s *Server) signupForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "signup", "Join "+s.cfg.InstanceName, signupPage{
-		Mode: s.db.Registration, InviteCode: r.URL.Query().Get("invite"),
+		Mode: s.db.Registration, InviteCode: r.URL.Query().Get("invite"), Rules: s.rulesForSignUp(r),
 	})
 }
 
@@ -36,6 +37,7 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 		Email:       strings.TrimSpace(r.PostForm.Get("email")),
 		InviteCode:  strings.TrimSpace(r.PostForm.Get("invite")),
 		JoinReason:  r.PostForm.Get("reason"),
+		Rules:       s.rulesForSignUp(r),
 	}
 	// Every attempt counts, refused ones too, so that attempts sent at
 	// once cannot all pass before any is counted.

@@ -47,6 +47,8 @@ type postPage struct {
 	ParentPath string
 	// Pinned: the viewer, its author, pinned the post to their profile.
 	Pinned bool
+	// CanRemove: the viewer may remove the post and its comments.
+	CanRemove bool
 }
 
 // commentForm is what a member wrote in a comment form, sent again
@@ -154,6 +156,9 @@ func (s *Server) loadPost(r *http.Request, id string) (*postPage, error) {
 	if err := s.loadCorrections(ctx, page, currentMember(r)); err != nil {
 		return nil, err
 	}
+	if page.CanRemove, err = s.canRemove(r, p); err != nil {
+		return nil, err
+	}
 	return page, nil
 }
 
@@ -173,6 +178,9 @@ func (s *Server) parentPath(r *http.Request, c *storage.Post) (string, error) {
 // failPost shows that a post is not here, or what else went wrong.
 func (s *Server) failPost(w http.ResponseWriter, r *http.Request, err error) {
 	if storage.ErrorCode(err) == storage.ENotFound {
+		if s.showRemoval(w, r) {
+			return
+		}
 		s.renderError(w, r, http.StatusNotFound, "There is no such post here.")
 		return
 	}

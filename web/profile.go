@@ -63,6 +63,9 @@ func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if member != nil && s.suspendedProfile(w, r, member) {
+		return
+	}
 	page, err := s.profileOf(r, actor, member)
 	if err != nil {
 		s.fail(w, r, err)

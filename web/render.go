@@ -50,6 +50,9 @@ var templateFuncs = template.FuncMap{
 	// trusted marks HTML that storage made safe: sanitized remote HTML,
 	// or escaped text of local members.
 	"trusted": func(html string) template.HTML { return template.HTML(html) },
+
+	"flagCategories": func() []string { return storage.FlagCategories },
+	"flagLabel":      storage.FlagCategoryLabel,
 }
 
 // feedItem is a post in a feed, with the viewer, who may want to see

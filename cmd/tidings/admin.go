@@ -20,12 +20,16 @@ import (
 // serve, even while it runs.
 func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageError("admin needs a subcommand: create-member, approve, invite, create-subwiki, parked-inbound, retry-inbound, parked-outbox or retry-outbox")
+		return usageError("admin needs a subcommand: create-member, approve, invite, create-subwiki, suspend, unsuspend, parked-inbound, retry-inbound, parked-outbox, retry-outbox, block-domain, unblock-domain or domains")
 	}
 	sub, args := args[0], args[1:]
 	switch sub {
 	case "parked-inbound", "retry-inbound", "parked-outbox", "retry-outbox":
 		return adminParked(sub, args, stdout)
+	case "suspend", "unsuspend":
+		return adminSuspend(sub, args, stdout)
+	case "block-domain", "unblock-domain", "domains":
+		return adminDomains(sub, args, stdout)
 	}
 	fs := flag.NewFlagSet("admin "+sub, flag.ContinueOnError)
 	configFile := fs.String("config", "", "config file")

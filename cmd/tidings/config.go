@@ -95,6 +95,10 @@ type FederationConfig struct {
 	// AuthorizedFetch serves ActivityPub documents only to signed
 	// requests of servers, as Mastodon's secure mode.
 	AuthorizedFetch bool `toml:"authorized_fetch"`
+	// BlockedDomains and LimitedDomains are servers suspended and
+	// limited from the config file (config_domains.go).
+	BlockedDomains []string `toml:"blocked_domains"`
+	LimitedDomains []string `toml:"limited_domains"`
 }
 
 // LogConfig is the [log] section.
@@ -369,6 +373,7 @@ func (c *Config) problems() []problem {
 	}
 	ps = append(ps, c.Retention.problems()...)
 	ps = append(ps, c.Media.problems()...)
+	ps = append(ps, c.Federation.domainProblems(c.Server.Domain)...)
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:

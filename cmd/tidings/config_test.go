@@ -46,6 +46,12 @@ func normalizeEmpty(c Config) Config {
 	if len(c.Registration.StarterSubwikis) == 0 {
 		c.Registration.StarterSubwikis = nil
 	}
+	if len(c.Federation.BlockedDomains) == 0 {
+		c.Federation.BlockedDomains = nil
+	}
+	if len(c.Federation.LimitedDomains) == 0 {
+		c.Federation.LimitedDomains = nil
+	}
 	return c
 }
 

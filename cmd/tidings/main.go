@@ -27,12 +27,19 @@ Usage:
   tidings admin invite                print a new invite code, valid for seven days
   tidings admin create-subwiki NAME --title TITLE --moderator MEMBER [--description TEXT]
                                       create a subwiki, e.g. an instance's starter subwikis
+  tidings admin suspend NAME [--reason TEXT]
+                                      suspend a member: no sign-in, no posts, hidden from others
+  tidings admin unsuspend NAME        lift a member's suspension
   tidings admin parked-inbound        list activities from other servers given up on, with why
   tidings admin retry-inbound ID...|all
                                       put parked activities back in the queue (after a fix)
   tidings admin parked-outbox         list changes this server could not send, with why
   tidings admin retry-outbox ID...|all
                                       put parked outbox events back in the queue (after a fix)
+  tidings admin block-domain HOST [--limit] [--reason TEXT]
+                                      suspend (or limit) a server and its subdomains
+  tidings admin unblock-domain HOST   lift a server's block or limit
+  tidings admin domains               list blocked and limited servers
   tidings version                     print the version
   tidings help                        show this help
 

@@ -66,6 +66,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	db.StarterSubwikis = m.Config.Registration.StarterSubwikis
 	db.Corrections = m.Config.correctionPolicy()
 	m.DB = db
+	if err := db.ApplyConfigDomains(ctx, m.Config.Federation.BlockedDomains, m.Config.Federation.LimitedDomains); err != nil {
+		return fmt.Errorf("apply the config's domain blocks: %w", err)
+	}
 
 	m.Federator = federation.New(db, federation.Config{
 		Site:                  m.Config.site(),

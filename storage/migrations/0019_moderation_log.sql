@@ -15,3 +15,4 @@ CREATE TABLE moderation_log (
 );
 
 CREATE INDEX moderation_log_subwiki ON moderation_log (subwiki_id, id);
+CREATE INDEX moderation_log_actor ON moderation_log (actor_id);
