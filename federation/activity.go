@@ -53,6 +53,7 @@ func (f *Federator) handlers() map[string]handler {
 		"Like":     f.onLike,
 		"Announce": f.onAnnounce,
 		"Offer":    f.onOffer,
+		"Block":    f.onBlock,
 	}
 }
 

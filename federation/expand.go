@@ -157,6 +157,8 @@ func (f *Federator) build(ctx context.Context, e *storage.OutboxEvent) ([]byte, 
 		update.SetActivityStreamsActor(actorProperty(sender.URI))
 		address(update, storage.Public, sender.Followers)
 		return f.withFollowers(ctx, sender, nil, update, map[string]any{"object": doc})
+	case storage.EventBlock, storage.EventUndoBlock:
+		return f.buildBlock(ctx, e, sender)
 	case storage.EventPinPost, storage.EventUnpinPost:
 		return f.buildPin(ctx, e, sender)
 	case storage.EventGroupAnnounce:

@@ -6,7 +6,7 @@ import (
 	"github.com/tidings-social/tidings/storage"
 )
 
-// onUndo: a remote actor takes back a Follow, Like or Announce, embedded
+// onUndo: a remote actor takes back a Follow, Block, Like or Announce, embedded
 // (as Mastodon sends it) or named by id.
 func (f *Federator) onUndo(ctx context.Context, in *incoming) error {
 	actor, act := in.actor, in.act
@@ -40,6 +40,8 @@ func (f *Federator) onUndo(ctx context.Context, in *incoming) error {
 		return f.db.Unreact(completing(ctx, in), actor.ID, storage.Like, object.IRI, target, in.record.ID)
 	case "Announce":
 		return f.db.Unreact(completing(ctx, in), actor.ID, storage.Announce, object.IRI, target, in.record.ID)
+	case "Block":
+		return f.onUndoBlock(ctx, in, inner, object.IRI)
 	}
 	return ignore("undoing a %s has no effect here", object.Type.GetTypeName())
 }

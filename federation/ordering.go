@@ -52,4 +52,5 @@ func objectKey(outer string, raw json.RawMessage, depth int) string {
 var embedsActivity = map[string]bool{
 	"Create": true, "Update": true, "Delete": true, "Like": true, "Announce": true,
 	"Follow": true, "Undo": true, "Accept": true, "Reject": true, "Lock": true, "Offer": true,
+	"Block": true,
 }

@@ -85,8 +85,12 @@ func (r *groupRow) actor() *Actor {
 // HomeFeed pages through the posts (not comments, not direct posts) of
 // the member, of the accounts they follow and of the subwikis they
 // joined, newest first: those the member may see.
+// The accounts and subwikis the member muted are left out, and so are
+// the posts with words they muted.
 func (db *DB) HomeFeed(ctx context.Context, memberID, before string, limit int) (*FeedPage, error) {
-	return db.homeFeed(ctx, memberID, before, limit, homeFeedWindow)
+	return db.withoutMutedWords(ctx, memberID, before, limit, func(before string) (*FeedPage, error) {
+		return db.homeFeed(ctx, memberID, before, limit, homeFeedWindow)
+	})
 }
 
 // homeFeedWindow is how many of the newest posts before the cursor the
@@ -129,15 +133,19 @@ func (db *DB) homeFeed(ctx context.Context, memberID, before string, limit, wind
 // leaves out what the author arm has.
 //
 // A member's own id is among the sources: the member's posts are theirs,
-// and no post is in a subwiki with a Person's id.
+// and no post is in a subwiki with a Person's id. What the member muted
+// is not a source, and muted authors' posts in the subwikis are left out.
 var homeFeedQuery = postsSelect + `WHERE p.id IN (
-	WITH sources(id) AS (
+	WITH muted(id) AS (
+		SELECT target_id FROM mutes WHERE member_id = ?1
+	), sources(id) AS (
 		SELECT ?1 UNION SELECT followee_id FROM follows WHERE follower_id = ?1 AND state = 'accepted'
+			AND followee_id NOT IN muted
 	), recent(id) AS MATERIALIZED (
 		SELECT id FROM (
 			SELECT id, author_id, subwiki_id, visibility FROM posts
 			WHERE kind <> 'comment' AND visibility <> 'direct' AND id < ?2 ORDER BY id DESC LIMIT ?4
-		) w WHERE author_id IN sources OR (subwiki_id IN sources AND ` + visibleSQL("w", "?1") + `
+		) w WHERE author_id IN sources OR (subwiki_id IN sources AND author_id NOT IN muted AND ` + visibleSQL("w", "?1") + `
 			AND NOT ` + limitedAuthorSQL("w.author_id") + `)
 		ORDER BY id DESC LIMIT ?3
 	), fallback(id) AS MATERIALIZED (
@@ -148,7 +156,7 @@ var homeFeedQuery = postsSelect + `WHERE p.id IN (
 		WHERE p.kind <> 'comment' AND p.visibility <> 'direct' AND p.id < ?2
 	UNION ALL SELECT p.id FROM fallback s CROSS JOIN posts p ON p.subwiki_id = s.id
 		WHERE p.kind <> 'comment' AND p.visibility <> 'direct' AND p.id < ?2 AND p.author_id NOT IN sources
-		AND ` + visibleSQL("p", "?1") + ` AND NOT ` + limitedAuthorSQL("p.author_id") + `
+		AND p.author_id NOT IN muted AND ` + visibleSQL("p", "?1") + ` AND NOT ` + limitedAuthorSQL("p.author_id") + `
 	ORDER BY id DESC LIMIT ?3
 ) ORDER BY p.id DESC`
 
@@ -169,22 +177,28 @@ func (db *DB) PostsBy(ctx context.Context, viewerID, actorID, before string, lim
 
 // SubwikiFeed pages through the posts (not comments, not direct posts) of
 // a subwiki, here or elsewhere, that the viewer ("" for a stranger) may
-// see and that reach them (domain_block_reach.go), newest first.
+// see and that reach them (domain_block_reach.go), newest first. Muted
+// authors and muted words are left out.
 func (db *DB) SubwikiFeed(ctx context.Context, viewerID, groupID, before string, limit int) (*FeedPage, error) {
 	visible, args := visibleTo(viewerID)
 	reach, reachArgs := reachTo(viewerID)
-	return db.listPosts(ctx, `p.subwiki_id = ? AND p.kind <> 'comment' AND p.visibility <> 'direct' AND `+visible+` AND `+reach,
-		before, limit, append(append([]any{groupID}, args...), reachArgs...)...)
+	cond := `p.subwiki_id = ? AND p.kind <> 'comment' AND p.visibility <> 'direct' AND ` + visible + ` AND ` + reach +
+		` AND ` + notMutedSQL("?", "p.author_id")
+	args = append(append(append([]any{groupID}, args...), reachArgs...), viewerID)
+	return db.withoutMutedWords(ctx, viewerID, before, limit, func(before string) (*FeedPage, error) {
+		return db.listPosts(ctx, cond, before, limit, args...)
+	})
 }
 
 // Thread returns the comments of a post that the viewer ("" for a
 // stranger) may see and that reach them, oldest first, with authors; the web page nests them
 // by ParentID.
+// Comments of accounts the viewer muted are left out.
 func (db *DB) Thread(ctx context.Context, viewerID, rootID string) ([]*Post, error) {
 	visible, args := visibleTo(viewerID)
 	reach, reachArgs := reachTo(viewerID)
-	page, err := db.listPosts(ctx, `p.root_id = ? AND `+visible+` AND `+reach, "", 5000,
-		append(append([]any{rootID}, args...), reachArgs...)...)
+	page, err := db.listPosts(ctx, `p.root_id = ? AND `+visible+` AND `+reach+` AND `+notMutedSQL("?", "p.author_id"), "", 5000,
+		append(append(append([]any{rootID}, args...), reachArgs...), viewerID)...)
 	if err != nil {
 		return nil, err
 	}

@@ -94,6 +94,12 @@ func (tx *Tx) followable(ctx context.Context, memberID, targetID string) (*Actor
 	case target.Kind == KindApplication:
 		return nil, Errorf(EInvalid, "%s is a server, not an account to follow.", target.Handle())
 	}
+	if blocked, err := tx.blockedEitherWay(ctx, memberID, target.ID); err != nil || blocked {
+		if blocked {
+			return nil, Errorf(EForbidden, "You cannot follow %s: one of you blocked the other.", target.Handle())
+		}
+		return nil, err
+	}
 	if target.Local && target.Kind != KindGroup {
 		m, err := tx.memberWhere(ctx, "id = ?", target.ID)
 		if err != nil || m.Status != MemberActive {
@@ -187,6 +193,12 @@ func (db *DB) ReceiveFollow(ctx context.Context, followerID, followeeID, activit
 			if m, err := tx.memberWhere(ctx, "id = ?", followeeID); err != nil || m.Status != MemberActive {
 				return Errorf(ENotFound, "No such account.")
 			}
+		}
+		if blocked, err := tx.blockedEitherWay(ctx, followerID, followeeID); err != nil || blocked {
+			if blocked {
+				return Errorf(EForbidden, "%s may not follow %s.", follower.URI, followee.URI)
+			}
+			return err
 		}
 		f, err = tx.followWhere(ctx, "follower_id = ? AND followee_id = ?", followerID, followeeID)
 		if err != nil {

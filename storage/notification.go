@@ -34,6 +34,9 @@ func (tx *Tx) notifyActorID(ctx context.Context, actorID, kind, byActorID, postI
 	if unreached, err := tx.unreached(ctx, byActorID, actorID); err != nil || unreached {
 		return err
 	}
+	if hidden, err := tx.hides(ctx, actorID, byActorID); err != nil || hidden {
+		return err
+	}
 	// One notice a post: a reply that also names its parent's author
 	// notifies them once.
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM notifications WHERE member_id = ? AND post_id = ?`,
@@ -70,7 +73,7 @@ func (db *DB) Notifications(ctx context.Context, memberID string, limit int) ([]
 		rows, err := tx.QueryContext(ctx, `SELECT `+postFields+`, `+actorFields+`, n.id, n.kind, n.created_at, n.read_at IS NOT NULL
 			FROM notifications n JOIN posts p ON p.id = n.post_id JOIN actors a ON a.id = n.actor_id
 			LEFT JOIN members m ON m.id = a.id
-			WHERE n.member_id = ? AND `+visibleSQL("p", "n.member_id")+` ORDER BY n.id DESC LIMIT ?`, memberID, limit)
+			WHERE n.member_id = ? AND `+visibleSQL("p", "n.member_id")+` AND `+notMutedSQL("n.member_id", "n.actor_id")+` ORDER BY n.id DESC LIMIT ?`, memberID, limit)
 		if err != nil {
 			return err
 		}
@@ -106,7 +109,8 @@ func (db *DB) UnreadNotifications(ctx context.Context, memberID string) (int, er
 	var n int
 	err := db.read(ctx, func(tx *Tx) error {
 		return tx.QueryRowContext(ctx, `SELECT count(*) FROM notifications n JOIN posts p ON p.id = n.post_id
-			WHERE n.member_id = ? AND n.read_at IS NULL AND `+visibleSQL("p", "n.member_id"), memberID).Scan(&n)
+			WHERE n.member_id = ? AND n.read_at IS NULL AND `+visibleSQL("p", "n.member_id")+
+			` AND `+notMutedSQL("n.member_id", "n.actor_id"), memberID).Scan(&n)
 	})
 	return n, err
 }

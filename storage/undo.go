@@ -38,7 +38,7 @@ func (tx *Tx) markUndone(ctx context.Context, actorID, activityURI string) error
 	return tx.tombstone(ctx, activityURI)
 }
 
-// UndoActivity takes back the follow, like or boost the actor made with
+// UndoActivity takes back the follow, block, like or boost the actor made with
 // the activity id, for an Undo that names it only by id. It reports
 // whether there was one; either way the activity is marked undone, so
 // that it is ignored should it arrive later.
@@ -55,6 +55,9 @@ func (db *DB) UndoActivity(ctx context.Context, actorID, activityURI string) (bo
 		if n, _ := res.RowsAffected(); n > 0 {
 			found = true
 			return nil
+		}
+		if found, err = tx.undoBlock(ctx, actorID, activityURI); err != nil || found {
+			return err
 		}
 		var postID, kind string
 		err = tx.QueryRowContext(ctx, `SELECT post_id, kind FROM reactions WHERE actor_id = ? AND activity_uri = ?`,

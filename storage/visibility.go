@@ -34,12 +34,22 @@ func Listed(visibility string) bool { return visibility == Public || visibility 
 // $v the viewer's actor id (empty for a stranger).
 // A suspended member's posts are seen by nobody until the suspension
 // is lifted.
+//
+// A block hides a post both ways: from the one its author blocked (who
+// may then not reply to it either), and from the blocker (whom a blocked
+// account's mention does not reach). Whether the viewer is in any block
+// is asked first: not correlated with the post, it is computed once a
+// query, so that feeds of the many who block nobody pay nothing a post.
 const visibleTemplate = `(NOT EXISTS (SELECT 1 FROM member_suspensions ms WHERE ms.member_id = $p.author_id)
 	AND ($p.visibility IN ('public', 'unlisted')
 	OR $p.author_id = $v
 	OR EXISTS (SELECT 1 FROM post_recipients pr WHERE pr.post_id = $p.id AND pr.actor_id = $v)
 	OR ($p.visibility = 'followers' AND EXISTS (SELECT 1 FROM follows pf
-		WHERE pf.follower_id = $v AND pf.followee_id = $p.author_id AND pf.state = 'accepted'))))`
+		WHERE pf.follower_id = $v AND pf.followee_id = $p.author_id AND pf.state = 'accepted')))
+	AND ((NOT EXISTS (SELECT 1 FROM blocks pb WHERE pb.blocker_id = $v)
+			AND NOT EXISTS (SELECT 1 FROM blocks pb WHERE pb.blocked_id = $v))
+		OR (NOT EXISTS (SELECT 1 FROM blocks pb WHERE pb.blocker_id = $p.author_id AND pb.blocked_id = $v)
+			AND NOT EXISTS (SELECT 1 FROM blocks pb WHERE pb.blocker_id = $v AND pb.blocked_id = $p.author_id))))`
 
 // visibleSQL is the condition under which the viewer may see the post:
 // post is the alias of its posts row, viewer an SQL expression for the

@@ -25,6 +25,7 @@ type profilePage struct {
 	Profile     *storage.Profile // bio and fields
 	Pinned      []*storage.Post  // a member's pinned posts, on the first page
 	Compose     *composeForm     // on one's own profile, and in a group one joined
+	Mutes       storage.MuteState
 }
 
 // profile shows /@name for a member, and /@name@host for an account on
@@ -101,6 +102,9 @@ func (s *Server) profileOf(r *http.Request, actor *storage.Actor, member *storag
 		return page, err
 	}
 	if page.Follow, err = s.db.FollowBetween(ctx, me.ID, actor.ID); err != nil {
+		return nil, err
+	}
+	if page.Mutes, err = s.db.MuteStateOf(ctx, me.ID, actor.ID); err != nil {
 		return nil, err
 	}
 	switch {

@@ -18,6 +18,7 @@ type subwikiPage struct {
 	IsModerator bool
 	Compose     *composeForm // nil when the viewer may not post here
 	Feed        *storage.FeedPage
+	Mutes       storage.MuteState
 }
 
 // subwiki shows a subwiki of this instance: what it is about, its
@@ -53,6 +54,9 @@ func (s *Server) subwikiPageOf(r *http.Request, sub *storage.Subwiki, group *sto
 	me := currentMember(r)
 	if me == nil {
 		return page, nil
+	}
+	if page.Mutes, err = s.db.MuteStateOf(ctx, me.ID, sub.ID); err != nil {
+		return nil, err
 	}
 	if page.Join, err = s.db.FollowBetween(ctx, me.ID, sub.ID); err != nil {
 		return nil, err
