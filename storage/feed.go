@@ -27,11 +27,12 @@ const postsSelect = `SELECT ` + postFields + `, ` + actorFields + `, ` + groupFi
 	`JOIN posts p ON p.author_id = a.id LEFT JOIN actors g ON g.id = p.subwiki_id `
 
 // postPage runs query, which selects up to limit+1 posts with postsSelect,
-// newest first, and makes a page of them.
+// newest first, and makes a page of them. Every query is a text fixed in
+// the code (queryFixed keeps it compiled).
 func (db *DB) postPage(ctx context.Context, query string, limit int, args ...any) (*FeedPage, error) {
 	page := &FeedPage{}
 	err := db.read(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, query, args...)
+		rows, err := tx.queryFixed(ctx, query, args...)
 		if err != nil {
 			return err
 		}

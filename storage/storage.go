@@ -31,6 +31,8 @@ type DB struct {
 	inbound inboundStore
 	// domains is the domain blocks in memory.
 	domains domainSet
+	// statements are the compiled statements of the hot queries.
+	statements statements
 
 	// Now returns the current time; tests replace it to make time stand still.
 	Now func() time.Time
@@ -106,7 +108,7 @@ func Open(ctx context.Context, path string, site Site) (*DB, error) {
 
 // Close closes both connection pools.
 func (db *DB) Close() error {
-	return errors.Join(db.reader.Close(), db.writer.Close())
+	return errors.Join(db.statements.close(), db.reader.Close(), db.writer.Close())
 }
 
 // Ping checks that the database answers a query.
@@ -119,8 +121,9 @@ func (db *DB) Ping(ctx context.Context) error {
 // changes happen.
 type Tx struct {
 	*sql.Tx
-	now time.Time
-	db  *DB
+	now  time.Time
+	db   *DB
+	pool *sql.DB // the pool the transaction's connection is from
 }
 
 // newID returns a fresh time-sortable id.
@@ -153,7 +156,7 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, fn func(*Tx) error) error {
 			panic(p)
 		}
 	}()
-	tx := &Tx{Tx: sqlTx, now: db.Now().UTC(), db: db}
+	tx := &Tx{Tx: sqlTx, now: db.Now().UTC(), db: db, pool: pool}
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
 		return err
