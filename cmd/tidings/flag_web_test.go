@@ -93,6 +93,18 @@ func TestFlagFromThePostAndModerateFromTheQueue(t *testing.T) {
 		t.Errorf("the subwiki's log = %v, %v; want the dismissal", log, err)
 	}
 
+	// Removing the flagged comment from the queue: back to the queue,
+	// which is empty, and the reporter's flag reads actioned.
+	queue = c.alice.get("/s/science/flags")
+	wantBody(t, queue, `action="/posts/`+comment.ID+`/remove"`, `name="next" value="/s/science/flags"`)
+	p = c.alice.post("/posts/"+comment.ID+"/remove", url.Values{"reason": {"Advertising"}, "next": {"/s/science/flags"}})
+	wantStatus(t, p, http.StatusSeeOther)
+	if p.Location != "/s/science/flags" {
+		t.Errorf("after removing from the queue, redirected to %q, want the queue", p.Location)
+	}
+	wantBody(t, c.alice.get("/s/science/flags"), "No open flags.")
+	wantBody(t, c.carol.get("/flags"), ">actioned<")
+
 	// An account is flagged from its profile, into the admins' queue.
 	profile := c.bob.get("/@carol")
 	wantBody(t, profile, `action="/flag/account"`)
@@ -104,5 +116,5 @@ func TestFlagFromThePostAndModerateFromTheQueue(t *testing.T) {
 	}
 	wantStatus(t, c.alice.get("/admin/flags"), http.StatusForbidden)
 	wantBody(t, admin.get("/admin/flags"), "Harassment: 1", "Threats", `name="item" value="`+carol.URI+`"`)
-	wantBody(t, admin.get("/s/science/flags"), "Buy pills at pills.example")
+	wantBody(t, admin.get("/s/science/flags"), "Flags about posts and comments in", "No open flags.")
 }
