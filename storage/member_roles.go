@@ -110,7 +110,12 @@ func (db *DB) SetAdmin(ctx context.Context, byAdminID, username string, admin bo
 		if err != nil {
 			return fmt.Errorf("set admin %s: %w", username, err)
 		}
-		return nil
+		action := ModRevokeAdmin
+		if admin {
+			action = ModGrantAdmin
+		}
+		return tx.logModeration(ctx, ModerationEntry{ActorID: byAdminID, Action: action,
+			TargetURI: tx.db.Site.ActorURI(m.Username), TargetText: "@" + m.Username})
 	})
 }
 

@@ -38,6 +38,18 @@ func TestAdminRolesAndRules(t *testing.T) {
 		t.Errorf("unmaking one of two admins: %v", err)
 	}
 	wantCode(t, db.SetAdmin(ctx, "", "bob", false), EConflict)
+	// The instance's log tells members who gave and took the role.
+	log, err := db.ModerationLog(ctx, "", "", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range log {
+		got = append(got, e.Action+" "+e.TargetText+" by "+e.ActorID)
+	}
+	if want := []string{ModRevokeAdmin + " @ada by ", ModGrantAdmin + " @bob by " + ada.ID}; strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("the instance's log = %q, want %q", got, want)
+	}
 
 	_, err = db.SetInstanceRules(ctx, ada.ID, []string{"Be kind"})
 	wantCode(t, err, EForbidden) // ada is no admin any more

@@ -20,6 +20,8 @@ const (
 	ModBlockDomain     = "block_domain"   // a remote server suspended
 	ModLimitDomain     = "limit_domain"   // a remote server limited
 	ModUnblockDomain   = "unblock_domain" // a server's block or limit lifted
+	ModGrantAdmin      = "grant_admin"    // a member made an admin
+	ModRevokeAdmin     = "revoke_admin"   // an admin made a member again
 )
 
 // ModerationEntry is one action in the moderation log.

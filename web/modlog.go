@@ -25,6 +25,8 @@ var logSentences = map[string]string{
 	storage.ModBlockDomain:     "suspended the server",
 	storage.ModLimitDomain:     "limited the server",
 	storage.ModUnblockDomain:   "lifted the block or limit of the server",
+	storage.ModGrantAdmin:      "made an admin",
+	storage.ModRevokeAdmin:     "took the admin role from",
 }
 
 // logSentence is what the log says the action did.
