@@ -115,6 +115,9 @@ func TestFlagFromThePostAndModerateFromTheQueue(t *testing.T) {
 		t.Errorf("after flagging an account, redirected to %q, want the profile", p.Location)
 	}
 	wantStatus(t, c.alice.get("/admin/flags"), http.StatusForbidden)
-	wantBody(t, admin.get("/admin/flags"), "Harassment: 1", "Threats", `name="item" value="`+carol.URI+`"`)
+	wantBody(t, admin.get("/admin/flags"), "Harassment: 1", "Threats", `name="item" value="`+carol.URI+`"`,
+		`action="/admin/members/carol/suspend"`)
+	wantStatus(t, admin.post("/admin/members/carol/suspend", url.Values{"reason": {"Threats"}}), http.StatusSeeOther)
+	wantBody(t, c.bob.get("/flags"), ">actioned<")
 	wantBody(t, admin.get("/s/science/flags"), "Flags about posts and comments in", "No open flags.")
 }
