@@ -65,7 +65,8 @@ func TestAdminSuspendsMember(t *testing.T) {
 	wantStatus(t, carol.get("/admin/members"), http.StatusOK)
 
 	log, err := inst.DB.ModerationLog(t.Context(), "", "", 10)
-	if err != nil || len(log) != 2 || log[1].Action != storage.ModSuspendMember || log[0].Action != storage.ModUnsuspendMember {
+	if err != nil || len(log) != 3 || log[2].Action != storage.ModSuspendMember || log[1].Action != storage.ModUnsuspendMember ||
+		log[0].Action != storage.ModGrantAdmin || log[0].TargetText != "@carol" {
 		t.Errorf("the instance's log = %v, %v", log, err)
 	}
 }
