@@ -111,3 +111,32 @@ func TestIncomingBlockEndsFollows(t *testing.T) {
 		t.Error("bob cannot follow alice after lifting his block")
 	}
 }
+
+// TestMentionOfABlockerIsNotDelivered: bob, on another server, blocked
+// alice; her post that mentions him does not go to him, as Mastodon does
+// not let a blocked account reach whoever blocked it.
+func TestMentionOfABlockerIsNotDelivered(t *testing.T) {
+	ctx := context.Background()
+	in := newOutboxTestInstance(t)
+	bob, err := in.db.ActorByURI(ctx, in.remote.URL+"/users/bob")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.fed.expandOutbox(ctx) // the Accept of bob's follow
+	in.deliverDue(t)
+	in.remote.received = nil
+	if err := in.db.ReceiveBlock(ctx, bob.ID, in.alice.ID, in.remote.URL+"/blocks/1"); err != nil {
+		t.Fatal(err)
+	}
+	handle := bob.Username + "@" + bob.Host
+	if _, err := in.db.Publish(ctx, storage.PostCreate{AuthorID: in.alice.ID, Kind: storage.KindDiscussion,
+		Headline: "A question", Text: "@" + handle + " what do you think?",
+		Mentions: []storage.Mention{{Handle: handle, URI: bob.URI, URL: bob.URI}}}); err != nil {
+		t.Fatal(err)
+	}
+	in.fed.expandOutbox(ctx)
+	in.deliverDue(t)
+	if got := in.remote.objects(); len(got) != 0 {
+		t.Errorf("bob, who blocked alice, received %q", got)
+	}
+}

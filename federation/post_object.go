@@ -148,6 +148,9 @@ func (f *Federator) addressReply(ctx context.Context, p *storage.Post, obj postT
 	if err != nil {
 		return nil
 	}
+	if blocked, err := f.db.Blocks(ctx, parentAuthor.ID, p.AuthorID); err != nil || blocked {
+		return nil // the reply is not sent to whoever blocked its author
+	}
 	out.cc = append(out.cc, parentAuthor.URI)
 	out.repliedTo = parentAuthor
 	if !parentAuthor.Local {
@@ -180,6 +183,9 @@ func (f *Federator) addressMentions(ctx context.Context, p *storage.Post, obj po
 			continue
 		}
 		tags.AppendActivityStreamsMention(mention)
+		if blocked, err := f.db.Blocks(ctx, a.ID, p.AuthorID); err != nil || blocked {
+			continue // named, but not sent to whoever blocked the author
+		}
 		out.cc = append(out.cc, a.URI)
 		if !a.Local {
 			out.inboxes = append(out.inboxes, a.Inbox)

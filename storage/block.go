@@ -101,3 +101,18 @@ func (tx *Tx) blockedEitherWay(ctx context.Context, a, b string) (bool, error) {
 	}
 	return blocked, nil
 }
+
+// Blocks reports whether the blocker blocked the actor: a post of the
+// actor's then does not go to the blocker, even when it names them.
+func (db *DB) Blocks(ctx context.Context, blockerID, actorID string) (bool, error) {
+	var blocked bool
+	err := db.read(ctx, func(tx *Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM blocks WHERE blocker_id = ? AND blocked_id = ?)`,
+			blockerID, actorID).Scan(&blocked)
+		if err != nil {
+			return fmt.Errorf("find block: %w", err)
+		}
+		return nil
+	})
+	return blocked, err
+}
