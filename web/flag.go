@@ -37,6 +37,10 @@ func flagCreateOf(r *http.Request) storage.FlagCreate {
 func (s *Server) flagPost(w http.ResponseWriter, r *http.Request) {
 	c := flagCreateOf(r)
 	c.PostID = mux.Vars(r)["id"]
+	if err := s.allow(w, s.limits.flags, c.ReporterID); err != nil {
+		s.failPost(w, r, err)
+		return
+	}
 	f, err := s.db.FlagItem(r.Context(), c)
 	if err != nil {
 		s.failPost(w, r, err)
@@ -51,6 +55,10 @@ func (s *Server) flagAccount(w http.ResponseWriter, r *http.Request) {
 	c.AccountID = r.PostForm.Get("actor")
 	if c.AccountID == "" {
 		s.renderError(w, r, http.StatusBadRequest, "Say which account you flag.")
+		return
+	}
+	if err := s.allow(w, s.limits.flags, c.ReporterID); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	f, err := s.db.FlagItem(r.Context(), c)

@@ -22,17 +22,18 @@ type Limits struct {
 	PostsPerHour         int // news and discussions, per member
 	CommentsPerHour      int // comments and replies, per member
 	RemoteLookupsPerHour int // searches and link previews that fetch from other servers, per member
+	FlagsPerHour         int // flags of posts, comments and accounts, per member
 }
 
 // DefaultLimits are the limits an instance runs with unless its config
 // says otherwise.
 func DefaultLimits() Limits {
-	return Limits{SignUpsPerHour: 10, PostsPerHour: 10, CommentsPerHour: 60, RemoteLookupsPerHour: 30}
+	return Limits{SignUpsPerHour: 10, PostsPerHour: 10, CommentsPerHour: 60, RemoteLookupsPerHour: 30, FlagsPerHour: 30}
 }
 
 // rateLimits holds the site's limiters, one for each kind of request.
 type rateLimits struct {
-	signUps, posts, comments, remoteLookups *rateLimiter
+	signUps, posts, comments, remoteLookups, flags *rateLimiter
 }
 
 func newRateLimits(l Limits) *rateLimits {
@@ -52,6 +53,8 @@ func newRateLimits(l Limits) *rateLimits {
 			"You have commented a lot in a short time, more than this server takes. You can comment again in %s."),
 		remoteLookups: newRateLimiter(pick(l.RemoteLookupsPerHour, d.RemoteLookupsPerHour), time.Now,
 			"You have looked up a lot on other servers in a short time. You can look up more in %s."),
+		flags: newRateLimiter(pick(l.FlagsPerHour, d.FlagsPerHour), time.Now,
+			"You have flagged a lot in a short time, more than the moderators can read. You can flag again in %s."),
 	}
 }
 

@@ -46,6 +46,7 @@ type LimitsConfig struct {
 	PostsPerHour         int `toml:"posts_per_hour"`
 	CommentsPerHour      int `toml:"comments_per_hour"`
 	RemoteLookupsPerHour int `toml:"remote_lookups_per_hour"`
+	FlagsPerHour         int `toml:"flags_per_hour"`
 }
 
 // RetentionConfig is the [retention] section: how many days records of
@@ -366,6 +367,7 @@ func (c *Config) problems() []problem {
 		{"limits.posts_per_hour", c.Limits.PostsPerHour},
 		{"limits.comments_per_hour", c.Limits.CommentsPerHour},
 		{"limits.remote_lookups_per_hour", c.Limits.RemoteLookupsPerHour},
+		{"limits.flags_per_hour", c.Limits.FlagsPerHour},
 	} {
 		if l.n < 1 || l.n > 10000 {
 			add(l.key, "%d must be between 1 and 10000", l.n)

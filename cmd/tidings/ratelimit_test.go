@@ -218,3 +218,36 @@ func wantRetryAfter(t *testing.T, p headerPage) {
 		t.Errorf("Retry-After = %q, want a number of seconds", p.Header.Get("Retry-After"))
 	}
 }
+
+// TestFlagsRateLimited: past [limits] flags_per_hour a member's flags are
+// refused with 429 and a time to wait, and nothing more is stored.
+func TestFlagsRateLimited(t *testing.T) {
+	inst := startInstance(t, func(c *Config) { c.Limits.FlagsPerHour = 2 })
+	alice := member(t, inst, "alice")
+	bob := member(t, inst, "bob")
+	var posts []string
+	for i := 0; i < 3; i++ {
+		posts = append(posts, publish(t, bob, url.Values{"kind": {"discussion"}, "headline": {fmt.Sprintf("Claim %d", i)},
+			"text": {"Trust me."}}))
+	}
+	for _, post := range posts[:2] {
+		alice.get("/posts/" + post)
+		wantStatus(t, alice.post("/posts/"+post+"/flag", url.Values{"category": {"spam"}}), http.StatusSeeOther)
+	}
+	alice.get("/posts/" + posts[2])
+	p := alice.withHeaders(func() page {
+		return alice.post("/posts/"+posts[2]+"/flag", url.Values{"category": {"spam"}})
+	})
+	wantStatus(t, p.page, http.StatusTooManyRequests)
+	wantRetryAfter(t, p)
+	wantBody(t, p.page, "You have flagged a lot in a short time")
+	flags, err := inst.DB.MemberFlags(context.Background(), memberOf(t, inst, "alice").ID, 0)
+	if err != nil || len(flags) != 2 {
+		t.Errorf("alice's flags = %d, %v; want 2", len(flags), err)
+	}
+	bobID := actorOf(t, inst, "bob").ID
+	p = alice.withHeaders(func() page {
+		return alice.post("/flag/account", url.Values{"actor": {bobID}, "category": {"spam"}})
+	})
+	wantStatus(t, p.page, http.StatusTooManyRequests)
+}
