@@ -136,6 +136,9 @@ func (db *DB) SaveRemotePost(ctx context.Context, r RemotePost) (*Post, error) {
 			if err := tx.insertPost(ctx, p); err != nil {
 				return err
 			}
+			if err := tx.adoptReplies(ctx, p); err != nil {
+				return err
+			}
 			if err := tx.addRecipients(ctx, p.ID, append(r.Recipients, r.Mentioned...)); err != nil {
 				return err
 			}
