@@ -5,6 +5,13 @@ import (
 	"fmt"
 )
 
+// earlyRepliesQuery finds the replies to a post kept before it. It runs
+// for every post that arrives, so it must search the partial index on
+// in_reply_to, which SQLite uses only when the query repeats its
+// condition (TestEarlyRepliesPlan).
+const earlyRepliesQuery = `SELECT id FROM posts WHERE in_reply_to = ? AND in_reply_to <> ''
+	AND parent_id IS NULL AND id <> ?`
+
 // adoptReplies puts into p's thread the replies to p that arrived before
 // it: servers send a post and its replies separately, and a reply may be
 // handled first. Each becomes a comment under p, its own replies move
@@ -14,8 +21,7 @@ func (tx *Tx) adoptReplies(ctx context.Context, p *Post) error {
 	if root == "" {
 		root = p.ID
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM posts WHERE in_reply_to = ? AND parent_id IS NULL AND id <> ?`,
-		p.URI, p.ID)
+	rows, err := tx.QueryContext(ctx, earlyRepliesQuery, p.URI, p.ID)
 	if err != nil {
 		return fmt.Errorf("find early replies to %s: %w", p.URI, err)
 	}

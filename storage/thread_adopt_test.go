@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"strings"
 	"testing"
 )
 
@@ -57,5 +58,29 @@ func TestEarlyRepliesJoinTheirThread(t *testing.T) {
 	}
 	if page, err := db.PostsBy(ctx, Stranger, dana.ID, "", 10); err != nil || len(page.Posts) != 0 {
 		t.Errorf("dana's posts = %v, %v; want none (her reply is a comment now)", page, err)
+	}
+}
+
+// TestEarlyRepliesPlan: finding a new post's early replies searches the
+// index on in_reply_to; it runs for every post that arrives, and a scan
+// of all posts would cost each one a million rows.
+func TestEarlyRepliesPlan(t *testing.T) {
+	db, _ := openTestDB(t)
+	rows, err := db.reader.Query(`EXPLAIN QUERY PLAN `+earlyRepliesQuery, "https://a.example/p/1", "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if got := strings.Join(plan, "; "); !strings.Contains(got, "USING INDEX posts_in_reply_to") {
+		t.Errorf("plan = %s, want a search of posts_in_reply_to", got)
 	}
 }
