@@ -182,22 +182,8 @@ func TestSubwikiAnnouncesAsEachFollowerReadsThem(t *testing.T) {
 }
 
 func TestSubwikiUpdateOfAPostFromElsewhereGoesToGroupAwareServersOnly(t *testing.T) {
-	in := newOutboxTestInstance(t)
+	in, gts, lemmy, note := newSubwikiWithFollowers(t, "Glaciers gone by 2030", "<p>Says a blog.</p>")
 	ctx := context.Background()
-	climate, err := in.db.CreateSubwiki(ctx, storage.SubwikiCreate{Name: "climate", Title: "Climate"}, in.alice.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gts, lemmy := newSoftwareServer(t, "gotosocial"), newSoftwareServer(t, "lemmy")
-	in.followGroup(t, gts, "gina", climate.ID)
-	in.followGroup(t, lemmy, "lee", climate.ID)
-	carl := in.remoteActor(t, "carl")
-	note, err := in.db.SaveRemotePost(ctx, storage.RemotePost{URI: carl.URI + "/notes/1", AuthorID: carl.ID,
-		Kind: storage.KindDiscussion, Headline: "Glaciers gone by 2030", Content: "<p>Says a blog.</p>",
-		Visibility: storage.Public, SubwikiID: climate.ID, Published: in.clock.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
 	in.fed.expandOutbox(ctx)
 	in.deliverDue(t)
 	in.clock.Advance(time.Hour)
@@ -213,4 +199,29 @@ func TestSubwikiUpdateOfAPostFromElsewhereGoesToGroupAwareServersOnly(t *testing
 	if got, want := lemmy.activities(), []string{"Update " + note.URI}; !slices.Equal(got, want) {
 		t.Errorf("Lemmy received %q; want %q, the subwiki's Update with the revision", got, want)
 	}
+}
+
+// newSubwikiWithFollowers is an instance whose subwiki s/climate (by
+// alice) is followed from a GoToSocial and a Lemmy server, holding a
+// public discussion by carl, on another server, with the headline and
+// content given.
+func newSubwikiWithFollowers(t *testing.T, headline, content string) (*outboxTestInstance, *softwareServer, *softwareServer, *storage.Post) {
+	t.Helper()
+	in := newOutboxTestInstance(t)
+	ctx := context.Background()
+	climate, err := in.db.CreateSubwiki(ctx, storage.SubwikiCreate{Name: "climate", Title: "Climate"}, in.alice.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gts, lemmy := newSoftwareServer(t, "gotosocial"), newSoftwareServer(t, "lemmy")
+	in.followGroup(t, gts, "gina", climate.ID)
+	in.followGroup(t, lemmy, "lee", climate.ID)
+	carl := in.remoteActor(t, "carl")
+	note, err := in.db.SaveRemotePost(ctx, storage.RemotePost{URI: carl.URI + "/notes/1", AuthorID: carl.ID,
+		Kind: storage.KindDiscussion, Headline: headline, Content: content,
+		Visibility: storage.Public, SubwikiID: climate.ID, Published: in.clock.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in, gts, lemmy, note
 }

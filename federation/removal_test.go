@@ -4,8 +4,6 @@ import (
 	"context"
 	"slices"
 	"testing"
-
-	"github.com/tidings-social/tidings/storage"
 )
 
 // TestRemovalGoesOutAsLemmySendsIt: a moderator's removal of a post from
@@ -13,22 +11,8 @@ import (
 // as summary, for the subwiki; Lemmy gets it announced by the subwiki,
 // GoToSocial the boost taken back, and the author's server the Delete.
 func TestRemovalGoesOutAsLemmySendsIt(t *testing.T) {
-	in := newOutboxTestInstance(t)
+	in, gts, lemmy, note := newSubwikiWithFollowers(t, "Buy pills", "<p>Cheap.</p>")
 	ctx := context.Background()
-	climate, err := in.db.CreateSubwiki(ctx, storage.SubwikiCreate{Name: "climate", Title: "Climate"}, in.alice.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gts, lemmy := newSoftwareServer(t, "gotosocial"), newSoftwareServer(t, "lemmy")
-	in.followGroup(t, gts, "gina", climate.ID)
-	in.followGroup(t, lemmy, "lee", climate.ID)
-	carl := in.remoteActor(t, "carl")
-	note, err := in.db.SaveRemotePost(ctx, storage.RemotePost{URI: carl.URI + "/notes/1", AuthorID: carl.ID,
-		Kind: storage.KindDiscussion, Headline: "Buy pills", Content: "<p>Cheap.</p>",
-		Visibility: storage.Public, SubwikiID: climate.ID, Published: in.clock.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
 	in.fed.expandOutbox(ctx)
 	in.deliverDue(t)
 	in.remote.mu.Lock()

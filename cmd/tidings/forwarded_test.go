@@ -16,8 +16,9 @@ import (
 )
 
 // forward delivers an activity to the instance's shared inbox signed by
-// signer, an actor of this server that is not the activity's actor, as
-// a server passes on a reply it received. It returns the inbox's answer.
+// signer, an actor of this server: another than the activity's actor, as
+// a server passes on a reply it received, or the actor itself (send). It
+// returns the inbox's answer.
 func (s *hostileServer) forward(t *testing.T, inst *instance, activity map[string]any, signer string) (int, string) {
 	t.Helper()
 	activity["@context"] = "https://www.w3.org/ns/activitystreams"

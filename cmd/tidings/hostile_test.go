@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -15,8 +14,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/tidings-social/tidings/federation"
 )
 
 // hostileKey is the RSA key every actor of a hostile server signs with,
@@ -133,28 +130,9 @@ func (s *hostileServer) actor(t *testing.T, kind, name string, extra map[string]
 // takes it with 202.
 func (s *hostileServer) send(t *testing.T, inst *instance, activity map[string]any) {
 	t.Helper()
-	activity["@context"] = "https://www.w3.org/ns/activitystreams"
-	body, err := json.Marshal(activity)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, err := http.NewRequest(http.MethodPost, inst.URL+"/inbox", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/activity+json")
 	actor, _ := activity["actor"].(string)
-	if err := federation.SignRequest(req, body, actor+"#main-key", hostileKey(), time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	reason, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusAccepted {
-		t.Fatalf("%s %v: inbox answered %d %s", activity["type"], activity["id"], resp.StatusCode, reason)
+	if status, reason := s.forward(t, inst, activity, actor); status != http.StatusAccepted {
+		t.Fatalf("%s %v: inbox answered %d %s", activity["type"], activity["id"], status, reason)
 	}
 }
 
