@@ -136,7 +136,21 @@ type view struct {
 	Path  string
 	// Unread counts the member's unread notifications, for the nav.
 	Unread int
-	Data   any
+	// Feeds are the news feeds of the page, advertised in its head.
+	Feeds []feedLink
+	Data  any
+}
+
+// feedLink is a news feed (Atom) a page advertises with
+// <link rel="alternate">, for news readers to find.
+type feedLink struct {
+	Title string
+	Href  string
+}
+
+// feedAdvertiser is page data that has news feeds of its own.
+type feedAdvertiser interface {
+	feedLinks() []feedLink
 }
 
 // render writes the page with the status. Templates are executed into a
@@ -156,6 +170,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		Flash: s.takeFlash(w, r),
 		Path:  r.URL.Path,
 		Data:  data,
+	}
+	if f, ok := data.(feedAdvertiser); ok {
+		v.Feeds = f.feedLinks()
 	}
 	if v.Me != nil {
 		n, err := s.db.UnreadNotifications(r.Context(), v.Me.ID)
