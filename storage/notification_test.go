@@ -116,7 +116,7 @@ func TestNotifyEveryKind(t *testing.T) {
 		`follow by ann r0 "" ""`,
 	}
 	if !slices.Equal(got, want) {
-		t.Errorf("mia's notices:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		t.Fatalf("mia's notices:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	if removed := list[0]; removed.SubjectID != comment.ID || removed.SubjectKind != KindComment {
 		t.Errorf("the removal names %s (%s), want the comment %s", removed.SubjectID, removed.SubjectKind, comment.ID)
@@ -300,6 +300,9 @@ func TestMarkNotificationsRead(t *testing.T) {
 		}
 		if i == 1 {
 			list, _ := noticeList(db.Notifications(ctx, alice.ID, "", 1)) // sees the newest only
+			if len(list) != 1 {
+				t.Fatalf("alice sees %d notices, want the like", len(list))
+			}
 			ids = append(ids, list[0].ID)
 		}
 	}
