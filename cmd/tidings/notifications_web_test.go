@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -142,5 +143,49 @@ func TestModerationAndApprovalNotices(t *testing.T) {
 		"A moderator removed your comment “Buy tickets early!”: Advertising")
 	if strings.Contains(notes.Body, "@ada") {
 		t.Error("the notices name the moderator")
+	}
+}
+
+// TestNotificationsOlderPage: 21 members who follow alice and like her
+// post fill a page of 40 notices, told as two groups, and an Older link
+// leads to the first follower's two.
+func TestNotificationsOlderPage(t *testing.T) {
+	ctx := context.Background()
+	inst := startInstance(t, nil)
+	alice := member(t, inst, "alice")
+	aliceID := actorOf(t, inst, "alice").ID
+	post, err := inst.DB.Publish(ctx, storage.PostCreate{AuthorID: aliceID, Kind: storage.KindDiscussion,
+		Headline: "Bridge closed", Text: "Until May."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 21 {
+		m, err := inst.DB.CreateMember(ctx, storage.MemberCreate{Username: fmt.Sprintf("m%d", i),
+			Email: fmt.Sprintf("m%d@example.org", i), Password: "a long password"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := inst.DB.Follow(ctx, m.ID, aliceID); err != nil {
+			t.Fatal(err)
+		}
+		if err := inst.DB.LikePost(ctx, m.ID, post.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := alice.get("/notifications")
+	wantBody(t, first, `<strong>@m20</strong></a>, <a href="/@m19"><strong>@m19</strong></a> and 18 others`,
+		"followed you", "liked your post")
+	if strings.Count(first.Body, " and 18 others") != 2 {
+		t.Errorf("the first page does not group the likes and the follows of m1 to m20:\n%s", first.Body)
+	}
+	_, after, ok := strings.Cut(first.Body, `<a href="/notifications?before=`)
+	if !ok {
+		t.Fatalf("no Older link:\n%s", first.Body)
+	}
+	cursor, _, _ := strings.Cut(after, `"`)
+	older := alice.get("/notifications?before=" + cursor)
+	wantBody(t, older, `<strong>@m0</strong></a>`, "followed you", "liked your post")
+	if strings.Contains(older.Body, "@m1<") || strings.Contains(older.Body, `rel="next"`) {
+		t.Errorf("the older page has more than the first follower's notices:\n%s", older.Body)
 	}
 }
