@@ -140,7 +140,8 @@ func TestModerationAndApprovalNotices(t *testing.T) {
 
 	notes := hal.get("/notifications")
 	wantBody(t, notes, "A moderator locked the headline of your post", "“Ferry strike on Monday”</a>: Checked against the union&#39;s notice",
-		"A moderator removed your comment “Buy tickets early!”: Advertising")
+		`A moderator removed your comment <a href="/posts/`+thread[0].ID+`">“Buy tickets early!”</a>: Advertising`)
+	wantBody(t, hal.get("/posts/"+thread[0].ID), "Advertising")
 	if strings.Contains(notes.Body, "@ada") {
 		t.Error("the notices name the moderator")
 	}
