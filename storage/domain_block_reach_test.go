@@ -62,7 +62,7 @@ func TestLimitedReachesOnlyFollowers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		notes, err := db.Notifications(ctx, alice.ID, 20)
+		notes, err := noticeList(db.Notifications(ctx, alice.ID, "", 20))
 		if err != nil {
 			t.Fatal(err)
 		}

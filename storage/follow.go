@@ -129,6 +129,9 @@ func (db *DB) Follow(ctx context.Context, memberID, targetID string) (*Follow, e
 		if f, err = tx.insertFollow(ctx, memberID, targetID, state, ""); err != nil {
 			return err
 		}
+		if err := tx.notifyFollow(ctx, f); err != nil {
+			return err
+		}
 		if !target.Local {
 			return tx.enqueue(ctx, EventFollow, f.ID, memberID, OutboxPayload{TargetActorID: targetID})
 		}
@@ -210,6 +213,9 @@ func (db *DB) ReceiveFollow(ctx context.Context, followerID, followeeID, activit
 				state = FollowPending
 			}
 			if f, err = tx.insertFollow(ctx, followerID, followeeID, state, activityURI); err != nil {
+				return err
+			}
+			if err := tx.notifyFollow(ctx, f); err != nil {
 				return err
 			}
 		} else if f.ActivityURI != activityURI {

@@ -102,14 +102,14 @@ func TestMutedAccountsDoNotNotify(t *testing.T) {
 	if n, _ := db.UnreadNotifications(ctx, alice.ID); n != 0 {
 		t.Errorf("unread from a muted account = %d, want 0", n)
 	}
-	if list, _ := db.Notifications(ctx, alice.ID, 10); len(list) != 0 {
+	if list, _ := noticeList(db.Notifications(ctx, alice.ID, "", 10)); len(list) != 0 {
 		t.Errorf("notifications from a muted account: %d", len(list))
 	}
 	if err := db.Unmute(ctx, alice.ID, bob.ID); err != nil {
 		t.Fatal(err)
 	}
 	// The notice from before the mute shows again; none was made during it.
-	if list, _ := db.Notifications(ctx, alice.ID, 10); len(list) != 1 || list[0].Post.Headline != "Before the mute" {
+	if list, _ := noticeList(db.Notifications(ctx, alice.ID, "", 10)); len(list) != 1 || list[0].Post.Headline != "Before the mute" {
 		t.Errorf("notifications after unmuting = %d", len(list))
 	}
 }

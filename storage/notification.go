@@ -8,50 +8,88 @@ import (
 
 // Notification kinds.
 const (
-	NotifyMention = "mention" // someone named the member in a post or comment
-	NotifyReply   = "reply"   // someone replied to the member's post or comment
+	NotifyMention       = "mention"        // someone named the member in a post or comment
+	NotifyReply         = "reply"          // someone replied to the member's post or comment
+	NotifyCorrection    = "correction"     // someone corrected the headline of the member's post
+	NotifyRevert        = "revert"         // someone restored an earlier headline of the member's post
+	NotifyLock          = "lock"           // a moderator locked the headline of the member's post
+	NotifyFollow        = "follow"         // someone follows the member
+	NotifyFollowRequest = "follow_request" // someone asks to follow the member
+	NotifyLike          = "like"           // someone liked the member's post or comment
+	NotifyBoost         = "boost"          // someone boosted the member's post or comment
+	NotifyApproved      = "approved"       // the member's account was approved
+	NotifyModeration    = "moderation"     // a moderator removed the member's post or comment
 )
 
 // Notification tells a member that someone did something concerning them.
 type Notification struct {
-	ID        string
-	Kind      string
-	Actor     *Actor
-	Post      *Post
-	CreatedAt time.Time
-	Read      bool
+	ID    string
+	Kind  string
+	Actor *Actor // who did it; nil for the instance (an approval)
+	Post  *Post  // the post it concerns; nil for follows, approvals and removals
+	// Revision is the revision a correction or revert made.
+	Revision int
+	// Subject is the headline the notice speaks of as it was then: the
+	// corrected one, or the removed post's (or a removed comment's
+	// opening words). SubjectID and SubjectKind name the removed post.
+	Subject     string
+	SubjectID   string
+	SubjectKind string
+	Reason      string // a correction's, lock's or removal's reason
+	CreatedAt   time.Time
+	Read        bool
 }
 
-// notifyActorID notifies the member with the actor id, if it is a member.
-func (tx *Tx) notifyActorID(ctx context.Context, actorID, kind, byActorID, postID string) error {
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM members WHERE id = ? AND status = 'active'`, actorID).Scan(&n); err != nil {
+// notice is a notification to be made: a member, what happened, who did
+// it ("" for the instance) and what it concerns.
+type notice struct {
+	memberID, kind, actorID, postID string
+	revision                        int
+	subjectID, subjectKind, subject string
+	reason                          string
+}
+
+// byModerators reports whether notices of the kind tell of a moderator's
+// action. Those are not hidden by a mute or block of the moderator: a
+// member should know what was done to their post, and the notice names
+// no one.
+func byModerators(kind string) bool { return kind == NotifyLock || kind == NotifyModeration }
+
+// notify makes a notice for a member here, keeping the rules every
+// notice keeps: nobody hears of their own doing; a muted, blocked or
+// blocking account, and one on a limited server the member does not
+// follow, reaches nobody; a notice made once is not made again (a
+// redelivered activity, a reply that also mentions).
+func (tx *Tx) notify(ctx context.Context, n notice) error {
+	var active int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM members WHERE id = ? AND status = 'active'`, n.memberID).Scan(&active); err != nil {
 		return fmt.Errorf("find member to notify: %w", err)
 	}
-	if n == 0 || actorID == byActorID {
+	if active == 0 || n.memberID == n.actorID {
 		return nil
 	}
-	if unreached, err := tx.unreached(ctx, byActorID, actorID); err != nil || unreached {
-		return err
+	if n.actorID != "" && !byModerators(n.kind) {
+		if unreached, err := tx.unreached(ctx, n.actorID, n.memberID); err != nil || unreached {
+			return err
+		}
+		if hidden, err := tx.hides(ctx, n.memberID, n.actorID); err != nil || hidden {
+			return err
+		}
 	}
-	if hidden, err := tx.hides(ctx, actorID, byActorID); err != nil || hidden {
-		return err
-	}
-	// One notice a post: a reply that also names its parent's author
-	// notifies them once.
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM notifications WHERE member_id = ? AND post_id = ?`,
-		actorID, postID).Scan(&n); err != nil {
-		return fmt.Errorf("find notification: %w", err)
-	}
-	if n > 0 {
-		return nil
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO notifications (id, member_id, kind, actor_id, post_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?)`, tx.newID(), actorID, kind, byActorID, postID, millis(tx.now))
+	_, err := tx.ExecContext(ctx, `INSERT INTO notifications (id, member_id, kind, actor_id, post_id, revision,
+		subject_id, subject_kind, subject, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		tx.newID(), n.memberID, n.kind, nullable(n.actorID), nullable(n.postID), n.revision,
+		n.subjectID, n.subjectKind, n.subject, n.reason, millis(tx.now))
 	if err != nil {
-		return fmt.Errorf("notify %s: %w", actorID, err)
+		return fmt.Errorf("notify %s of %s: %w", n.memberID, n.kind, err)
 	}
 	return nil
+}
+
+// notifyActorID notifies the member with the actor id, if it is a
+// member, of a mention or reply in the post.
+func (tx *Tx) notifyActorID(ctx context.Context, actorID, kind, byActorID, postID string) error {
+	return tx.notify(ctx, notice{memberID: actorID, kind: kind, actorID: byActorID, postID: postID})
 }
 
 // notifyActorURI notifies the local member with the actor id (URI).
@@ -61,56 +99,4 @@ func (tx *Tx) notifyActorURI(ctx context.Context, uri, kind, byActorID, postID s
 		return nil // not an actor here: nobody to notify
 	}
 	return tx.notifyActorID(ctx, a.ID, kind, byActorID, postID)
-}
-
-// Notifications lists a member's notifications of posts they may see,
-// newest first, and marks those read. A notice of a post the member may
-// not see (a reply to them for its author's followers only) waits until
-// they may: when they follow its author.
-func (db *DB) Notifications(ctx context.Context, memberID string, limit int) ([]*Notification, error) {
-	var list []*Notification
-	err := db.write(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+postFields+`, `+actorFields+`, n.id, n.kind, n.created_at, n.read_at IS NOT NULL
-			FROM notifications n JOIN posts p ON p.id = n.post_id JOIN actors a ON a.id = n.actor_id
-			LEFT JOIN members m ON m.id = a.id
-			WHERE n.member_id = ? AND `+visibleSQL("p", "n.member_id")+` AND `+notMutedSQL("n.member_id", "n.actor_id")+` ORDER BY n.id DESC LIMIT ?`, memberID, limit)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var n Notification
-			var created int64
-			var actor actorRow
-			if n.Post, err = scanPost(rows, append(actor.targets(), &n.ID, &n.Kind, &created, &n.Read)...); err != nil {
-				rows.Close()
-				return err
-			}
-			n.Actor, n.CreatedAt = actor.actor(), fromMillis(created)
-			list = append(list, &n)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE notifications SET read_at = ? WHERE member_id = ? AND read_at IS NULL
-			AND post_id IN (SELECT p.id FROM posts p WHERE p.id = notifications.post_id AND `+
-			visibleSQL("p", "notifications.member_id")+`)`, millis(tx.now), memberID)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("notifications of %s: %w", memberID, err)
-	}
-	return list, nil
-}
-
-// UnreadNotifications counts the member's unread notifications of posts
-// they may see.
-func (db *DB) UnreadNotifications(ctx context.Context, memberID string) (int, error) {
-	var n int
-	err := db.read(ctx, func(tx *Tx) error {
-		return tx.QueryRowContext(ctx, `SELECT count(*) FROM notifications n JOIN posts p ON p.id = n.post_id
-			WHERE n.member_id = ? AND n.read_at IS NULL AND `+visibleSQL("p", "n.member_id")+
-			` AND `+notMutedSQL("n.member_id", "n.actor_id"), memberID).Scan(&n)
-	})
-	return n, err
 }

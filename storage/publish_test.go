@@ -31,7 +31,7 @@ func TestPublishNewsAndDiscussion(t *testing.T) {
 		!strings.Contains(p.Content, `href="`+bobActor.URL+`"`) {
 		t.Errorf("content = %s", p.Content)
 	}
-	notes, _ := db.Notifications(ctx, bob.ID, 10)
+	notes, _ := noticeList(db.Notifications(ctx, bob.ID, "", 10))
 	if len(notes) != 1 || notes[0].Kind != NotifyMention || notes[0].Post.ID != p.ID || notes[0].Actor.ID != alice.ID {
 		t.Errorf("bob's notifications = %+v", notes)
 	}
@@ -93,7 +93,7 @@ func TestCommentsAndThread(t *testing.T) {
 		t.Errorf("comment count = %d", got.CommentCount)
 	}
 	for _, who := range []*Member{alice, bob} {
-		notes, _ := db.Notifications(ctx, who.ID, 10)
+		notes, _ := noticeList(db.Notifications(ctx, who.ID, "", 10))
 		if len(notes) != 1 || notes[0].Kind != NotifyReply {
 			t.Errorf("%s's notifications = %+v", who.Username, notes)
 		}

@@ -57,6 +57,9 @@ func (db *DB) React(ctx context.Context, actorID, postURI, kind, activityURI, re
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil
 		}
+		if err := tx.notifyReaction(ctx, p, actorID, kind); err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `UPDATE posts SET `+countColumn(kind)+` = `+countColumn(kind)+` + 1 WHERE id = ?`, p.ID)
 		return err
 	})
@@ -136,6 +139,9 @@ func (db *DB) LikePost(ctx context.Context, memberID, postID string) error {
 			return nil // liked before
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE posts SET like_count = like_count + 1 WHERE id = ?`, p.ID); err != nil {
+			return err
+		}
+		if err := tx.notifyReaction(ctx, p, memberID, Like); err != nil {
 			return err
 		}
 		eventID, err := tx.enqueueID(ctx, EventLike, p.ID, memberID,

@@ -125,6 +125,9 @@ func (db *DB) ApproveMember(ctx context.Context, username string) (*Member, erro
 		if err != nil {
 			return fmt.Errorf("approve %s: %w", username, err)
 		}
+		if err := tx.notifyApproval(ctx, m.ID); err != nil {
+			return err
+		}
 		return tx.joinStarterSubwikis(ctx, m.ID)
 	})
 	return m, err

@@ -98,6 +98,9 @@ func (tx *Tx) removePost(ctx context.Context, p *Post, memberID, subwikiID, reas
 	if err := tx.insertRemoval(ctx, p, subwikiID, memberID, reason); err != nil {
 		return err
 	}
+	if err := tx.notifyRemoval(ctx, p, memberID, reason); err != nil {
+		return err
+	}
 	entry := ModerationEntry{SubwikiID: subwikiID, ActorID: memberID, Action: ModRemovePost, TargetURI: p.URI, Reason: reason}
 	if Listed(p.Visibility) {
 		// The log is public: it names only what everyone could read.

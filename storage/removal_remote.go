@@ -65,6 +65,9 @@ func (tx *Tx) keepRemoval(ctx context.Context, p *Post, actorID, groupID, reason
 	if err := tx.insertRemoval(ctx, p, groupID, actorID, reason); err != nil {
 		return err
 	}
+	if err := tx.notifyRemoval(ctx, p, actorID, reason); err != nil {
+		return err
+	}
 	entry := ModerationEntry{ActorID: actorID, Action: ModRemovePost, TargetURI: p.URI, Reason: reason}
 	if Listed(p.Visibility) {
 		entry.TargetText = p.Headline

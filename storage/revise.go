@@ -189,6 +189,9 @@ func (tx *Tx) revise(ctx context.Context, c *correctionTarget, e HeadlineEdit) (
 		e.RevertTo, localOnly, uri, p.ID, p.Revision); err != nil {
 		return nil, fmt.Errorf("describe revision: %w", err)
 	}
+	if err := tx.notifyRevision(ctx, p, e); err != nil {
+		return nil, err
+	}
 	if p.Local {
 		if _, err := tx.ExecContext(ctx, `UPDATE posts SET updated = ? WHERE id = ?`, millis(editTime(p, tx.now)), p.ID); err != nil {
 			return nil, fmt.Errorf("mark %s updated: %w", p.URI, err)
@@ -238,6 +241,9 @@ func (db *DB) LockHeadline(ctx context.Context, memberID, postID string, lock bo
 		if _, err := tx.ExecContext(ctx, `UPDATE posts SET headline_locked = ?, lock_reason = ? WHERE id = ?`,
 			lock, reason, postID); err != nil {
 			return fmt.Errorf("lock %s: %w", c.post.URI, err)
+		}
+		if err := tx.notifyLock(ctx, c.post, memberID, reason, lock); err != nil {
+			return err
 		}
 		kind, action := EventLockHeadline, ModLockHeadline
 		if !lock {

@@ -169,7 +169,7 @@ func TestNotificationsOfPostsOneMaySee(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		list, err := w.db.Notifications(ctx, id, 50)
+		list, err := noticeList(w.db.Notifications(ctx, id, "", 50))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -109,6 +109,7 @@ func (s *Server) routes() http.Handler {
 	site.HandleFunc("/s/{name}/log", s.subwikiLog).Methods(http.MethodGet)
 	site.Handle("/log", s.membersOnly(s.instanceLog)).Methods(http.MethodGet)
 	site.Handle("/notifications", s.membersOnly(s.notifications)).Methods(http.MethodGet)
+	site.Handle("/notifications/read", s.membersOnly(s.markNotificationsRead)).Methods(http.MethodPost)
 	site.HandleFunc("/s", s.directory).Methods(http.MethodGet)
 	site.Handle("/s/new", s.membersOnly(s.newSubwikiForm)).Methods(http.MethodGet)
 	site.Handle("/s/new", s.membersOnly(s.createSubwiki)).Methods(http.MethodPost)

@@ -96,8 +96,8 @@ func TestFedifyPeerAndSubwiki(t *testing.T) {
 		t.Fatalf("the peer could not post: %d %s", status, body)
 	}
 	waitFor(t, "alice notified of the peer's mention", 15*time.Second, func() bool {
-		notes, _ := inst.DB.Notifications(ctx, alice.ID, 10)
-		return len(notes) == 1 && notes[0].Kind == storage.NotifyMention
+		notes, _ := inst.DB.Notifications(ctx, alice.ID, "", 10)
+		return notes != nil && len(notes.Notifications) == 1 && notes.Notifications[0].Kind == storage.NotifyMention
 	})
 
 	// The subwiki passes it on: the peer itself, a member, gets the Announce.
