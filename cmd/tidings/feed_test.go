@@ -471,3 +471,31 @@ func TestAtomFeedEscapesHostileText(t *testing.T) {
 	}
 	wellFormed(t, fetchFeed(t, inst, http.MethodGet, "/feed.atom", nil).Body)
 }
+
+// TestAtomFeedsAdvertised: the front page, a subwiki's page and a
+// member's profile name their feed in the head, for news readers, and
+// link to it where people see it; each link leads to a feed. A remote
+// account's profile names none.
+func TestAtomFeedsAdvertised(t *testing.T) {
+	f := newFeedSite(t)
+	remotePost(t, f.inst, "elsewhere.example", "Volcano erupts", "")
+	for _, c := range []struct{ page, feed string }{
+		{"/", "/feed.atom"}, {"/s/science", "/s/science/feed.atom"}, {"/@alice", "/@alice/feed.atom"},
+	} {
+		for _, v := range []*visitor{newVisitor(t, f.inst), f.bob} {
+			p := v.get(c.page)
+			wantStatus(t, p, http.StatusOK)
+			head, _, _ := strings.Cut(p.Body, "</head>")
+			if !strings.Contains(head, `<link rel="alternate" type="application/atom+xml"`) || !strings.Contains(head, `href="`+c.feed+`"`) {
+				t.Errorf("%s does not advertise %s in its head:\n%s", c.page, c.feed, head)
+			}
+			wantBody(t, p, `<a href="`+c.feed+`" type="application/atom+xml"`, "Atom feed</a>")
+		}
+		mustReadFeed(t, f.inst, c.feed)
+	}
+	p := f.bob.get("/@dora@elsewhere.example")
+	wantStatus(t, p, http.StatusOK)
+	if strings.Contains(p.Body, "application/atom+xml") {
+		t.Errorf("a remote account's profile advertises a feed here")
+	}
+}
