@@ -28,8 +28,17 @@ func (s *Server) publicAtom(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.serveNewsFeed(w, r, newsFeed{Title: s.cfg.InstanceName, Subtitle: s.cfg.Description,
-		Path: "/feed.atom", PagePath: "/", Posts: page.Posts})
+	f := newsFeed{Title: s.cfg.InstanceName, Subtitle: s.cfg.Description, Path: "/feed.atom", PagePath: "/", Posts: page.Posts}
+	if len(page.Posts) == 0 {
+		// A new instance's feed is dated by the instance's beginning.
+		inst, err := s.db.InstanceActor(r.Context())
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		f.Changed = inst.Published
+	}
+	s.serveNewsFeed(w, r, f)
 }
 
 // subwikiAtom serves the public posts of a subwiki here.

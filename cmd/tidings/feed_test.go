@@ -499,3 +499,29 @@ func TestAtomFeedsAdvertised(t *testing.T) {
 		t.Errorf("a remote account's profile advertises a feed here")
 	}
 }
+
+// TestAtomFeedsWithoutPosts: a new instance's feed and a new subwiki's
+// are valid Atom without entries, dated by their beginning.
+func TestAtomFeedsWithoutPosts(t *testing.T) {
+	ctx := context.Background()
+	inst := startInstance(t, nil)
+	alice := member(t, inst, "alice")
+	createSubwiki(t, alice, "quiet", "Quiet", nil)
+	sub, err := inst.DB.SubwikiByName(ctx, "quiet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	self, err := inst.DB.InstanceActor(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, since := range map[string]time.Time{"/feed.atom": self.Published, "/s/quiet/feed.atom": sub.CreatedAt} {
+		f, a := readFeed(t, inst, path)
+		if len(f.Entries) != 0 || f.Updated != since.UTC().Format(time.RFC3339) {
+			t.Errorf("%s: %d entries, updated %q; want none, updated %s", path, len(f.Entries), f.Updated, since)
+		}
+		if got, want := a.Header.Get("Last-Modified"), since.UTC().Format(http.TimeFormat); got != want {
+			t.Errorf("%s: Last-Modified %q, want %q", path, got, want)
+		}
+	}
+}
