@@ -10,7 +10,7 @@ import (
 // The news feeds (Atom) of a member and of a subwiki list what a
 // stranger may see, and of that only public posts: an unlisted post is
 // for everyone to read but not meant to be listed, as Mastodon keeps it
-// out of its public timelines and feeds. PublicFeed is the instance's.
+// out of its public timelines. PublicFeed is the instance's.
 
 // PublicPostsBy pages through the public posts (not comments) of an
 // actor that a stranger may see, newest first: the member's news feed.
