@@ -73,6 +73,7 @@ func (s *Server) routes() http.Handler {
 	r.PathPrefix("/static/").Handler(s.staticFiles()).Methods(http.MethodGet, http.MethodHead)
 	s.fed.Routes(r)
 	s.mediaRoutes(r)
+	s.feedRoutes(r)
 
 	site := r.NewRoute().Subrouter()
 	site.Use(s.checkCSRF)
