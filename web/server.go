@@ -139,6 +139,8 @@ func (s *Server) routes() http.Handler {
 	site.Handle("/settings/password", s.membersOnly(s.passwordForm)).Methods(http.MethodGet)
 	site.Handle("/settings/password", s.membersOnly(s.changePassword)).Methods(http.MethodPost)
 	site.Handle("/settings/mutes", s.membersOnly(s.mutes)).Methods(http.MethodGet)
+	site.Handle("/settings/export", s.membersOnly(s.exportInfo)).Methods(http.MethodGet)
+	site.Handle("/settings/export.zip", s.membersOnly(s.exportArchive)).Methods(http.MethodGet, http.MethodPost)
 	site.Handle("/settings/delete", s.membersOnly(s.deleteAccountForm)).Methods(http.MethodGet)
 	site.Handle("/settings/delete", s.membersOnly(s.deleteAccount)).Methods(http.MethodPost)
 	site.Handle("/settings/delete/cancel", s.membersOnly(s.cancelAccountDeletion)).Methods(http.MethodPost)
