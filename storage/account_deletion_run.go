@@ -52,13 +52,13 @@ func (db *DB) DeleteDueAccount(ctx context.Context) (*AccountDeletion, error) {
 	return d, nil
 }
 
-// deletionInboxes selects the inboxes (shared where there is one) of the
-// remote actors that knew the actor ?1, after ?1 itself: followers and followees; authors
-// of posts it liked or replied to and those who liked or replied to its
-// posts; remote subwikis it posted into, and the followers of our
-// subwikis that relayed its posts. Mastodon's account deletion sends to
-// followers and followees and, at low priority, to every server it
-// knows; these are the servers that can hold something of the actor.
+// deletionInboxes selects, after the actor ?1 itself, the inboxes
+// (shared where there is one) of the remote actors that knew it:
+// followers and followees; authors of posts it liked or replied to and
+// those who liked or replied to its posts; remote subwikis it posted
+// into, and the followers of our subwikis that relayed its posts. These
+// are the servers that can hold something of the actor. (Mastodon sends
+// to its followers first, then to every inbox it knows.)
 const deletionInboxes = `
 	WITH knew(id) AS (
 		SELECT follower_id FROM follows WHERE followee_id = ?1
