@@ -139,7 +139,9 @@ func TestExportMatchesTheDatabase(t *testing.T) {
 		WHERE r.actor_id = ? AND r.kind = 'like'`, bob.ID))
 
 	for _, followers := range []bool{false, true} {
-		list := exportAll(t, func(after string) ([]ExportFollow, string, error) { return db.ExportFollows(ctx, bob.ID, followers, after) })
+		list := exportAll(t, func(after string) ([]ExportFollow, string, error) {
+			return db.ExportFollows(ctx, bob.ID, followers, after)
+		})
 		var got []string
 		for _, f := range list {
 			got = append(got, f.ActorURI)
@@ -164,5 +166,24 @@ func TestExportMatchesTheDatabase(t *testing.T) {
 		if strings.Contains(string(all), private) {
 			t.Errorf("bob's archive holds %q", private)
 		}
+	}
+}
+
+// The uploads of an archive are the member's own images in use, never
+// another's or a remote address.
+func TestExportUploads(t *testing.T) {
+	db, _ := openTestDB(t)
+	ctx := context.Background()
+	alice, bob := mustCreateMember(t, db, "alice"), mustCreateMember(t, db, "bob")
+	mine := db.Site.UploadURL(strings.Repeat("a", 32) + ".jpg")
+	if _, err := db.SetProfileImage(ctx, alice.ID, MediaAvatar, mine); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SetProfileImage(ctx, bob.ID, MediaAvatar, db.Site.UploadURL(strings.Repeat("b", 32)+".jpg")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.ExportUploads(ctx, alice.ID)
+	if err != nil || len(got) != 1 || got[0] != mine {
+		t.Errorf("uploads = %v, %v; want [%s]", got, err, mine)
 	}
 }
