@@ -105,6 +105,9 @@ func actorExtras(a *storage.Actor) map[string]any {
 // memberDocument is the Person document of an active local member.
 func (f *Federator) memberDocument(ctx context.Context, username string) ([]byte, error) {
 	m, err := f.db.MemberByUsername(ctx, username)
+	if storage.ErrorCode(err) == storage.ENotFound {
+		return nil, f.deletedMember(ctx, username, err)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -172,6 +175,10 @@ var errGone = errors.New("deleted")
 func (f *Federator) answer(w http.ResponseWriter, r *http.Request, body []byte, err error) {
 	if errors.Is(err, errGone) {
 		writeProblem(w, http.StatusGone, "deleted")
+		return
+	}
+	if gone, ok := errors.AsType[*goneActor](err); ok {
+		writeJSON(w, activityContentType, http.StatusGone, gone.body)
 		return
 	}
 	switch storage.ErrorCode(err) {

@@ -175,6 +175,8 @@ func (f *Federator) build(ctx context.Context, e *storage.OutboxEvent) ([]byte, 
 		return f.buildBan(ctx, e, sender)
 	case storage.EventFlagAccount, storage.EventFlagGroup:
 		return f.buildFlag(ctx, e, sender)
+	case storage.EventDeleteActor:
+		return f.buildActorDelete(ctx, e, sender)
 	}
 	return nil, nil, storage.Errorf(storage.EInvalid, "unknown outbox event %q", e.Kind)
 }

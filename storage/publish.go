@@ -134,6 +134,9 @@ func (tx *Tx) mayPublish(ctx context.Context, memberID, subwikiID string) error 
 		}
 		return Errorf(EForbidden, "Your account is suspended.")
 	}
+	if err := tx.mustNotBeLeaving(ctx, memberID); err != nil {
+		return err
+	}
 	if subwikiID == "" {
 		return nil
 	}

@@ -10,8 +10,9 @@ import (
 
 // adminMembersPage is the data of the admins' list of members.
 type adminMembersPage struct {
-	Members []*storage.MemberRoles
-	Next    string // the name to list after for the next page, or ""
+	Members   []*storage.MemberRoles
+	Next      string                     // the name to list after for the next page, or ""
+	Deletions []*storage.AccountDeletion // accounts to be deleted once their grace period ends
 }
 
 // membersPerPage is how many members the admin page lists at once.
@@ -25,6 +26,10 @@ func (s *Server) adminMembers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := adminMembersPage{Members: list}
+	if page.Deletions, err = s.db.PendingAccountDeletions(r.Context()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if len(list) == membersPerPage {
 		page.Next = list[len(list)-1].Member.Username
 	}

@@ -139,6 +139,10 @@ type view struct {
 	// Feeds are the news feeds of the page, advertised in its head.
 	Feeds []feedLink
 	Data  any
+
+	// Deletion is the member's pending deletion of their account, for
+	// the banner that offers to cancel it.
+	Deletion *storage.AccountDeletion
 }
 
 // feedLink is a news feed (Atom) a page advertises with
@@ -180,6 +184,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 			s.log.Error("count unread notifications", "member", v.Me.ID, "err", err)
 		}
 		v.Unread = n
+		if v.Deletion, err = s.db.AccountDeletionOf(r.Context(), v.Me.ID); err != nil {
+			s.log.Error("find pending deletion", "member", v.Me.ID, "err", err)
+		}
 	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, v); err != nil {

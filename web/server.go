@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"time"
 
 	"github.com/gorilla/mux"
 
@@ -25,6 +26,7 @@ type Config struct {
 	TrustedProxies []netip.Prefix // peers whose X-Forwarded-For is believed
 	Limits         Limits         // rate limits; zero fields take DefaultLimits
 	Media          MediaConfig    // remote images and uploads
+	DeletionGrace  time.Duration  // how long a member may take back the deletion of their account
 }
 
 // secureCookies reports whether cookies must only travel over https.
@@ -139,6 +141,11 @@ func (s *Server) routes() http.Handler {
 	site.Handle("/settings/password", s.membersOnly(s.passwordForm)).Methods(http.MethodGet)
 	site.Handle("/settings/password", s.membersOnly(s.changePassword)).Methods(http.MethodPost)
 	site.Handle("/settings/mutes", s.membersOnly(s.mutes)).Methods(http.MethodGet)
+	site.Handle("/settings/export", s.membersOnly(s.exportInfo)).Methods(http.MethodGet)
+	site.Handle("/settings/export.zip", s.membersOnly(s.exportArchive)).Methods(http.MethodGet, http.MethodPost)
+	site.Handle("/settings/delete", s.membersOnly(s.deleteAccountForm)).Methods(http.MethodGet)
+	site.Handle("/settings/delete", s.membersOnly(s.deleteAccount)).Methods(http.MethodPost)
+	site.Handle("/settings/delete/cancel", s.membersOnly(s.cancelAccountDeletion)).Methods(http.MethodPost)
 	site.Handle("/settings/mutes/words", s.membersOnly(s.muteWord)).Methods(http.MethodPost)
 	site.Handle("/settings/mutes/words/remove", s.membersOnly(s.unmuteWord)).Methods(http.MethodPost)
 	site.Handle("/{verb:mute|unmute|block|unblock}", s.membersOnly(s.muteAction)).Methods(http.MethodPost)

@@ -36,6 +36,8 @@ type Config struct {
 	Retention    RetentionConfig    `toml:"retention"`
 	Media        MediaConfig        `toml:"media"`
 	Log          LogConfig          `toml:"log"`
+
+	AccountDeletion AccountDeletionConfig `toml:"account_deletion"`
 }
 
 // LimitsConfig is the [limits] section: how often one member, or one
@@ -127,6 +129,8 @@ func DefaultConfig() Config {
 			ExpiredSessionDays: 0, SignInFailureDays: 1, TombstoneDays: 365},
 		Media: MediaConfig{CacheDays: 7, MaxRemoteBytes: 8 << 20, MaxUploadBytes: 8 << 20, MaxUploadSide: 4096},
 		Log:   LogConfig{Level: "info", Format: "text"},
+
+		AccountDeletion: AccountDeletionConfig{GraceDays: 7},
 	}
 }
 
@@ -374,6 +378,7 @@ func (c *Config) problems() []problem {
 		}
 	}
 	ps = append(ps, c.Retention.problems()...)
+	ps = append(ps, c.AccountDeletion.problems()...)
 	ps = append(ps, c.Media.problems()...)
 	ps = append(ps, c.Federation.domainProblems(c.Server.Domain)...)
 	switch c.Log.Level {

@@ -16,11 +16,13 @@ const (
 	pruneBatch      = 500       // rows of a kind a transaction: the single writer is never held long
 )
 
-// runJanitor prunes what the [retention] section keeps no longer, at
+// runJanitor prunes what the [retention] section keeps no longer, and
+// deletes accounts whose grace period is over ([account_deletion]), at
 // start and then every janitorInterval, until ctx ends.
 func runJanitor(ctx context.Context, db *storage.DB, r storage.Retention, log *slog.Logger) {
 	for {
 		prune(ctx, db, r, pruneBatch, log)
+		deleteAccounts(ctx, db, log)
 		select {
 		case <-ctx.Done():
 			return

@@ -92,6 +92,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		TrustedProxies: m.Config.trustedProxies(),
 		Limits:         web.Limits(m.Config.Limits),
 		Media:          m.Config.webMedia(media),
+		DeletionGrace:  m.Config.deletionGrace(),
 	}, m.Logger)
 	if err != nil {
 		return err

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/tidings-social/tidings/storage"
+)
+
+// The archive a member downloads is a ZIP with their posts, comments,
+// likes, follows, flags and corrections, a readable index, and nothing
+// private of anyone else.
+func TestExportArchiveDownload(t *testing.T) {
+	ctx := context.Background()
+	a := startInstance(t, func(c *Config) { c.Corrections.MinAccountAgeDays = 0 })
+	alice := member(t, a, "alice")
+	bob := member(t, a, "bob")
+	bob.get("/")
+	wantStatus(t, bob.post("/compose", url.Values{"kind": {"discussion"}, "headline": {"Council meets tonight"},
+		"text": {"Agenda inside."}, "action": {"publish"}}), http.StatusSeeOther)
+	bobs := latestPost(t, a, "bob")
+	aliceID, bobID := actorOf(t, a, "alice").ID, actorOf(t, a, "bob").ID
+
+	alice.get("/")
+	wantStatus(t, alice.post("/compose", url.Values{"kind": {"discussion"}, "headline": {"Library hours extended"},
+		"text": {"From Monday."}, "action": {"publish"}}), http.StatusSeeOther)
+	alice.get("/posts/" + bobs.ID)
+	wantStatus(t, alice.post("/posts/"+bobs.ID+"/comments", url.Values{"text": {"Which room?"}}), http.StatusSeeOther)
+	wantStatus(t, alice.post("/posts/"+bobs.ID+"/like", nil), http.StatusSeeOther)
+	if _, err := a.DB.Follow(ctx, aliceID, bobID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.DB.FlagItem(ctx, storage.FlagCreate{ReporterID: aliceID, PostID: bobs.ID, Category: storage.FlagSpam, Comment: "too many caps"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.DB.ReviseHeadline(ctx, storage.HeadlineEdit{PostID: bobs.ID, EditorID: aliceID, BaseRevision: 1,
+		Headline: "Council meets tonight at seven", Reason: "The time."}); err != nil {
+		t.Fatal(err)
+	}
+
+	alice.get("/settings/export")
+	req, _ := http.NewRequest(http.MethodGet, a.URL+"/settings/export.zip", nil)
+	resp, err := alice.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/zip" ||
+		!strings.HasPrefix(resp.Header.Get("Content-Disposition"), `attachment; filename="tidings-`) {
+		t.Fatalf("download: %d %v", resp.StatusCode, resp.Header)
+	}
+	files := unzip(t, body)
+	for _, name := range []string{"profile.json", "posts.json", "corrections.json", "likes.json", "follows.json", "flags.json", "index.html"} {
+		if _, ok := files[name]; !ok {
+			t.Errorf("the archive has no %s", name)
+		}
+	}
+	var posts []struct{ URI, Kind, Headline string }
+	decode(t, files["posts.json"], &posts)
+	if len(posts) != 2 || posts[0].Headline != "Library hours extended" || posts[1].Kind != storage.KindComment {
+		t.Errorf("posts.json = %+v", posts)
+	}
+	var likes []struct {
+		PostURI string `json:"post_uri"`
+	}
+	decode(t, files["likes.json"], &likes)
+	if len(likes) != 1 || likes[0].PostURI != bobs.URI {
+		t.Errorf("likes.json = %+v", likes)
+	}
+	var follows struct{ Following, Followers []struct{ Handle string } }
+	decode(t, files["follows.json"], &follows)
+	if len(follows.Following) != 1 || follows.Following[0].Handle != "@bob@"+a.Config.Server.Domain || len(follows.Followers) != 0 {
+		t.Errorf("follows.json = %+v", follows)
+	}
+	var flags []struct{ Comment string }
+	decode(t, files["flags.json"], &flags)
+	if len(flags) != 1 || flags[0].Comment != "too many caps" {
+		t.Errorf("flags.json = %+v", flags)
+	}
+	var corrections []struct{ Headline, Previous string }
+	decode(t, files["corrections.json"], &corrections)
+	if len(corrections) != 1 || corrections[0].Headline != "Council meets tonight at seven" {
+		t.Errorf("corrections.json = %+v", corrections)
+	}
+	index := string(files["index.html"])
+	for _, want := range []string{"Library hours extended", "Which room?", "Council meets tonight at seven", "too many caps", "@bob@"} {
+		if !strings.Contains(index, want) {
+			t.Errorf("index.html does not show %q", want)
+		}
+	}
+	if strings.Contains(index, "<script") {
+		t.Errorf("index.html has a script")
+	}
+	for name, content := range files {
+		if bytes.Contains(content, []byte("bob@example.org")) || bytes.Contains(content, []byte("Agenda inside.")) {
+			t.Errorf("%s holds bob's data", name)
+		}
+	}
+
+	// Visitors get nothing.
+	p := newVisitor(t, a).get("/settings/export.zip")
+	if p.Status != http.StatusSeeOther || !strings.HasPrefix(p.Location, "/signin") {
+		t.Errorf("a visitor's download: %d %s", p.Status, p.Location)
+	}
+}
+
+// unzip reads every file of a ZIP archive.
+func unzip(t *testing.T, body []byte) map[string][]byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+	if err != nil {
+		t.Fatalf("open the archive: %v", err)
+	}
+	files := map[string][]byte{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[f.Name], err = io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return files
+}
+
+func decode(t *testing.T, body []byte, v any) {
+	t.Helper()
+	if err := json.Unmarshal(body, v); err != nil {
+		t.Fatalf("decode %s: %v", body, err)
+	}
+}
