@@ -35,6 +35,7 @@ type Config struct {
 	Limits       LimitsConfig       `toml:"limits"`
 	Retention    RetentionConfig    `toml:"retention"`
 	Media        MediaConfig        `toml:"media"`
+	Mail         MailConfig         `toml:"mail"`
 	Log          LogConfig          `toml:"log"`
 }
 
@@ -375,6 +376,7 @@ func (c *Config) problems() []problem {
 	}
 	ps = append(ps, c.Retention.problems()...)
 	ps = append(ps, c.Media.problems()...)
+	ps = append(ps, c.Mail.problems()...)
 	ps = append(ps, c.Federation.domainProblems(c.Server.Domain)...)
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
