@@ -57,13 +57,22 @@ func (tx *Tx) queueMail(ctx context.Context, kind, memberID string, payload Mail
 	if !expires.IsZero() {
 		expiresAt = millis(expires)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM mail_outbox WHERE expires_at > 0 AND expires_at <= ?`, millis(tx.now)); err != nil {
-		return fmt.Errorf("drop expired mail: %w", err)
+	if err := tx.dropExpiredMail(ctx); err != nil {
+		return err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO mail_outbox (id, kind, member_id, payload, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		tx.newID(), kind, memberID, string(body), millis(tx.now), expiresAt)
 	if err != nil {
 		return fmt.Errorf("queue %s mail: %w", kind, err)
+	}
+	return nil
+}
+
+// dropExpiredMail forgets the mail whose link expired before it could
+// be sent: sent later, it would only disappoint.
+func (tx *Tx) dropExpiredMail(ctx context.Context) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM mail_outbox WHERE expires_at > 0 AND expires_at <= ?`, millis(tx.now)); err != nil {
+		return fmt.Errorf("drop expired mail: %w", err)
 	}
 	return nil
 }
@@ -140,22 +149,25 @@ func (db *DB) QueuedMail(ctx context.Context, limit int) ([]*Mail, error) {
 }
 
 // MailSent removes a mail the SMTP server has taken, and with it the
-// reset token it carried.
+// reset token it carried; mail that expired unsent goes too.
 func (db *DB) MailSent(ctx context.Context, id string) error {
 	return db.write(ctx, func(tx *Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM mail_outbox WHERE id = ?`, id); err != nil {
 			return fmt.Errorf("mail %s sent: %w", id, err)
 		}
-		return nil
+		return tx.dropExpiredMail(ctx)
 	})
 }
 
 // MailFailed records a failed send: the mail is due again after wait,
 // or parked once it has failed MailMaxAttempts times. It reports whether
-// the mail is now parked. A mail no longer queued (sent, or its member
-// gone) is ENotFound.
+// the mail is now parked. A mail no longer queued (sent, expired, or its
+// member gone) is ENotFound.
 func (db *DB) MailFailed(ctx context.Context, id, reason string, wait time.Duration) (parked bool, err error) {
 	err = db.write(ctx, func(tx *Tx) error {
+		if err := tx.dropExpiredMail(ctx); err != nil {
+			return err
+		}
 		err := tx.QueryRowContext(ctx, `UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
 				parked_at = CASE WHEN attempts + 1 >= ? THEN ? END
 			WHERE id = ? AND parked_at IS NULL

@@ -83,7 +83,7 @@ func (m *mailer) sendDue(ctx context.Context) int {
 			record = m.failed(context.WithoutCancel(ctx), q, sendErr)
 		}
 		if record != nil {
-			m.log.Error("record a sent mail", "id", q.ID, "err", record)
+			m.log.Error("record how sending a mail went", "id", q.ID, "err", record)
 			continue
 		}
 		recorded++
@@ -94,6 +94,9 @@ func (m *mailer) sendDue(ctx context.Context) int {
 // failed records a failed send, to be tried again after a wait.
 func (m *mailer) failed(ctx context.Context, q *storage.Mail, sendErr error) error {
 	parked, err := m.db.MailFailed(ctx, q.ID, sendErr.Error(), mailRetryDelay(q.Attempts+1))
+	if storage.ErrorCode(err) == storage.ENotFound {
+		return nil // expired, or its member is gone: nothing to retry
+	}
 	if err != nil {
 		return err
 	}

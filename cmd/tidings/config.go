@@ -127,6 +127,7 @@ func DefaultConfig() Config {
 		Retention: RetentionConfig{InboxBodyDays: 7, InboxRecordDays: 90, OutboxDays: 30,
 			ExpiredSessionDays: 0, SignInFailureDays: 1, TombstoneDays: 365},
 		Media: MediaConfig{CacheDays: 7, MaxRemoteBytes: 8 << 20, MaxUploadBytes: 8 << 20, MaxUploadSide: 4096},
+		Mail:  MailConfig{TLS: "starttls"},
 		Log:   LogConfig{Level: "info", Format: "text"},
 	}
 }

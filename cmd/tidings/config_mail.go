@@ -43,7 +43,7 @@ func (m MailConfig) problems() []problem {
 		ps = append(ps, problem{"mail." + key, fmt.Sprintf(format, args...)})
 	}
 	if !m.on() {
-		if m != (MailConfig{}) {
+		if m.From != "" || m.Username != "" || m.Password != "" {
 			add("host", "is not set, so mail is off and the other [mail] keys do nothing; set it to the SMTP server's name, like \"smtp.example.org\"")
 		}
 		return ps
