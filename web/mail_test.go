@@ -317,3 +317,15 @@ func TestPasswordResetLinkExpires(t *testing.T) {
 		t.Errorf("the old password no longer works: %v", err)
 	}
 }
+
+func TestLoggedPathHidesResetTokens(t *testing.T) {
+	for _, tt := range []struct{ path, want string }{
+		{"/password/reset/abcDEF123_-", "/password/reset/…"},
+		{"/password/forgot", "/password/forgot"},
+		{"/posts/01J", "/posts/01J"},
+	} {
+		if got := loggedPath(tt.path); got != tt.want {
+			t.Errorf("loggedPath(%q) = %q, want %q", tt.path, got, tt.want)
+		}
+	}
+}

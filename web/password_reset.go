@@ -119,8 +119,10 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, status, "password_reset", "Choose a new password", form)
 		return
 	}
-	// This browser's session, if any, ended with the others.
-	s.clearSessionCookie(w)
+	// This browser's session, if it was the member's, ended with the others.
+	if me := currentMember(r); me != nil && me.ID == m.ID {
+		s.clearSessionCookie(w)
+	}
 	s.redirect(w, r, "/signin", "Your password is changed, and @"+m.Username+
 		" is signed out everywhere. Sign in with your new password.")
 }
