@@ -182,7 +182,7 @@ func (m *mailer) client() (*gomail.Client, error) {
 	opts = append(opts, gomail.WithTLSConfig(tlsConfig))
 	if c.Username != "" {
 		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),
-			gomail.WithUsername(c.Username), gomail.WithPassword(c.Password))
+			gomail.WithUsername(c.Username), gomail.WithPassword(string(c.Password)))
 	}
 	client, err := gomail.NewClient(c.Host, opts...)
 	if err != nil {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -237,11 +238,13 @@ func TestMailOneRefusedDoesNotStopOthers(t *testing.T) {
 }
 
 // TestMailSettingsLogWithoutPassword: the SMTP password never reaches
-// the log.
+// the log, nor any text made with fmt (as templates print).
 func TestMailSettingsLogWithoutPassword(t *testing.T) {
 	var buf strings.Builder
 	log := slog.New(slog.NewTextHandler(&buf, nil))
-	log.Info("sending mail", "smtp", MailConfig{Host: "smtp.example.org", Username: "news", Password: "hunter2 secret"})
+	cfg := MailConfig{Host: "smtp.example.org", Username: "news", Password: "hunter2 secret"}
+	log.Info("sending mail", "smtp", cfg, "password", cfg.Password)
+	fmt.Fprintf(&buf, "%v %+v %#v %s", cfg, cfg, cfg, cfg.Password)
 	if strings.Contains(buf.String(), "hunter2") || !strings.Contains(buf.String(), "smtp.example.org") {
 		t.Errorf("logged %q", buf.String())
 	}

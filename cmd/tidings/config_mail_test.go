@@ -70,11 +70,11 @@ func TestMailPasswordFromEnvironment(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv(mailPasswordEnv, "")
-	if got, want := cfg.webMail().Password, "from the file"; got != want {
+	if got, want := string(cfg.webMail().Password), "from the file"; got != want {
 		t.Errorf("password = %q, want %q", got, want)
 	}
 	t.Setenv(mailPasswordEnv, "from the environment")
-	if got, want := cfg.webMail().Password, "from the environment"; got != want {
+	if got, want := string(cfg.webMail().Password), "from the environment"; got != want {
 		t.Errorf("password = %q, want %q", got, want)
 	}
 }
