@@ -87,7 +87,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.log.Error("panic in handler", "path", r.URL.Path, "panic", v)
+				s.log.Error("panic in handler", "path", loggedPath(r.URL.Path), "panic", v)
 				s.renderError(w, r, http.StatusInternalServerError, "Something went wrong on our side. Please try again later.")
 			}
 		}()
