@@ -14,6 +14,12 @@ import (
 // PasswordResetLifetime is how long a password reset link works.
 const PasswordResetLifetime = time.Hour
 
+// maxResetMailsPerHour is how many reset mails one member gets in an
+// hour, however many networks and spellings of their address ask: more
+// are not sent, silently, since the answer must not tell that the
+// account exists.
+const maxResetMailsPerHour = 5
+
 // maxResetTokenLength bounds what is taken for a token: ours are 43
 // characters, and anything much longer is not one.
 const maxResetTokenLength = 100
@@ -53,6 +59,14 @@ func (db *DB) RequestPasswordReset(ctx context.Context, login string) error {
 		}
 		if err != nil {
 			return err
+		}
+		var recent int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM password_resets WHERE member_id = ? AND created_at > ?`,
+			m.ID, millis(tx.now.Add(-time.Hour))).Scan(&recent); err != nil {
+			return fmt.Errorf("count recent password resets: %w", err)
+		}
+		if recent >= maxResetMailsPerHour {
+			return nil
 		}
 		expires, err := tx.startPasswordReset(ctx, m.ID, token)
 		if err != nil {

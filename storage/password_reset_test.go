@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"testing"
+	"time"
 )
 
 // resetToken requests a reset by mail for login and returns the token
@@ -93,4 +94,28 @@ func TestPasswordResetUnknownOrWithoutMail(t *testing.T) {
 	if _, err := db.ResetPassword(ctx, token, "bea's new password"); err != nil {
 		t.Errorf("the admin's link does not work: %v", err)
 	}
+}
+
+// TestPasswordResetMailsPerHour: however it is asked, a member gets at
+// most a few reset mails an hour, and the asking is answered the same.
+func TestPasswordResetMailsPerHour(t *testing.T) {
+	db, clock := openTestDB(t)
+	db.SendsMail = true
+	ctx := context.Background()
+	m := mustCreateMember(t, db, "cy")
+	for i := range maxResetMailsPerHour + 2 {
+		login := []string{"cy", "@cy", "CY@example.org"}[i%3]
+		if err := db.RequestPasswordReset(ctx, login); err != nil {
+			t.Fatalf("request %d: %v", i+1, err)
+		}
+	}
+	var made int
+	db.read(ctx, func(tx *Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT count(*) FROM password_resets WHERE member_id = ?`, m.ID).Scan(&made)
+	})
+	if made != maxResetMailsPerHour {
+		t.Errorf("%d links made in an hour, want %d", made, maxResetMailsPerHour)
+	}
+	clock.Advance(time.Hour)
+	resetToken(t, db, "cy")
 }

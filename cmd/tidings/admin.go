@@ -123,7 +123,7 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		if err != nil {
 			return cliError(err)
 		}
-		fmt.Fprintf(stdout, "approved @%s; they can sign in now\n", m.Username)
+		fmt.Fprintf(stdout, "approved @%s; they can sign in now%s\n", m.Username, approvalMailNote(db))
 	case "invite":
 		inv, err := db.CreateInvite(ctx, "")
 		if err != nil {

@@ -50,7 +50,7 @@ func TestApprovalMails(t *testing.T) {
 	box.waitFor(t, "max@example.org", 1)
 	file := configOf(t, inst)
 	appendMailConfig(t, file, box)
-	if got := runCLI("", "admin", "approve", "max", "-config", file); got.status != 0 {
+	if got := runCLI("", "admin", "approve", "max", "-config", file); got.status != 0 || !strings.Contains(got.stdout, "an email tells them") {
 		t.Fatalf("approve: %+v", got)
 	}
 	byCLI := box.waitFor(t, "max@example.org", 2)[1]
