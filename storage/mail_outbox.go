@@ -26,7 +26,7 @@ const MailMaxAttempts = 8
 type Mail struct {
 	ID        string
 	Kind      string
-	Member    *Member // the recipient, as they are now
+	Member    *Member // the recipient, as they are now; nil if gone
 	Payload   MailPayload
 	CreatedAt time.Time
 	ExpiresAt time.Time // zero: never; a reset link is not sent after it
@@ -111,7 +111,11 @@ func (tx *Tx) queuedMail(ctx context.Context, query string, args ...any) ([]*Mai
 		return nil, err
 	}
 	for i, m := range list {
-		if m.Member, err = tx.memberWhere(ctx, "id = ?", members[i]); err != nil {
+		// Members take their mail with them when deleted; should one be
+		// missing all the same, the mail is left without a recipient, for
+		// the sender to fail, rather than the whole queue.
+		m.Member, err = tx.memberWhere(ctx, "id = ?", members[i])
+		if err != nil && ErrorCode(err) != ENotFound {
 			return nil, err
 		}
 	}

@@ -101,7 +101,7 @@ func (m *mailer) failed(ctx context.Context, q *storage.Mail, sendErr error) err
 		return err
 	}
 	if parked {
-		m.log.Warn("mail given up on", "id", q.ID, "kind", q.Kind, "member", q.Member.Username, "attempts", q.Attempts+1, "err", sendErr)
+		m.log.Warn("mail given up on", "id", q.ID, "kind", q.Kind, "attempts", q.Attempts+1, "err", sendErr)
 	} else {
 		m.log.Info("mail not sent, will try again", "id", q.ID, "kind", q.Kind, "attempts", q.Attempts+1, "err", sendErr)
 	}
