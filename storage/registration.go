@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // RegistrationMode decides who may create an account from the web.
@@ -74,6 +75,9 @@ func (db *DB) Register(ctx context.Context, r Registration) (*Member, error) {
 		if invited {
 			return tx.useInvite(ctx, r.InviteCode, m.ID)
 		}
+		if status == MemberPending {
+			return tx.queueMail(ctx, MailWaitingList, m.ID, MailPayload{}, time.Time{})
+		}
 		return nil
 	})
 	return m, err
@@ -126,6 +130,9 @@ func (db *DB) ApproveMember(ctx context.Context, username string) (*Member, erro
 			return fmt.Errorf("approve %s: %w", username, err)
 		}
 		if err := tx.notifyApproval(ctx, m.ID); err != nil {
+			return err
+		}
+		if err := tx.queueMail(ctx, MailApproved, m.ID, MailPayload{}, time.Time{}); err != nil {
 			return err
 		}
 		return tx.joinStarterSubwikis(ctx, m.ID)

@@ -48,6 +48,10 @@ type DB struct {
 
 	// Corrections is the instance's rule for headline corrections.
 	Corrections CorrectionPolicy
+
+	// SendsMail is whether the instance has mail set up: without it no
+	// mail is queued, and resetting a password by email is refused.
+	SendsMail bool
 }
 
 // pragmas are set on every connection through the DSN, so that each pooled

@@ -73,7 +73,8 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if m.Status == storage.MemberPending {
-		s.render(w, r, http.StatusOK, "signup_pending", "Almost there", m)
+		s.mail.wake()
+		s.render(w, r, http.StatusOK, "signup_pending", "Almost there", pendingPage{Member: m, MailOn: s.mail.cfg.On()})
 		return
 	}
 	if err := s.startSession(w, r, m); err != nil {

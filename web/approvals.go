@@ -28,7 +28,7 @@ func (s *Server) approve(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.redirect(w, r, "/admin/approvals", "@"+m.Username+" is approved and can sign in now.")
+	s.redirect(w, r, "/admin/approvals", "@"+m.Username+" is approved and can sign in now. "+s.mail.memberApproved())
 }
 
 func (s *Server) reject(w http.ResponseWriter, r *http.Request) {

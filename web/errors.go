@@ -32,7 +32,7 @@ func statusFor(code string) int {
 func (s *Server) failure(r *http.Request, err error) (int, string) {
 	status := statusFor(storage.ErrorCode(err))
 	if status == http.StatusInternalServerError {
-		s.log.Error("request failed", "id", requestID(r), "path", r.URL.Path, "err", err)
+		s.log.Error("request failed", "id", requestID(r), "path", loggedPath(r.URL.Path), "err", err)
 	}
 	return status, storage.ErrorMessage(err)
 }

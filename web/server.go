@@ -27,6 +27,7 @@ type Config struct {
 	Limits         Limits         // rate limits; zero fields take DefaultLimits
 	Media          MediaConfig    // remote images and uploads
 	DeletionGrace  time.Duration  // how long a member may take back the deletion of their account
+	Mail           MailConfig     // the SMTP server; mail is off without a host
 }
 
 // secureCookies reports whether cookies must only travel over https.
@@ -42,6 +43,7 @@ type Server struct {
 	pages   *pages
 	csrfKey []byte
 	limits  *rateLimits
+	mail    *mailer
 	handler http.Handler
 }
 
@@ -55,7 +57,8 @@ func NewServer(ctx context.Context, db *storage.DB, fed *federation.Federator, c
 	if err != nil {
 		return nil, fmt.Errorf("csrf key: %w", err)
 	}
-	s := &Server{db: db, fed: fed, cfg: cfg, log: log, pages: pages, csrfKey: key, limits: newRateLimits(cfg.Limits)}
+	s := &Server{db: db, fed: fed, cfg: cfg, log: log, pages: pages, csrfKey: key, limits: newRateLimits(cfg.Limits),
+		mail: newMailer(db, cfg, log)}
 	s.handler = s.recoverPanics(s.logRequests(s.secureHeaders(s.loadSession(s.routes()))))
 	return s, nil
 }
@@ -158,6 +161,7 @@ func (s *Server) routes() http.Handler {
 	site.Handle("/admin/domains", s.adminsOnly(s.blockDomain)).Methods(http.MethodPost)
 	site.Handle("/admin/domains/unblock", s.adminsOnly(s.unblockDomain)).Methods(http.MethodPost)
 	s.flagRoutes(site)
+	s.passwordResetRoutes(site)
 	return r
 }
 

@@ -20,7 +20,7 @@ import (
 // serve, even while it runs.
 func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageError("admin needs a subcommand: create-member, approve, invite, create-subwiki, suspend, unsuspend, parked-inbound, retry-inbound, parked-outbox, retry-outbox, block-domain, unblock-domain or domains")
+		return usageError("admin needs a subcommand: create-member, approve, invite, create-subwiki, reset-password, suspend, unsuspend, parked-inbound, retry-inbound, parked-outbox, retry-outbox, block-domain, unblock-domain or domains")
 	}
 	sub, args := args[0], args[1:]
 	switch sub {
@@ -30,6 +30,8 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return adminSuspend(sub, args, stdout)
 	case "block-domain", "unblock-domain", "domains":
 		return adminDomains(sub, args, stdout)
+	case "reset-password":
+		return adminResetPassword(args, stdout)
 	}
 	fs := flag.NewFlagSet("admin "+sub, flag.ContinueOnError)
 	configFile := fs.String("config", "", "config file")
@@ -121,7 +123,7 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		if err != nil {
 			return cliError(err)
 		}
-		fmt.Fprintf(stdout, "approved @%s; they can sign in now\n", m.Username)
+		fmt.Fprintf(stdout, "approved @%s; they can sign in now%s\n", m.Username, approvalMailNote(db))
 	case "invite":
 		inv, err := db.CreateInvite(ctx, "")
 		if err != nil {
@@ -187,5 +189,6 @@ func openAdminDB(ctx context.Context, configFile string) (*storage.DB, error) {
 		return nil, err
 	}
 	db.StarterSubwikis = cfg.Registration.StarterSubwikis
+	cfg.applyMail(db)
 	return db, nil
 }

@@ -35,6 +35,7 @@ type Config struct {
 	Limits       LimitsConfig       `toml:"limits"`
 	Retention    RetentionConfig    `toml:"retention"`
 	Media        MediaConfig        `toml:"media"`
+	Mail         MailConfig         `toml:"mail"`
 	Log          LogConfig          `toml:"log"`
 
 	AccountDeletion AccountDeletionConfig `toml:"account_deletion"`
@@ -128,6 +129,7 @@ func DefaultConfig() Config {
 		Retention: RetentionConfig{InboxBodyDays: 7, InboxRecordDays: 90, OutboxDays: 30,
 			ExpiredSessionDays: 0, SignInFailureDays: 1, TombstoneDays: 365},
 		Media: MediaConfig{CacheDays: 7, MaxRemoteBytes: 8 << 20, MaxUploadBytes: 8 << 20, MaxUploadSide: 4096},
+		Mail:  MailConfig{TLS: "starttls"},
 		Log:   LogConfig{Level: "info", Format: "text"},
 
 		AccountDeletion: AccountDeletionConfig{GraceDays: 7},
@@ -380,6 +382,7 @@ func (c *Config) problems() []problem {
 	ps = append(ps, c.Retention.problems()...)
 	ps = append(ps, c.AccountDeletion.problems()...)
 	ps = append(ps, c.Media.problems()...)
+	ps = append(ps, c.Mail.problems()...)
 	ps = append(ps, c.Federation.domainProblems(c.Server.Domain)...)
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

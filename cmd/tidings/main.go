@@ -27,6 +27,7 @@ Usage:
   tidings admin invite                print a new invite code, valid for seven days
   tidings admin create-subwiki NAME --title TITLE --moderator MEMBER [--description TEXT]
                                       create a subwiki, e.g. an instance's starter subwikis
+  tidings admin reset-password NAME   print a link, valid for an hour, to choose a new password
   tidings admin suspend NAME [--reason TEXT]
                                       suspend a member: no sign-in, no posts, hidden from others
   tidings admin unsuspend NAME        lift a member's suspension

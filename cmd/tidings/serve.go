@@ -65,6 +65,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	db.Registration = storage.RegistrationMode(m.Config.Registration.Mode)
 	db.StarterSubwikis = m.Config.Registration.StarterSubwikis
 	db.Corrections = m.Config.correctionPolicy()
+	m.Config.applyMail(db)
 	m.DB = db
 	if err := db.ApplyConfigDomains(ctx, m.Config.Federation.BlockedDomains, m.Config.Federation.LimitedDomains); err != nil {
 		return fmt.Errorf("apply the config's domain blocks: %w", err)
@@ -93,6 +94,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Limits:         web.Limits(m.Config.Limits),
 		Media:          m.Config.webMedia(media),
 		DeletionGrace:  m.Config.deletionGrace(),
+		Mail:           m.Config.webMail(),
 	}, m.Logger)
 	if err != nil {
 		return err
@@ -122,6 +124,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		wg.Go(func() { runJanitor(workCtx, db, m.Config.retention(), m.Logger) })
 		wg.Go(func() { runMediaExpiry(workCtx, media, m.Logger) })
 		wg.Go(func() { runUploadSweep(workCtx, site, m.Logger) })
+		wg.Go(func() { site.RunMail(workCtx) })
 		wg.Wait()
 	}()
 	m.errc = make(chan error, 1)
