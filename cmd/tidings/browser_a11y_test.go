@@ -138,7 +138,8 @@ type a11yPage struct {
 func sendWith(action string, fields map[string]string) func(*testing.T, context.Context) {
 	return func(t *testing.T, ctx context.Context) {
 		t.Helper()
-		var steps []chromedp.Action[chromedp.Void]
+		// A folded form (a flag) is opened first, as a person would.
+		steps := []chromedp.Action[chromedp.Void]{chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("details").forEach(d => d.open = true)`)}
 		for name, val := range fields {
 			steps = append(steps, chromedp.SendKeys(chromedp.CSS(`form[action="`+action+`"] [name=`+name+`]`), val))
 		}

@@ -122,3 +122,54 @@ func tabThrough(t *testing.T, ctx context.Context, page string) {
 		t.Errorf("%s: after the last element, Tab focuses %s (stop %s), want it to leave the page", page, evaluate[string](t, ctx, focused), got)
 	}
 }
+
+// TestBrowserFocusOnError: a form sent with a mistake comes back with
+// the focus on its error, which says what went wrong (role alert) and
+// describes the form, so a keyboard or screen reader user starts
+// there; a refused flag's error page does the same.
+func TestBrowserFocusOnError(t *testing.T) {
+	site := newA11ySite(t)
+	news, discussion := "/posts/"+site.newsID, "/posts/"+site.discussionID
+	cases := []struct {
+		as, name, path, action string
+		fields                 map[string]string
+		errorPage              bool // the answer is the error page, not the form
+	}{
+		{name: "sign-up", path: "/signup", action: "/signup", fields: map[string]string{
+			"username": "erin", "email": "erin@example.org", "password": "a long password", "password_again": "another password"}},
+		{name: "sign-in", path: "/signin", action: "/signin", fields: map[string]string{"username": "bob", "password": "not the password"}},
+		{as: "bob", name: "compose", path: "/compose", action: "/compose", fields: map[string]string{"headline": "A link is missing"}},
+		{as: "bob", name: "correction", path: news + "/headline", action: news + "/headline", fields: map[string]string{"reason": "Shorter.", "source_url": "https://example.org/"}},
+		{as: "bob", name: "password", path: "/settings/password", action: "/settings/password", fields: map[string]string{
+			"current_password": "not the password", "new_password": "a new long password", "new_password_again": "a new long password"}},
+		{as: "bob", name: "new subwiki", path: "/s/new", action: "/s/new", fields: map[string]string{"name": "town", "title": "Town again"}},
+		{as: "bob", name: "flag", path: discussion, action: discussion + "/flag", fields: map[string]string{"comment": "Flagged twice."}, errorPage: true},
+	}
+	browsers := map[string]context.Context{}
+	for _, c := range cases {
+		ctx, ok := browsers[c.as]
+		if !ok {
+			ctx = newBrowser(t)
+			if c.as != "" {
+				browserSignIn(t, ctx, site.inst.URL, c.as, false)
+			}
+			browsers[c.as] = ctx
+		}
+		do(t, ctx, "open "+c.path, chromedp.Navigate(site.inst.URL+c.path), chromedp.WaitVisible(chromedp.CSS("main")))
+		sendWith(c.action, c.fields)(t, ctx)
+		if !waitInPage(t, ctx, `document.activeElement && document.activeElement.getAttribute("role") === "alert"`) {
+			t.Errorf("%s sent with a mistake: focus is on %s, want the error (role alert)", c.name, evaluate[string](t, ctx, focused))
+			continue
+		}
+		if msg := evaluate[string](t, ctx, `document.activeElement.textContent.trim()`); msg == "" {
+			t.Errorf("%s: the focused error says nothing", c.name)
+		}
+		if c.errorPage {
+			continue
+		}
+		describedBy := evaluate[string](t, ctx, `document.querySelector('form[action="`+c.action+`"]').getAttribute("aria-describedby") || ""`)
+		if id := evaluate[string](t, ctx, `document.activeElement.id`); id == "" || describedBy != id {
+			t.Errorf("%s: the form's aria-describedby = %q, want the focused error's id %q", c.name, describedBy, id)
+		}
+	}
+}
