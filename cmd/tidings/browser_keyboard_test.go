@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -68,18 +69,23 @@ func TestBrowserSkipLink(t *testing.T) {
 	}
 }
 
-// TestBrowserKeyboardReachesEverything: on the front page and a post's
-// page, as a visitor and as a member, Tab reaches every link, button
-// and field once, in turn, each with a visible focus indicator, and
-// then leaves the page: nothing traps the keyboard.
+// TestBrowserKeyboardReachesEverything: on the front page, posts, a
+// subwiki, a profile and forms, as a visitor and as a member, Tab
+// reaches every link, button and field once, in turn, each with a
+// visible focus indicator, and then leaves the page: nothing traps the
+// keyboard.
 func TestBrowserKeyboardReachesEverything(t *testing.T) {
 	site := newA11ySite(t)
-	for _, as := range []string{"", "bob"} {
+	common := []string{"/", "/posts/" + site.newsID, "/posts/" + site.discussionID, "/s/town", "/@carol"}
+	for as, paths := range map[string][]string{
+		"":    slices.Concat(common, []string{"/signup"}),
+		"bob": slices.Concat(common, []string{"/compose", "/settings/profile"}),
+	} {
 		ctx := newBrowser(t)
 		if as != "" {
 			browserSignIn(t, ctx, site.inst.URL, as, false)
 		}
-		for _, path := range []string{"/", "/posts/" + site.newsID} {
+		for _, path := range paths {
 			do(t, ctx, "open "+path, chromedp.Navigate(site.inst.URL+path), chromedp.WaitVisible(chromedp.CSS("main")))
 			tabThrough(t, ctx, fmt.Sprintf("%s as %q", path, as))
 		}
