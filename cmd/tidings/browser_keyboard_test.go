@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -170,6 +171,10 @@ func TestBrowserFocusOnError(t *testing.T) {
 		if msg := evaluate[string](t, ctx, `document.activeElement.textContent.trim()`); msg == "" {
 			t.Errorf("%s: the focused error says nothing", c.name)
 		}
+		if !evaluate[bool](t, ctx, focusShows) {
+			t.Errorf("%s: the focused error has no visible focus indicator", c.name)
+		}
+		screenshot(t, ctx, "a11y-error-"+strings.ReplaceAll(c.name, " ", "-"))
 		if c.errorPage {
 			continue
 		}
