@@ -225,30 +225,46 @@ func activeMember(t *testing.T, inst *instance, name string) *visitor {
 	return v
 }
 
-// checkPages signs the browser in as the member (none for a visitor)
-// and checks each page.
+// pagesPerBrowser is how many pages one browser checks, so that each
+// stays well within browserTimeout on a busy machine.
+const pagesPerBrowser = 8
+
+// checkPages checks each page, signed in as the member (none for a
+// visitor), in a fresh browser for every few pages.
 func (site *a11ySite) checkPages(t *testing.T, src, as string, list []a11yPage) {
-	ctx := newBrowser(t)
-	if as != "" {
-		browserSignIn(t, ctx, site.inst.URL, as, false)
+	for from := 0; from < len(list); from += pagesPerBrowser {
+		batch := list[from:min(from+pagesPerBrowser, len(list))]
+		t.Run(batch[0].name, func(t *testing.T) {
+			ctx := newBrowser(t)
+			if as != "" {
+				browserSignIn(t, ctx, site.inst.URL, as, false)
+			}
+			for _, p := range batch {
+				site.checkPage(t, ctx, src, p)
+			}
+		})
 	}
-	for _, p := range list {
-		resp, err := chromedp.RunResponse(ctx, chromedp.Navigate(site.inst.URL+p.path))
-		if err != nil {
-			t.Fatalf("open %s: %v", p.name, err)
-		}
-		want := p.status
-		if want == 0 {
-			want = http.StatusOK
-		}
-		if resp.Status != int64(want) {
-			t.Errorf("%s: status %d, want %d", p.name, resp.Status, want)
-		}
-		if p.send != nil {
-			p.send(t, ctx)
-		}
-		wantAccessible(t, ctx, src, p.name)
+}
+
+// checkPage opens the page in the tab, sends its form when it has a
+// mistake to make, and checks it.
+func (site *a11ySite) checkPage(t *testing.T, ctx context.Context, src string, p a11yPage) {
+	t.Helper()
+	resp, err := chromedp.RunResponse(ctx, chromedp.Navigate(site.inst.URL+p.path))
+	if err != nil {
+		t.Fatalf("open %s: %v", p.name, err)
 	}
+	want := p.status
+	if want == 0 {
+		want = http.StatusOK
+	}
+	if resp.Status != int64(want) {
+		t.Errorf("%s: status %d, want %d", p.name, resp.Status, want)
+	}
+	if p.send != nil {
+		p.send(t, ctx)
+	}
+	wantAccessible(t, ctx, src, p.name)
 }
 
 // TestBrowserAccessibility runs axe-core on every kind of page, as a
