@@ -48,6 +48,9 @@ func (db *DB) EditPost(ctx context.Context, e PostEdit) (*Post, error) {
 			p.Source, p.Content, millis(p.Updated), p.ContentWarning, p.Sensitive, p.ID); err != nil {
 			return fmt.Errorf("edit post %s: %w", p.URI, err)
 		}
+		if err := tx.reindexPost(ctx, p); err != nil {
+			return err
+		}
 		eventID, err := tx.enqueueID(ctx, EventUpdatePost, p.ID, e.MemberID, OutboxPayload{})
 		if err != nil {
 			return err
