@@ -19,9 +19,10 @@ const MaxHashtagLength = 100
 const maxPostHashtags = 50
 
 // hashtagPattern finds #tag in text: after the start or a character that
-// cannot be in a word or a link (so a#b, /#anchor and &#39; are none),
+// cannot be in a word, a link or an entity (so a#b, /#anchor, x=#y,
+// (a)#b and &#39; are none, as on Mastodon), then
 // letters, digits and _.
-var hashtagPattern = regexp.MustCompile(`(?:^|[^\p{L}\p{N}_/&#])#([\p{L}\p{M}\p{N}_]+)`)
+var hashtagPattern = regexp.MustCompile(`(?:^|[^\p{L}\p{N}_/&#)=])#([\p{L}\p{M}\p{N}_]+)`)
 
 // NormalizeHashtag returns the tag as it is stored and linked: without
 // its #, lower case. It is "" when s is no hashtag: one that is empty,

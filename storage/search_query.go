@@ -100,8 +100,17 @@ func setFilter(filter *string, value, what string) error {
 // tokenizer splits it into the words it holds, found as a phrase. A
 // trailing * (after at least one letter or digit) asks for the words it
 // begins. It is "" when the word holds no letter or digit, which the
-// index would never find.
+// index would never find. Control characters and invalid UTF-8 become
+// spaces.
 func ftsWord(field string) string {
+	// A control character (NUL above all, which ends a C string) is
+	// no part of a word.
+	field = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			return ' '
+		}
+		return r
+	}, field)
 	prefix := strings.HasSuffix(field, "*")
 	field = strings.TrimRight(field, "*")
 	if strings.IndexFunc(field, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) < 0 {
