@@ -41,7 +41,7 @@ func (db *DB) EditPost(ctx context.Context, e PostEdit) (*Post, error) {
 		if e.Text == "" && p.Kind != KindNews {
 			return Errorf(EInvalid, "The text cannot be empty.")
 		}
-		p.Source, p.Content, p.Updated = e.Text, RenderMarkdown(e.Text, e.Mentions), editTime(p, tx.now)
+		p.Source, p.Content, p.Updated = e.Text, RenderPostMarkdown(e.Text, e.Mentions, tx.db.Site.TagBase()), editTime(p, tx.now)
 		p.ContentWarning, p.Sensitive = e.ContentWarning, e.ContentWarning != ""
 		if _, err := tx.ExecContext(ctx, `UPDATE posts SET source = ?, content = ?, updated = ?,
 			content_warning = ?, sensitive = ? WHERE id = ?`,
