@@ -31,7 +31,8 @@ func (tx *Tx) reindexPost(ctx context.Context, p *Post) error {
 }
 
 // localHashtags are the hashtags a member wrote in a post's headline
-// and text.
+// and text (its Markdown: the rendered text holds a linked #tag as two
+// words).
 func localHashtags(p *Post) []string {
-	return HashtagsIn(p.Headline + "\n" + plainText(p.Content))
+	return HashtagsIn(p.Headline + "\n" + p.Source)
 }

@@ -132,8 +132,9 @@ func accountLookup(q string) bool {
 	if strings.HasPrefix(q, "@") {
 		return true
 	}
+	lower := strings.ToLower(q)
 	_, ok := handleHost(q)
-	return ok && !strings.Contains(q, ":")
+	return ok && !strings.HasPrefix(lower, "from:") && !strings.HasPrefix(lower, "in:")
 }
 
 // lookUp finds the account q names: an address, a handle with a server,
