@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"fmt"
 	"strings"
 )
 
@@ -30,22 +31,37 @@ func (db *DB) Search(ctx context.Context, viewerID string, q SearchQuery) (*Feed
 }
 
 // searchCond is the condition on the posts aliased p that the terms
-// make, with its arguments. The words are matched in the index; the
-// posts it finds are then read by rowid and ordered by id.
+// make, with its arguments.
+//
+// Which of two plans answers it depends on how many posts have the words
+// (or the hashtag), as searchCommon counts. A few: they are read by rowid
+// from the index, sorted by id, and the newest that pass the rest are the
+// page; its cost grows with their number. Many: the posts are walked
+// newest first and each is looked up in the set the index gives (the
+// unary + keeps SQLite from reading them the first way), until the page
+// is full, which the common words soon fill (docs/BENCHMARKS.md, "Search").
 func (db *DB) searchCond(ctx context.Context, viewerID string, t searchTerms) (string, []any, error) {
 	visible, args := visibleTo(viewerID)
 	reach, reachArgs := reachTo(viewerID)
 	conds := []string{`p.visibility <> 'direct'`, visible, reach}
 	args = append(args, reachArgs...)
-	if t.match != "" {
-		conds = append(conds, `p.rowid IN (SELECT rowid FROM post_search WHERE post_search MATCH ?)`)
-		args = append(args, t.match)
-	}
-	if t.tag != "" {
-		conds = append(conds, `p.id IN (SELECT post_id FROM post_tags WHERE tag = ?)`)
-		args = append(args, t.tag)
-	}
 	err := db.read(ctx, func(tx *Tx) error {
+		if t.match != "" {
+			common, err := tx.searchCommon(ctx, `SELECT rowid FROM post_search WHERE post_search MATCH ?`, t.match)
+			if err != nil {
+				return err
+			}
+			conds = append(conds, walkOrLookUp(common)+`p.rowid IN (SELECT rowid FROM post_search WHERE post_search MATCH ?)`)
+			args = append(args, t.match)
+		}
+		if t.tag != "" {
+			common, err := tx.searchCommon(ctx, `SELECT post_id FROM post_tags WHERE tag = ?`, t.tag)
+			if err != nil {
+				return err
+			}
+			conds = append(conds, walkOrLookUp(common)+`p.id IN (SELECT post_id FROM post_tags WHERE tag = ?)`)
+			args = append(args, t.tag)
+		}
 		if t.subwiki == "" {
 			conds = append(conds, notMutedSQL("?", "coalesce(p.subwiki_id, '')"))
 			args = append(args, viewerID)
@@ -74,9 +90,34 @@ func (db *DB) searchCond(ctx context.Context, viewerID string, t searchTerms) (s
 		return nil
 	})
 	if err != nil {
-		return "", nil, err
+		return "", nil, fmt.Errorf("search: %w", err)
 	}
 	return strings.Join(conds, " AND "), args, nil
+}
+
+// searchWalk is how many posts with the words make them common enough
+// that walking the posts newest first finds a page sooner than reading
+// every one of them (BenchmarkSearch).
+const searchWalk = 1000
+
+// searchCommon reports whether the query, which selects the posts with
+// some words or a hashtag, selects at least searchWalk of them; it
+// counts no further.
+func (tx *Tx) searchCommon(ctx context.Context, query string, arg any) (bool, error) {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (`+query+` LIMIT ?)`, arg, searchWalk).Scan(&n); err != nil {
+		return false, fmt.Errorf("count matches: %w", err)
+	}
+	return n >= searchWalk, nil
+}
+
+// walkOrLookUp is the unary + that keeps a common term from choosing
+// the posts to read.
+func walkOrLookUp(common bool) string {
+	if common {
+		return "+"
+	}
+	return ""
 }
 
 // namedActor finds the actor a handle names: "name" or "@name" here,

@@ -31,6 +31,9 @@ type SearchQuery struct {
 const (
 	MaxSearchLength = 300 // characters of Text
 	maxSearchWords  = 16
+	// minPrefix is the fewest characters a word with * needs: a shorter
+	// one begins thousands of words, each read from the index.
+	minPrefix = 3
 )
 
 // searchTerms is a query made safe: the FTS5 expression of its words
@@ -63,7 +66,10 @@ func (q SearchQuery) parse() (searchTerms, error) {
 		case strings.HasPrefix(field, "#") && NormalizeHashtag(field) != "":
 			err = setFilter(&t.tag, field, "hashtag")
 		default:
-			if w := ftsWord(field); w != "" {
+			w := ftsWord(field)
+			if strings.HasSuffix(w, "*") && utf8.RuneCountInString(w) < len(`"`)+minPrefix+len(`"*`) {
+				err = Errorf(EInvalid, "Give at least %d letters before a *.", minPrefix)
+			} else if w != "" {
 				words = append(words, w)
 			}
 		}

@@ -179,7 +179,7 @@ func TestSearchMatchesScan(t *testing.T) {
 	for range 30 {
 		queries = append(queries, []string{searchWords[rng.IntN(len(searchWords))], searchWords[rng.IntN(len(searchWords))]})
 	}
-	queries = append(queries, []string{"ri*"}, []string{"ca*"}, []string{"b*", "storm"}, []string{"nothinglikethis"})
+	queries = append(queries, []string{"riv*"}, []string{"cou*"}, []string{"bri*", "storm"}, []string{"nothinglikethis"})
 	for _, q := range queries {
 		var want []string
 		for id, p := range model {
