@@ -46,3 +46,28 @@ func TestHashtagsIn(t *testing.T) {
 		}
 	}
 }
+
+func TestLocalHashtagLinks(t *testing.T) {
+	base := testSite.TagBase()
+	tests := []struct {
+		in   string
+		tags []string
+		want string
+	}{
+		{`<p>Hi <a href="https://m.example/tags/News" class="mention hashtag" rel="nofollow noreferrer">#<span>News</span></a></p>`,
+			[]string{"#news"},
+			`<p>Hi <a href="https://tidings.test/tags/news" class="mention hashtag" rel="nofollow noopener noreferrer">#<span>News</span></a></p>`},
+		{`<a href="https://m.example/tags/x" class="hashtag">#x</a>`, []string{"x"},
+			`<a href="https://tidings.test/tags/x" class="mention hashtag" rel="nofollow noopener noreferrer">#<span>x</span></a>`},
+		// Not a tag of the post, not marked as a hashtag, or not a #tag: kept.
+		{`<a href="https://m.example/tags/x" class="mention hashtag">#<span>x</span></a>`, []string{"y"},
+			`<a href="https://m.example/tags/x" class="mention hashtag">#<span>x</span></a>`},
+		{`<a href="https://evil.example/">#news</a>`, []string{"news"}, `<a href="https://evil.example/">#news</a>`},
+		{`<a href="https://m.example/" class="hashtag">news</a>`, []string{"news"}, `<a href="https://m.example/" class="hashtag">news</a>`},
+	}
+	for _, tt := range tests {
+		if got := localHashtagLinks(tt.in, tt.tags, base); got != tt.want {
+			t.Errorf("localHashtagLinks(%s) =\n%s\nwant\n%s", tt.in, got, tt.want)
+		}
+	}
+}

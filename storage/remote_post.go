@@ -100,7 +100,7 @@ func (db *DB) SaveRemotePost(ctx context.Context, r RemotePost) (*Post, error) {
 	if err := checkWebURL("post url", r.URL); err != nil {
 		r.URL = ""
 	}
-	content := sanitizeHTML(r.Content)
+	content := localHashtagLinks(sanitizeHTML(r.Content), r.Hashtags, db.Site.TagBase())
 	r.clean()
 	var p *Post
 	err := db.write(ctx, func(tx *Tx) error {
