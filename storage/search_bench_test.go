@@ -52,11 +52,13 @@ func BenchmarkSearch(b *testing.B) {
 			b.Run(bm.name+"/"+viewer.name, func(b *testing.B) {
 				q := bm.q
 				q.Limit = 30
+				cpu := cpuTime()
 				for b.Loop() {
 					if _, err := db.Search(ctx, viewer.id, q); err != nil {
 						b.Fatal(err)
 					}
 				}
+				b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(b.N), "cpu-us/op")
 			})
 		}
 	}
