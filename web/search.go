@@ -86,12 +86,22 @@ func (s *Server) searchPosts(w http.ResponseWriter, r *http.Request, page search
 }
 
 // lookUpAccount finds an account by handle (@name@server) or profile
-// URL, on this server or another, and opens its profile. Anyone may
+// URL, on this server or another, and opens its profile; the address of
+// a post stored here opens the post. Anyone may
 // look up the members and subwikis of this server; a lookup that
 // fetches from another server takes a signed-in member, as Mastodon's
 // resolve does, so that visitors cannot make this server send requests
 // anywhere, and counts against the member's limit of remote lookups.
 func (s *Server) lookUpAccount(w http.ResponseWriter, r *http.Request, q string) {
+	if isAddress(q) {
+		// The address of a post known here opens it, fetching nothing.
+		if p, err := s.db.PostByURI(r.Context(), q); err == nil {
+			if visible, err := s.db.VisiblePost(r.Context(), viewerOf(r), p.ID); err == nil {
+				http.Redirect(w, r, postPath(visible), http.StatusSeeOther)
+				return
+			}
+		}
+	}
 	if s.remoteLookup(q) {
 		me := currentMember(r)
 		if me == nil {

@@ -66,13 +66,15 @@ func TestSearchFromTheWeb(t *testing.T) {
 		t.Error("the hashtag's page lists a post without it")
 	}
 	wantBody(t, v.get("/posts/"+warning), `href="`+inst.URL+`/tags/weather"`)
-	_ = relief
 
 	// Handles still open profiles; a word that is a member's name offers them.
 	if p := v.get("/search?q=" + url.QueryEscape("@bob")); p.Location != "/@bob" {
 		t.Errorf("search @bob: %d to %q", p.Status, p.Location)
 	}
 	wantBody(t, v.get("/search?q=bob"), `href="/@bob"`)
+	if p := v.get("/search?q=" + url.QueryEscape(inst.URL+"/posts/"+relief)); p.Location != "/posts/"+relief {
+		t.Errorf("search for a post's address: %d to %q", p.Status, p.Location)
+	}
 
 	// Queries that cannot be searched, and hostile ones.
 	for _, q := range []string{`"`, `*`, `#`, `in:nowhere flood`, strings.Repeat("x", 1000), "from:alice"} {
