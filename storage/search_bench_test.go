@@ -48,6 +48,13 @@ func BenchmarkSearch(b *testing.B) {
 		{"hashtag", SearchQuery{Tag: "tag3"}},
 		{"absent", SearchQuery{Text: "nowhere"}},
 	} {
+		if terms, err := bm.q.parse(); err == nil && terms.match != "" {
+			var n int
+			if err := db.reader.QueryRow(`SELECT count(*) FROM post_search WHERE post_search MATCH ?`, terms.match).Scan(&n); err != nil {
+				b.Fatal(err)
+			}
+			b.Logf("%s: %d posts", bm.name, n)
+		}
 		for _, viewer := range []struct{ name, id string }{{"stranger", Stranger}, {"member", member.ID}} {
 			b.Run(bm.name+"/"+viewer.name, func(b *testing.B) {
 				q := bm.q
