@@ -95,6 +95,7 @@ func (r *fixtureRun) checkPost(t docT, raw map[string]any, post postable) string
 		t.Errorf("inReplyTo = %q; want %q", rec.InReplyTo, want.inReplyTo)
 	}
 	checkWarning(t, want, rec)
+	checkHashtags(t, raw, rec)
 	_, err = db.SaveRemotePost(r.ctx, rec)
 	if reason := want.refusal(); reason != "" {
 		if err == nil || storage.ErrorCode(err) == storage.EInternal {

@@ -32,6 +32,7 @@ func remotePost(actor *storage.Actor, post postable) storage.RemotePost {
 		Recipients: append(iris(post.GetActivityStreamsTo()), iris(post.GetActivityStreamsCc())...),
 	}
 	r.Attachments = attachmentsOf(post)
+	r.Hashtags = hashtags(post)
 	if props, ok := post.(interface{ GetUnknownProperties() map[string]any }); ok {
 		// Another Tidings names where the headline's history is: it takes
 		// corrections, and decides on them.

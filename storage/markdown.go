@@ -49,6 +49,17 @@ func FindMentions(markdown string) []string {
 // whose handle is listed become links as Mastodon writes them; others
 // stay text. The sanitizer policy for remote HTML has the last word.
 func RenderMarkdown(markdown string, mentions []Mention) string {
+	return renderMarkdown(markdown, mentions, "")
+}
+
+// RenderPostMarkdown is RenderMarkdown for a post or comment: its
+// hashtags also link to their pages here, tagBase + tag (Site.TagBase).
+func RenderPostMarkdown(markdown string, mentions []Mention, tagBase string) string {
+	return renderMarkdown(markdown, mentions, tagBase)
+}
+
+// renderMarkdown renders, linking hashtags under tagBase unless it is "".
+func renderMarkdown(markdown string, mentions []Mention, tagBase string) string {
 	profiles := map[string]string{}
 	for _, m := range mentions {
 		if webURL(m.URL) {
@@ -59,6 +70,9 @@ func RenderMarkdown(markdown string, mentions []Mention) string {
 	md := memberMarkdown()
 	doc := md.Parser().Parse(text.NewReader(source))
 	forEachMention(doc, func(m *mentionNode) { m.url = profiles[strings.ToLower(m.handle)] })
+	if tagBase != "" {
+		linkHashtags(doc, tagBase)
+	}
 	var b bytes.Buffer
 	if err := md.Renderer().Render(&b, source, doc); err != nil {
 		// Rendering into a buffer cannot fail; should it, show the text.
@@ -76,10 +90,11 @@ var memberMarkdown = sync.OnceValue(func() goldmark.Markdown {
 			extension.Strikethrough,
 			extension.NewLinkify(extension.WithLinkifyAllowedProtocols([]string{"http:", "https:"})),
 		),
-		goldmark.WithParserOptions(parser.WithInlineParsers(util.Prioritized(mentionParser{}, 999))),
+		goldmark.WithParserOptions(parser.WithInlineParsers(util.Prioritized(mentionParser{}, 999),
+			util.Prioritized(hashtagParser{}, 999))),
 		goldmark.WithRendererOptions(
 			html.WithHardWraps(),
-			renderer.WithNodeRenderers(util.Prioritized(memberRenderer{}, 100)),
+			renderer.WithNodeRenderers(util.Prioritized(memberRenderer{}, 100), util.Prioritized(hashtagRenderer{}, 100)),
 		),
 	)
 })

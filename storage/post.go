@@ -185,13 +185,18 @@ func (tx *Tx) insertPost(ctx context.Context, p *Post) error {
 	p.Sensitive = p.Sensitive || p.ContentWarning != ""
 	_, err := tx.ExecContext(ctx, `INSERT INTO posts (id, uri, author_id, local, kind, headline, link_url, source, content,
 		url, visibility, in_reply_to, subwiki_id, parent_id, root_id, published, updated, created_at,
-		content_warning, sensitive)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		content_warning, sensitive, search_text)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ID, p.URI, p.AuthorID, p.Local, p.Kind, p.Headline, p.LinkURL, p.Source, p.Content, p.URL, p.Visibility,
 		p.InReplyTo, nullable(p.SubwikiID), nullable(p.ParentID), nullable(p.RootID),
-		millis(p.Published), updated, millis(tx.now), p.ContentWarning, p.Sensitive)
+		millis(p.Published), updated, millis(tx.now), p.ContentWarning, p.Sensitive, plainText(p.Content))
 	if err != nil {
 		return fmt.Errorf("insert post %s: %w", p.URI, err)
+	}
+	if p.Local {
+		if err := tx.setPostTags(ctx, p.ID, localHashtags(p)); err != nil {
+			return err
+		}
 	}
 	if p.Headline != "" {
 		_, err = tx.ExecContext(ctx, `INSERT INTO headline_revisions (post_id, number, headline, editor_id, created_at)

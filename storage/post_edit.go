@@ -41,12 +41,15 @@ func (db *DB) EditPost(ctx context.Context, e PostEdit) (*Post, error) {
 		if e.Text == "" && p.Kind != KindNews {
 			return Errorf(EInvalid, "The text cannot be empty.")
 		}
-		p.Source, p.Content, p.Updated = e.Text, RenderMarkdown(e.Text, e.Mentions), editTime(p, tx.now)
+		p.Source, p.Content, p.Updated = e.Text, RenderPostMarkdown(e.Text, e.Mentions, tx.db.Site.TagBase()), editTime(p, tx.now)
 		p.ContentWarning, p.Sensitive = e.ContentWarning, e.ContentWarning != ""
 		if _, err := tx.ExecContext(ctx, `UPDATE posts SET source = ?, content = ?, updated = ?,
 			content_warning = ?, sensitive = ? WHERE id = ?`,
 			p.Source, p.Content, millis(p.Updated), p.ContentWarning, p.Sensitive, p.ID); err != nil {
 			return fmt.Errorf("edit post %s: %w", p.URI, err)
+		}
+		if err := tx.reindexPost(ctx, p); err != nil {
+			return err
 		}
 		eventID, err := tx.enqueueID(ctx, EventUpdatePost, p.ID, e.MemberID, OutboxPayload{})
 		if err != nil {

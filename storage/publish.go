@@ -104,7 +104,7 @@ func (db *DB) Publish(ctx context.Context, c PostCreate) (*Post, error) {
 		}
 		id := tx.newID()
 		p = &Post{ID: id, URI: tx.db.Site.PostURI(id), AuthorID: c.AuthorID, Local: true, Kind: c.Kind,
-			Headline: c.Headline, LinkURL: c.LinkURL, Source: c.Text, Content: RenderMarkdown(c.Text, c.Mentions),
+			Headline: c.Headline, LinkURL: c.LinkURL, Source: c.Text, Content: RenderPostMarkdown(c.Text, c.Mentions, tx.db.Site.TagBase()),
 			Visibility: Public, SubwikiID: c.SubwikiID, ContentWarning: c.ContentWarning, Published: tx.now}
 		p.URL = p.URI
 		if err := tx.insertPost(ctx, p); err != nil {
@@ -267,7 +267,7 @@ func (db *DB) Comment(ctx context.Context, c CommentCreate) (*Post, error) {
 		}
 		id := tx.newID()
 		p = &Post{ID: id, URI: tx.db.Site.PostURI(id), AuthorID: c.AuthorID, Local: true, Kind: KindComment,
-			Source: c.Text, Content: RenderMarkdown(c.Text, c.Mentions), Visibility: visibility,
+			Source: c.Text, Content: RenderPostMarkdown(c.Text, c.Mentions, tx.db.Site.TagBase()), Visibility: visibility,
 			InReplyTo: parent.URI, SubwikiID: parent.SubwikiID, ParentID: parent.ID, RootID: rootID,
 			ContentWarning: c.ContentWarning, Published: tx.now}
 		p.URL = p.URI

@@ -47,6 +47,10 @@ type RemotePost struct {
 	// replaces them.
 	Attachments []Attachment
 
+	// Hashtags are the names of its tags of type Hashtag; an edit
+	// replaces them.
+	Hashtags []string
+
 	// Revision is the origin's account of the current headline's revision,
 	// when it sends one: who made it and why.
 	Revision *RemoteRevision
@@ -96,7 +100,7 @@ func (db *DB) SaveRemotePost(ctx context.Context, r RemotePost) (*Post, error) {
 	if err := checkWebURL("post url", r.URL); err != nil {
 		r.URL = ""
 	}
-	content := sanitizeHTML(r.Content)
+	content := localHashtagLinks(sanitizeHTML(r.Content), r.Hashtags, db.Site.TagBase())
 	r.clean()
 	var p *Post
 	err := db.write(ctx, func(tx *Tx) error {
@@ -136,6 +140,9 @@ func (db *DB) SaveRemotePost(ctx context.Context, r RemotePost) (*Post, error) {
 			if err := tx.insertPost(ctx, p); err != nil {
 				return err
 			}
+			if err := tx.setPostTags(ctx, p.ID, r.Hashtags); err != nil {
+				return err
+			}
 			if err := tx.adoptReplies(ctx, p); err != nil {
 				return err
 			}
@@ -169,6 +176,12 @@ func (db *DB) SaveRemotePost(ctx context.Context, r RemotePost) (*Post, error) {
 			WHERE id = ?`, p.Content, p.URL, millis(p.Updated), p.ContentWarning, p.Sensitive, p.ID)
 		if err != nil {
 			return fmt.Errorf("update post %s: %w", p.URI, err)
+		}
+		if err := tx.reindexPost(ctx, p); err != nil {
+			return err
+		}
+		if err := tx.setPostTags(ctx, p.ID, r.Hashtags); err != nil {
+			return err
 		}
 		if err := tx.applyRemoteRevision(ctx, p, r, author.ID); err != nil {
 			return err

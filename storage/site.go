@@ -48,3 +48,6 @@ func (s Site) ActivityURI(id string) string { return s.Base() + "/activities/" +
 func (s Site) IsLocal(uri string) bool {
 	return strings.HasPrefix(uri, s.Base()+"/")
 }
+
+// TagBase is where the pages of hashtags are: TagBase + tag.
+func (s Site) TagBase() string { return s.Base() + "/tags/" }

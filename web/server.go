@@ -91,6 +91,7 @@ func (s *Server) routes() http.Handler {
 	site.HandleFunc("/@{name}", s.profile).Methods(http.MethodGet)
 	site.HandleFunc("/@{name}/{list:followers|following}", s.followList).Methods(http.MethodGet)
 	site.HandleFunc("/search", s.search).Methods(http.MethodGet)
+	site.HandleFunc("/tags/{tag}", s.tag).Methods(http.MethodGet)
 	site.Handle("/follow", s.membersOnly(s.follow)).Methods(http.MethodPost)
 	site.Handle("/unfollow", s.membersOnly(s.unfollow)).Methods(http.MethodPost)
 	site.Handle("/follow-requests", s.membersOnly(s.followRequests)).Methods(http.MethodGet)

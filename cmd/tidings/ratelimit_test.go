@@ -71,7 +71,7 @@ func TestAnonymousRemoteSearchRefused(t *testing.T) {
 	if n := fetched.Load(); n != 0 {
 		t.Errorf("anonymous searches made %d requests to another server", n)
 	}
-	for _, q := range []string{"alice", "@alice", "@alice@" + inst.Config.Server.Domain, inst.URL + "/users/alice"} {
+	for _, q := range []string{"@alice", "@alice@" + inst.Config.Server.Domain, inst.URL + "/users/alice"} {
 		p := v.get("/search?q=" + url.QueryEscape(q))
 		if p.Status != http.StatusSeeOther || p.Location != "/@alice" {
 			t.Errorf("search for %q, a member here: %d to %q", q, p.Status, p.Location)
@@ -118,7 +118,7 @@ func TestRemoteLookupsRateLimited(t *testing.T) {
 	}
 
 	// Members here are still found.
-	if p := alice.get("/search?q=bob"); p.Location != "/@bob" {
+	if p := alice.get("/search?q=@bob"); p.Location != "/@bob" {
 		t.Errorf("search for bob: %d to %q", p.Status, p.Location)
 	}
 }
