@@ -25,6 +25,10 @@ type Config struct {
 	TrustedProxies []netip.Prefix // peers whose X-Forwarded-For is believed
 	Limits         Limits         // rate limits; zero fields take DefaultLimits
 	Media          MediaConfig    // remote images and uploads
+	// Contact (an email or web address) and PrivacyPolicy (Markdown; ""
+	// for the default text) are shown at /about and /privacy.
+	Contact       string
+	PrivacyPolicy string
 }
 
 // secureCookies reports whether cookies must only travel over https.
@@ -125,6 +129,7 @@ func (s *Server) routes() http.Handler {
 	site.Handle("/s/{name}/bans/{id}/lift", s.membersOnly(s.liftBan)).Methods(http.MethodPost)
 	site.Handle("/settings/bans", s.membersOnly(s.myBans)).Methods(http.MethodGet)
 	site.HandleFunc("/about", s.about).Methods(http.MethodGet)
+	site.HandleFunc("/privacy", s.privacy).Methods(http.MethodGet)
 	site.Handle("/admin/members", s.adminsOnly(s.adminMembers)).Methods(http.MethodGet)
 	site.Handle("/admin/members/{name}/suspend", s.adminsOnly(s.suspendMember)).Methods(http.MethodPost)
 	site.Handle("/admin/members/{name}/unsuspend", s.adminsOnly(s.unsuspendMember)).Methods(http.MethodPost)

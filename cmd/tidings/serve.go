@@ -83,6 +83,10 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
+	policy, err := m.Config.Server.privacyPolicy()
+	if err != nil {
+		return fmt.Errorf("server.privacy_policy_file: %w", err)
+	}
 	site, err := web.NewServer(ctx, db, m.Federator, web.Config{
 		Domain:         m.Config.Server.Domain,
 		Scheme:         m.Config.Server.Scheme,
@@ -92,6 +96,8 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		TrustedProxies: m.Config.trustedProxies(),
 		Limits:         web.Limits(m.Config.Limits),
 		Media:          m.Config.webMedia(media),
+		Contact:        m.Config.Server.Contact,
+		PrivacyPolicy:  policy,
 	}, m.Logger)
 	if err != nil {
 		return err
