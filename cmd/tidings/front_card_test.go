@@ -76,4 +76,3 @@ func newsSite(t *testing.T, title, description string) string {
 	t.Cleanup(srv.Close)
 	return srv.URL
 }
-

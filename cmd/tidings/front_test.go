@@ -135,4 +135,3 @@ func TestCorrectionMarkTellsTheTruth(t *testing.T) {
 		}
 	}
 }
-
