@@ -60,16 +60,14 @@ func composeFormFrom(form url.Values) *composeForm {
 		Text:           form.Get("text"),
 		SubwikiID:      form.Get("subwiki"),
 		ContentWarning: form.Get("content_warning"),
-
-		LinkDescription: form.Get("link_description"),
 	}
 	if c.Kind != storage.KindDiscussion {
 		c.Kind = storage.KindNews
 	}
 	// A description read from another link than the one sent is not
 	// this link's: the member changed the link after filling in.
-	if form.Get("described_link") != c.LinkURL {
-		c.LinkDescription = ""
+	if form.Get("described_link") == c.LinkURL {
+		c.LinkDescription = form.Get("link_description")
 	}
 	return c
 }
