@@ -30,7 +30,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			page.Compose, err = s.newComposeForm(ctx, me, nil)
 		}
 	} else {
-		page.Feed, err = s.db.PublicFeed(ctx, "", before, feedPageSize)
+		page.Feed, err = s.db.PublicFeed(ctx, storage.Stranger, before, feedPageSize)
 		if err == nil {
 			page.Subwikis, err = s.db.SubwikisToJoin(ctx, subwikisOnFrontPage)
 		}
