@@ -2,8 +2,8 @@ package storage
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
-	"strings"
 )
 
 // Corrected reports whether the post's headline is not the one its
@@ -14,25 +14,35 @@ func (p *Post) Corrected() bool {
 	return p.Revision > 1 && p.FirstHeadline != p.Headline
 }
 
-// loadCorrectors fills in CorrectedBy, the editor of the current
-// headline revision, for the listed posts whose headline is corrected.
-// Posts never corrected cost nothing: most of a feed.
+// correctorsQuery reads the editors of the current headlines of the
+// posts whose ids ?1 lists (a JSON array). Its text is fixed, so its
+// statement stays compiled (statement_cache.go) whatever the number of
+// posts: compiling it would cost a page more than running it.
+const correctorsQuery = `SELECT p.id, ` + actorFields + actorFrom + `
+	JOIN headline_revisions r ON r.editor_id = a.id
+	JOIN posts p ON p.id = r.post_id AND r.number = p.revision
+	WHERE p.id IN (SELECT value FROM json_each(?1))`
+
+// loadCorrectors fills in CorrectedBy, the editor of the current headline
+// revision, for the listed posts whose headline is corrected. Posts never
+// corrected cost nothing: most of a feed.
 func (tx *Tx) loadCorrectors(ctx context.Context, posts []*Post) error {
 	byID := map[string]*Post{}
-	args := []any{}
+	var ids []string
 	for _, p := range posts {
 		if p.Corrected() {
 			byID[p.ID] = p
-			args = append(args, p.ID)
+			ids = append(ids, p.ID)
 		}
 	}
-	if len(args) == 0 {
+	if len(ids) == 0 {
 		return nil
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT p.id, `+actorFields+actorFrom+`
-		JOIN headline_revisions r ON r.editor_id = a.id
-		JOIN posts p ON p.id = r.post_id AND r.number = p.revision
-		WHERE p.id IN (?`+strings.Repeat(", ?", len(args)-1)+`)`, args...)
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return err
+	}
+	rows, err := tx.queryFixed(ctx, correctorsQuery, string(list))
 	if err != nil {
 		return fmt.Errorf("list correctors: %w", err)
 	}
