@@ -68,8 +68,9 @@ type Post struct {
 	// it, shown on the card as theirs; never the member's commentary.
 	LinkDescription string
 	// CorrectedBy is the editor of the current headline when it is
-	// Corrected (nil when their account is gone); filled by the listing
-	// operations.
+	// Corrected (nil when their account is gone), with what names and
+	// links them (id, uri, kind, local, username, host); filled by the
+	// listing operations.
 	CorrectedBy *Actor
 }
 

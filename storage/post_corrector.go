@@ -17,8 +17,8 @@ func (p *Post) Corrected() bool {
 // correctorsQuery reads the editors of the current headlines of the
 // posts whose ids ?1 lists (a JSON array). Its text is fixed, so its
 // statement stays compiled (statement_cache.go) whatever the number of
-// posts: compiling it would cost a page more than running it.
-const correctorsQuery = `SELECT p.id, ` + actorFields + actorFrom + `
+// posts. Only what names and links the editor is read.
+const correctorsQuery = `SELECT p.id, a.id, a.uri, a.kind, a.local, a.username, a.host FROM actors a
 	JOIN headline_revisions r ON r.editor_id = a.id
 	JOIN posts p ON p.id = r.post_id AND r.number = p.revision
 	WHERE p.id IN (SELECT value FROM json_each(?1))`
@@ -49,12 +49,12 @@ func (tx *Tx) loadCorrectors(ctx context.Context, posts []*Post) error {
 	defer rows.Close()
 	for rows.Next() {
 		var postID string
-		a, err := scanActor(rows, &postID)
-		if err != nil {
+		var a Actor
+		if err := rows.Scan(&postID, &a.ID, &a.URI, &a.Kind, &a.Local, &a.Username, &a.Host); err != nil {
 			return fmt.Errorf("read corrector: %w", err)
 		}
 		if p := byID[postID]; p != nil {
-			p.CorrectedBy = a
+			p.CorrectedBy = &a
 		}
 	}
 	return rows.Err()
