@@ -51,6 +51,9 @@ func (db *DB) postPage(ctx context.Context, query string, limit int, args ...any
 			return err
 		}
 		rows.Close()
+		if err := tx.loadCorrectors(ctx, page.Posts); err != nil {
+			return err
+		}
 		return tx.loadAttachments(ctx, page.Posts)
 	})
 	if err != nil {

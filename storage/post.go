@@ -63,12 +63,21 @@ type Post struct {
 	LikeCount      int
 	AnnounceCount  int
 	Attachments    []Attachment // its images; filled by the listing operations, PostByID and PostByURI
+
+	// LinkDescription is what the linked page's publisher says about
+	// it, shown on the card as theirs; never the member's commentary.
+	LinkDescription string
+	// CorrectedBy is the editor of the current headline when it is
+	// Corrected (nil when their account is gone), with what names and
+	// links them (id, uri, kind, local, username, host); filled by the
+	// listing operations.
+	CorrectedBy *Actor
 }
 
 const postFields = `p.id, p.uri, p.author_id, p.local, p.kind, p.headline, p.revision, p.link_url, p.source, p.content,
 	p.url, p.visibility, p.in_reply_to, coalesce(p.subwiki_id, ''), coalesce(p.parent_id, ''), coalesce(p.root_id, ''),
 	p.comment_count, p.published, p.updated, p.like_count, p.announce_count, p.headline_locked, p.lock_reason,
-	p.content_warning, p.sensitive,
+	p.content_warning, p.sensitive, p.link_description,
 	CASE WHEN p.revision > 1 THEN coalesce((SELECT r.headline FROM headline_revisions r
 		WHERE r.post_id = p.id AND r.number = 1), '') ELSE '' END`
 
@@ -78,7 +87,7 @@ func scanPost(row interface{ Scan(...any) error }, extra ...any) (*Post, error) 
 	err := row.Scan(append([]any{&p.ID, &p.URI, &p.AuthorID, &p.Local, &p.Kind, &p.Headline, &p.Revision, &p.LinkURL,
 		&p.Source, &p.Content, &p.URL, &p.Visibility, &p.InReplyTo, &p.SubwikiID, &p.ParentID, &p.RootID,
 		&p.CommentCount, &published, &updated, &p.LikeCount, &p.AnnounceCount, &p.Locked, &p.LockReason,
-		&p.ContentWarning, &p.Sensitive, &p.FirstHeadline}, extra...)...)
+		&p.ContentWarning, &p.Sensitive, &p.LinkDescription, &p.FirstHeadline}, extra...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -185,11 +194,11 @@ func (tx *Tx) insertPost(ctx context.Context, p *Post) error {
 	p.Sensitive = p.Sensitive || p.ContentWarning != ""
 	_, err := tx.ExecContext(ctx, `INSERT INTO posts (id, uri, author_id, local, kind, headline, link_url, source, content,
 		url, visibility, in_reply_to, subwiki_id, parent_id, root_id, published, updated, created_at,
-		content_warning, sensitive, search_text)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		content_warning, sensitive, search_text, link_description)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ID, p.URI, p.AuthorID, p.Local, p.Kind, p.Headline, p.LinkURL, p.Source, p.Content, p.URL, p.Visibility,
 		p.InReplyTo, nullable(p.SubwikiID), nullable(p.ParentID), nullable(p.RootID),
-		millis(p.Published), updated, millis(tx.now), p.ContentWarning, p.Sensitive, plainText(p.Content))
+		millis(p.Published), updated, millis(tx.now), p.ContentWarning, p.Sensitive, plainText(p.Content), p.LinkDescription)
 	if err != nil {
 		return fmt.Errorf("insert post %s: %w", p.URI, err)
 	}

@@ -32,6 +32,9 @@ type PostCreate struct {
 	// Images are the images uploaded with it (UploadURL, type, size and
 	// description), at most MaxAttachments.
 	Images []Attachment
+	// LinkDescription is the linked page's own description (news only),
+	// as a link preview read it: at most MaxLinkDescriptionLength.
+	LinkDescription string
 }
 
 // checkHeadline enforces what a headline must be: one line of at most
@@ -75,11 +78,14 @@ func (c *PostCreate) check() error {
 		if err := checkWebURL("link", c.LinkURL); err != nil {
 			return err
 		}
+		if c.LinkDescription, err = checkLinkDescription(c.LinkDescription); err != nil {
+			return err
+		}
 	case KindDiscussion:
 		if c.Text == "" {
 			return Errorf(EInvalid, "A discussion needs some text.")
 		}
-		c.LinkURL = ""
+		c.LinkURL, c.LinkDescription = "", ""
 	default:
 		return Errorf(EInvalid, "A post is news or a discussion, not %q.", c.Kind)
 	}
@@ -105,7 +111,7 @@ func (db *DB) Publish(ctx context.Context, c PostCreate) (*Post, error) {
 		id := tx.newID()
 		p = &Post{ID: id, URI: tx.db.Site.PostURI(id), AuthorID: c.AuthorID, Local: true, Kind: c.Kind,
 			Headline: c.Headline, LinkURL: c.LinkURL, Source: c.Text, Content: RenderPostMarkdown(c.Text, c.Mentions, tx.db.Site.TagBase()),
-			Visibility: Public, SubwikiID: c.SubwikiID, ContentWarning: c.ContentWarning, Published: tx.now}
+			Visibility: Public, SubwikiID: c.SubwikiID, ContentWarning: c.ContentWarning, LinkDescription: c.LinkDescription, Published: tx.now}
 		p.URL = p.URI
 		if err := tx.insertPost(ctx, p); err != nil {
 			return err

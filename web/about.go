@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/tidings-social/tidings/storage"
 )
@@ -11,6 +12,17 @@ import (
 type aboutPage struct {
 	Rules  []string
 	Admins []*storage.Member
+	// Contact is how to reach the people who run the instance, from
+	// the config: an email or a web address; "" for none.
+	Contact string
+}
+
+// ContactHref is the link of the contact: mailto: for an email address.
+func (p aboutPage) ContactHref() string {
+	if strings.Contains(p.Contact, "://") {
+		return p.Contact
+	}
+	return "mailto:" + p.Contact
 }
 
 // about shows the instance's name, description, rules and admins, who
@@ -26,7 +38,7 @@ func (s *Server) about(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "about", "About "+s.cfg.InstanceName, aboutPage{Rules: rules, Admins: admins})
+	s.render(w, r, http.StatusOK, "about", "About "+s.cfg.InstanceName, aboutPage{Rules: rules, Admins: admins, Contact: s.cfg.Contact})
 }
 
 // rulesForSignUp returns the rules to show on the sign-up page; the form

@@ -29,6 +29,14 @@ type composeForm struct {
 	Fixed     *storage.Actor // the subwiki the form always posts into, on its page
 	Notice    string
 	Error     string
+	// LinkDescription is what the linked page says about itself, read
+	// by "Fill in from link" and carried to Publish in a hidden field;
+	// shown as the publisher's, apart from the commentary.
+	LinkDescription string
+	// Folded keeps the form closed behind "Write a post" on pages whose
+	// news come first (home, profile, subwiki), so that on a phone the
+	// first headline is on the first screen.
+	Folded bool
 }
 
 // subwikiChoice is one place the member may post into.
@@ -56,13 +64,27 @@ func composeFormFrom(form url.Values) *composeForm {
 	if c.Kind != storage.KindDiscussion {
 		c.Kind = storage.KindNews
 	}
+	// A description read from another link than the one sent is not
+	// this link's: the member changed the link after filling in.
+	if form.Get("described_link") == c.LinkURL {
+		c.LinkDescription = form.Get("link_description")
+	}
 	return c
 }
 
-// composeNew shows an empty compose form; ?link= and ?subwiki= fill it
-// in, for bookmarklets and links from elsewhere on the site.
+// composeNew shows an empty compose form; ?link= and ?subwiki= (a group
+// id) or ?in= (the name of a subwiki here) fill it in, for bookmarklets
+// and links from elsewhere on the site. Without a place it posts where
+// the member posted last.
 func (s *Server) composeNew(w http.ResponseWriter, r *http.Request) {
-	s.renderCompose(w, r, http.StatusOK, composeFormFrom(r.URL.Query()))
+	q := r.URL.Query()
+	form := composeFormFrom(q)
+	form.LinkDescription = ""
+	if err := s.placeComposeForm(r.Context(), currentMember(r), form, q.Get("in")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderCompose(w, r, http.StatusOK, form)
 }
 
 // compose publishes the form, or with action=preview fills in the
@@ -99,7 +121,7 @@ func (s *Server) compose(w http.ResponseWriter, r *http.Request) {
 		AuthorID: me.ID, SubwikiID: form.SubwikiID, Kind: form.Kind,
 		Headline: form.Headline, LinkURL: form.LinkURL, Text: form.Text,
 		ContentWarning: form.ContentWarning, Mentions: s.resolveMentions(ctx, form.Text),
-		Images: images,
+		Images: images, LinkDescription: form.LinkDescription,
 	})
 	if err != nil {
 		s.removePostImages(images)
@@ -126,13 +148,17 @@ func (s *Server) renderCompose(w http.ResponseWriter, r *http.Request, status in
 	s.render(w, r, status, "compose", "Post news or a discussion", composePage{Compose: form})
 }
 
-// newComposeForm is an empty form for the member, posting into the
-// subwiki fixed (or, when it is nil, wherever the member chooses).
+// newComposeForm is an empty form for the member, folded away, posting
+// into the subwiki fixed (or, when it is nil, wherever the member
+// chooses, first where they posted last).
 func (s *Server) newComposeForm(ctx context.Context, me *storage.Member, fixed *storage.Actor) (*composeForm, error) {
-	form := &composeForm{Kind: storage.KindNews, Fixed: fixed}
+	form := &composeForm{Kind: storage.KindNews, Fixed: fixed, Folded: true}
 	if fixed != nil {
 		form.SubwikiID = fixed.ID
 		return form, nil
+	}
+	if err := s.placeComposeForm(ctx, me, form, ""); err != nil {
+		return nil, err
 	}
 	return form, s.offerSubwikis(ctx, me.ID, form)
 }

@@ -3,14 +3,14 @@ package web
 import (
 	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/tidings-social/tidings/federation"
 	"github.com/tidings-social/tidings/storage"
 )
 
 // previewLink fills the form in from what the linked page says about
-// itself. What the member wrote as commentary is kept.
+// itself: its title becomes the headline, its description the card's.
+// The commentary is the member's alone and is never filled in.
 func (s *Server) previewLink(w http.ResponseWriter, r *http.Request, form *composeForm) {
 	form.Kind = storage.KindNews
 	if form.LinkURL == "" {
@@ -21,6 +21,7 @@ func (s *Server) previewLink(w http.ResponseWriter, r *http.Request, form *compo
 	preview, err := s.fed.FetchLinkPreview(r.Context(), form.LinkURL)
 	if err != nil {
 		status, reason := s.previewFailure(r, err)
+		form.LinkDescription = ""
 		form.Error = "Could not read that page: " + reason + "."
 		s.renderCompose(w, r, status, form)
 		return
@@ -29,14 +30,12 @@ func (s *Server) previewLink(w http.ResponseWriter, r *http.Request, form *compo
 	if preview.Title != "" {
 		form.Headline = preview.Title
 	}
-	if strings.TrimSpace(form.Text) == "" {
-		form.Text = preview.Description
-	}
+	form.LinkDescription = preview.Description
 	site := preview.SiteName
 	if site == "" {
 		site = linkDomain(preview.URL)
 	}
-	form.Notice = "Filled in from " + site + ". Check the headline and the commentary, then publish."
+	form.Notice = "Filled in from " + site + ". Check the headline, add your commentary if you like, then publish."
 	if preview.Title == "" {
 		form.Notice = "The page at " + site + " has no title. Write the headline yourself."
 	}

@@ -195,7 +195,7 @@ func (s *Server) loadCorrections(ctx context.Context, page *postPage, me *storag
 	if p.Headline == "" {
 		return nil
 	}
-	if p.Revision > 1 {
+	if p.Corrected() {
 		history, err := s.db.HeadlineHistory(ctx, p.ID)
 		if err != nil {
 			return err

@@ -6,36 +6,38 @@ import (
 	"github.com/tidings-social/tidings/storage"
 )
 
-// homePage is the data of the front page.
+// subwikisOnFrontPage is how many subwikis a visitor is offered to join.
+const subwikisOnFrontPage = 8
+
+// homePage is the data of the front page: a member's home feed, or for
+// a visitor the instance's newest public posts and subwikis to join.
 type homePage struct {
-	MemberCount int
-	Newest      []*storage.Member
-	Mode        storage.RegistrationMode
-	Feed        *storage.FeedPage // for a signed-in member
-	Compose     *composeForm      // for a signed-in member
+	Mode     storage.RegistrationMode
+	Feed     *storage.FeedPage
+	Subwikis []*storage.SubwikiListing // for a visitor
+	Compose  *composeForm              // for a signed-in member
 }
 
+// home shows the front page. Both feeds are newest first and paged with
+// ?before=.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	count, err := s.db.CountMembers(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	newest, err := s.db.NewestMembers(r.Context(), 12)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	page := homePage{MemberCount: count, Newest: newest, Mode: s.db.Registration}
+	ctx, before := r.Context(), r.URL.Query().Get("before")
+	page := homePage{Mode: s.db.Registration}
+	var err error
 	if me := currentMember(r); me != nil {
-		page.Feed, err = s.db.HomeFeed(r.Context(), me.ID, r.URL.Query().Get("before"), feedPageSize)
+		page.Feed, err = s.db.HomeFeed(ctx, me.ID, before, feedPageSize)
 		if err == nil {
-			page.Compose, err = s.newComposeForm(r.Context(), me, nil)
+			page.Compose, err = s.newComposeForm(ctx, me, nil)
 		}
-		if err != nil {
-			s.fail(w, r, err)
-			return
+	} else {
+		page.Feed, err = s.db.PublicFeed(ctx, storage.Stranger, before, feedPageSize)
+		if err == nil {
+			page.Subwikis, err = s.db.SubwikisToJoin(ctx, subwikisOnFrontPage)
 		}
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	s.render(w, r, http.StatusOK, "home", s.cfg.InstanceName, page)
 }

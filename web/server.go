@@ -28,6 +28,10 @@ type Config struct {
 	Media          MediaConfig    // remote images and uploads
 	DeletionGrace  time.Duration  // how long a member may take back the deletion of their account
 	Mail           MailConfig     // the SMTP server; mail is off without a host
+	// Contact (an email or web address) and PrivacyPolicy (Markdown; ""
+	// for the default text) are shown at /about and /privacy.
+	Contact       string
+	PrivacyPolicy string
 }
 
 // secureCookies reports whether cookies must only travel over https.
@@ -133,6 +137,7 @@ func (s *Server) routes() http.Handler {
 	site.Handle("/s/{name}/bans/{id}/lift", s.membersOnly(s.liftBan)).Methods(http.MethodPost)
 	site.Handle("/settings/bans", s.membersOnly(s.myBans)).Methods(http.MethodGet)
 	site.HandleFunc("/about", s.about).Methods(http.MethodGet)
+	site.HandleFunc("/privacy", s.privacy).Methods(http.MethodGet)
 	site.Handle("/admin/members", s.adminsOnly(s.adminMembers)).Methods(http.MethodGet)
 	site.Handle("/admin/members/{name}/suspend", s.adminsOnly(s.suspendMember)).Methods(http.MethodPost)
 	site.Handle("/admin/members/{name}/unsuspend", s.adminsOnly(s.unsuspendMember)).Methods(http.MethodPost)

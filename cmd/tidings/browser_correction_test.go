@@ -64,13 +64,13 @@ func TestBrowserCorrection(t *testing.T) {
 	if got := text(t, ctx, "h1.story-headline"); got != corrected {
 		t.Errorf("headline = %q, want %q", got, corrected)
 	}
-	if got, want := text(t, ctx, ".corrections .mark.corrected"), "Corrected · revision 2"; got != want {
+	if got, want := text(t, ctx, ".corrections .mark.corrected"), "Corrected by @bob · revision 2"; got != want {
 		t.Errorf("mark = %q, want %q", got, want)
 	}
 	screenshot(t, ctx, "correction-02-post-with-mark")
 
 	// The history: the mark leads there; the diff strikes and underlines.
-	click(t, ctx, inst.URL, ".corrections .mark.corrected", postPath+"/history")
+	click(t, ctx, inst.URL, `.corrections .mark.corrected a[href$="/history"]`, postPath+"/history")
 	// " in " is in both headlines, so it stays between two changes.
 	changes := func(selector string) string {
 		return evaluate[string](t, ctx, `[...document.querySelectorAll("`+selector+`")].map(e => e.textContent).join(" | ")`)

@@ -117,7 +117,16 @@ func TestBrowserSubwikiPostCommentLike(t *testing.T) {
 		t.Errorf("directory search found %q, want Climate", got)
 	}
 	screenshot(t, ctx, "subwiki-01c-directory")
-	do(t, ctx, "back to the subwiki", chromedp.Navigate(inst.URL+"/s/climate"), chromedp.WaitVisible(chromedp.CSS(`form.compose`)))
+	do(t, ctx, "back to the subwiki", chromedp.Navigate(inst.URL+"/s/climate"), chromedp.WaitVisible(chromedp.CSS(`details.compose-fold summary`)))
+
+	// The form is folded away until asked for.
+	if evaluate[bool](t, ctx, `document.querySelector("form.compose").checkVisibility()`) {
+		t.Errorf("the compose form is open before it was asked for")
+	}
+	do(t, ctx, "open the compose form",
+		chromedp.Click(chromedp.CSS(`details.compose-fold summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`form.compose`)),
+	)
 
 	// Post a link: the headline is filled in from the page.
 	do(t, ctx, "paste a link",
@@ -127,8 +136,11 @@ func TestBrowserSubwikiPostCommentLike(t *testing.T) {
 	if got := value(t, ctx, `form.compose input[name=headline]`); got != headline {
 		t.Errorf("headline after filling in = %q, want %q", got, headline)
 	}
-	if got := value(t, ctx, `form.compose textarea[name=text]`); got != description {
-		t.Errorf("commentary after filling in = %q, want %q", got, description)
+	if got := value(t, ctx, `form.compose textarea[name=text]`); got != "" {
+		t.Errorf("commentary after filling in = %q, want it left to the member", got)
+	}
+	if got := text(t, ctx, `form.compose .card-description p`); got != description {
+		t.Errorf("the publisher's description after filling in = %q, want %q", got, description)
 	}
 	if got := evaluate[string](t, ctx, `document.querySelector("form.compose select[name=subwiki]").selectedOptions[0].textContent`); got != "s/climate" {
 		t.Errorf("subwiki chosen after filling in = %q, want s/climate", got)

@@ -79,6 +79,11 @@ type ServerConfig struct {
 	InstanceName   string   `toml:"instance_name"`
 	Description    string   `toml:"description"`
 	TrustedProxies []string `toml:"trusted_proxies"`
+	// Contact, PrivacyPolicy and PrivacyPolicyFile are shown at /about
+	// and /privacy (config_about.go).
+	Contact           string `toml:"contact"`
+	PrivacyPolicy     string `toml:"privacy_policy"`
+	PrivacyPolicyFile string `toml:"privacy_policy_file"`
 }
 
 // StorageConfig is the [storage] section.
@@ -384,6 +389,7 @@ func (c *Config) problems() []problem {
 	ps = append(ps, c.Media.problems()...)
 	ps = append(ps, c.Mail.problems()...)
 	ps = append(ps, c.Federation.domainProblems(c.Server.Domain)...)
+	ps = append(ps, c.Server.aboutProblems()...)
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:

@@ -76,14 +76,14 @@ func TestCorrectionWebEditHistoryCompareRevert(t *testing.T) {
 	}
 	page := c.bob.get(c.postPath)
 	wantBody(t, page, "The headline is corrected: revision 2.", "<h1 class=\"story-headline\"><a href=\"https://news.example/cure\"",
-		"Early trial shows modest effect</a></h1>", `href="`+c.postPath+`/history"`, "Corrected · revision 2")
+		"Early trial shows modest effect</a></h1>", `href="`+c.postPath+`/history"`, "Corrected</a> by <a href=\"/@bob\">@bob</a> · revision 2")
 	if strings.Contains(page.Body, "local correction") || strings.Contains(page.Body, "Originally:") {
 		t.Errorf("the post page marks a correction here as local, or shows the original unasked:\n%s", page.Body)
 	}
 	if h, rev := c.headline(t, c.post); h != "Early trial shows modest effect" || rev != 2 {
 		t.Errorf("stored: %q revision %d", h, rev)
 	}
-	wantBody(t, c.carol.get("/s/science"), "Early trial shows modest effect", "Corrected · revision 2")
+	wantBody(t, c.carol.get("/s/science"), "Early trial shows modest effect", "Corrected</a> by <a href=\"/@bob\">@bob</a> · revision 2")
 
 	// The history: newest first, with the editor, reason, source and diff.
 	history := c.carol.get(c.postPath + "/history")
@@ -126,7 +126,11 @@ func TestCorrectionWebEditHistoryCompareRevert(t *testing.T) {
 		"<del>Early trial shows small effect</del><ins>Miracle cure found</ins>")
 	p = c.bob.post(c.formPath, url.Values{"base_revision": {"3"}, "revert_to": {"1"}, "reason": {"Wait for the paper."}})
 	wantStatus(t, p, http.StatusSeeOther)
-	wantBody(t, c.bob.get(c.postPath), "Revision 1 is restored as revision 4.", "Corrected · revision 4", firstHeadline+"</a></h1>")
+	wantBody(t, c.bob.get(c.postPath), "Revision 1 is restored as revision 4.", firstHeadline+"</a></h1>")
+	// Back to the author's headline, it is no longer marked corrected.
+	if restored := c.bob.get(c.postPath); strings.Contains(restored.Body, `class="mark corrected"`) {
+		t.Error("the post is marked corrected after its first headline was restored")
+	}
 	wantOrder(t, c.bob.get(c.postPath+"/history"), `id="revision-4"`, "<del>Early trial shows small effect</del><ins>Miracle cure found</ins>",
 		"Wait for the paper.", "revert of revision 1", `id="revision-3"`)
 	revisions, err := c.inst.DB.HeadlineHistory(context.Background(), c.post)
@@ -179,7 +183,7 @@ func TestCorrectionWebRefusalsChangeNothing(t *testing.T) {
 	if h, rev := c.headline(t, c.post); h != firstHeadline || rev != 1 {
 		t.Errorf("after refusals: %q revision %d", h, rev)
 	}
-	if strings.Contains(c.bob.get(c.postPath).Body, "Corrected ·") {
+	if strings.Contains(c.bob.get(c.postPath).Body, `class="mark corrected"`) {
 		t.Error("an uncorrected post is marked corrected")
 	}
 }
@@ -257,7 +261,7 @@ func TestCorrectionWebShowOriginalHeadlines(t *testing.T) {
 	if m := memberOf(t, c.inst, "bob"); !m.ShowOriginalHeadlines {
 		t.Error("the setting is not stored")
 	}
-	wantOrder(t, c.bob.get("/"), "Trial shows modest effect", "Originally:", firstHeadline, "Corrected · revision 2")
+	wantOrder(t, c.bob.get("/"), "Trial shows modest effect", "Originally:", firstHeadline, "Corrected</a> by <a href=\"/@bob\">@bob</a> · revision 2")
 	wantOrder(t, c.bob.get(c.postPath), "Trial shows modest effect", "Originally:", firstHeadline)
 	if strings.Contains(c.carol.get("/s/science").Body, "Originally:") {
 		t.Error("carol, who did not ask, sees the original headline")
@@ -299,7 +303,7 @@ func TestCorrectionWebPostFromServerWithoutCorrections(t *testing.T) {
 	p := c.bob.post(postPath+"/headline", url.Values{"base_revision": {"1"}, "headline": {"Volcano erupts near the city"},
 		"reason": {"It is 30 km away."}})
 	wantStatus(t, p, http.StatusSeeOther)
-	wantBody(t, c.bob.get(postPath), "It is kept on this instance only.", "Volcano erupts near the city", "Corrected · revision 2",
+	wantBody(t, c.bob.get(postPath), "It is kept on this instance only.", "Volcano erupts near the city", "Corrected</a> by <a href=\"/@bob\">@bob</a> · revision 2",
 		`<span class="mark local"`, "local correction")
 	wantBody(t, c.bob.get(postPath+"/history"), "kept on this instance only", "Volcano erupts <del>in city centre</del><ins>near the city</ins>")
 	if revs, _ := c.inst.DB.HeadlineHistory(context.Background(), post.ID); len(revs) != 2 || !revs[1].LocalOnly {

@@ -84,6 +84,10 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
+	policy, err := m.Config.Server.privacyPolicy()
+	if err != nil {
+		return fmt.Errorf("server.privacy_policy_file: %w", err)
+	}
 	site, err := web.NewServer(ctx, db, m.Federator, web.Config{
 		Domain:         m.Config.Server.Domain,
 		Scheme:         m.Config.Server.Scheme,
@@ -95,6 +99,8 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Media:          m.Config.webMedia(media),
 		DeletionGrace:  m.Config.deletionGrace(),
 		Mail:           m.Config.webMail(),
+		Contact:        m.Config.Server.Contact,
+		PrivacyPolicy:  policy,
 	}, m.Logger)
 	if err != nil {
 		return err

@@ -373,7 +373,7 @@ func TestSubwikiLinkPreviewFillsInTheForm(t *testing.T) {
 	p := alice.post("/compose", url.Values{"action": {"preview"}, "kind": {"news"}, "subwiki": {id}, "link": {news.URL + "/story"}})
 	wantStatus(t, p, http.StatusOK)
 	wantBody(t, p, `name="headline" value="Glacier retreats 2 km in a decade"`,
-		">Satellite images show the fastest retreat on record.</textarea>", "Filled in from The Daily Planet",
+		`name="link_description" value="Satellite images show the fastest retreat on record."`, "Filled in from The Daily Planet",
 		`value="`+news.URL+`/story"`, `<option value="`+id+`" selected>s/climate</option>`)
 
 	// What the member wrote is kept; a page that cannot be read says why.
