@@ -245,7 +245,12 @@ func TestBrowserAccessibility(t *testing.T) {
 			{name: "profile", path: "/@bob"},
 			{name: "followers", path: "/@bob/followers"},
 			{name: "search", path: "/search"},
-			{name: "search without a match", path: "/search?q=coffee", status: http.StatusNotFound},
+			{name: "search without a match", path: "/search?q=coffee"},
+			{name: "search with results", path: "/search?q=town"},
+			{name: "hashtag", path: "/tags/news"},
+			{name: "forgot password", path: "/password/forgot"},
+			{name: "reset link unknown", path: "/password/reset/no-such-token", status: http.StatusNotFound},
+			{name: "privacy", path: "/privacy"},
 			{name: "subwiki moderation log", path: "/s/town/log"},
 			{name: "about", path: "/about"},
 			{name: "not found", path: "/no-such-page", status: http.StatusNotFound},
@@ -279,6 +284,9 @@ func TestBrowserAccessibility(t *testing.T) {
 			{name: "edit post", path: news + "/edit"},
 			{name: "instance moderation log", path: "/log"},
 			{name: "search", path: "/search?q=carol"},
+			{name: "settings: your data", path: "/settings/export"},
+			{name: "settings: delete account", path: "/settings/delete"},
+			{name: "delete account failed", path: "/settings/delete", send: sendWith("/settings/delete", map[string]string{"password": "not the password"})},
 		})
 	})
 	t.Run("admin", func(t *testing.T) {
