@@ -191,8 +191,10 @@ func (f *Federator) addressMentions(ctx context.Context, p *storage.Post, obj po
 			out.inboxes = append(out.inboxes, a.Inbox)
 		}
 	}
-	if tags.Len() > 0 {
-		obj.SetActivityStreamsTag(tags)
+	if !p.Local || !tagHashtags(p, obj, tags, f.cfg.Site.TagBase()) {
+		if tags.Len() > 0 {
+			obj.SetActivityStreamsTag(tags)
+		}
 	}
 }
 

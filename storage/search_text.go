@@ -31,8 +31,12 @@ func (tx *Tx) reindexPost(ctx context.Context, p *Post) error {
 }
 
 // localHashtags are the hashtags a member wrote in a post's headline
-// and text (its Markdown: the rendered text holds a linked #tag as two
-// words).
-func localHashtags(p *Post) []string {
+// and text.
+func localHashtags(p *Post) []string { return p.WrittenHashtags() }
+
+// WrittenHashtags are the hashtags, normalized, written in a post's
+// headline and Markdown text: a member's own post's tags (the rendered
+// text holds a linked #tag as two words, so the source is read).
+func (p *Post) WrittenHashtags() []string {
 	return HashtagsIn(p.Headline + "\n" + p.Source)
 }

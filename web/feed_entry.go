@@ -60,8 +60,9 @@ func (s *Server) atomEntry(p *storage.Post, rev *storage.Revision) (*feeds.AtomE
 	if rev != nil {
 		updated = later(updated, rev.CreatedAt)
 		// Whoever corrected the headline last is credited beside the
-		// author, as the post's page credits them.
-		if rev.Editor != nil && rev.Editor.ID != p.AuthorID {
+		// author, as the post's page credits them; nobody once a revert
+		// restored the author's own headline.
+		if p.Corrected() && rev.Editor != nil && rev.Editor.ID != p.AuthorID {
 			e.Contributor = &feeds.AtomContributor{AtomPerson: s.atomPerson(rev.Editor)}
 		}
 	}
