@@ -112,10 +112,12 @@ func (tx *Tx) recountReactionsBy(ctx context.Context, actorID string) error {
 	return nil
 }
 
-// likeActivityURI is the id of a member's Like of a post: one per pair,
-// so a repeated Like or its Undo names the same activity.
-func likeActivityURI(memberURI, postID string) string {
-	return memberURI + "#likes/" + postID
+// likeActivityURI is the id of one Like of a post by a member. Each like
+// has its own (likeID is new each time): a server that saw an earlier
+// like undone keeps that id as undone, and would refuse a like again
+// under the same id. An Undo names the id its like was stored with.
+func likeActivityURI(memberURI, postID, likeID string) string {
+	return memberURI + "#likes/" + postID + "/" + likeID
 }
 
 // LikePost records the member's like of a post, once, and tells the
@@ -129,7 +131,7 @@ func (db *DB) LikePost(ctx context.Context, memberID, postID string) error {
 		if err := tx.mustNotBeBanned(ctx, memberID, p.SubwikiID); err != nil {
 			return err
 		}
-		activity := likeActivityURI(member.URI, p.ID)
+		activity := likeActivityURI(member.URI, p.ID, tx.newID())
 		res, err := tx.ExecContext(ctx, `INSERT INTO reactions (actor_id, post_id, kind, activity_uri, created_at)
 			VALUES (?, ?, 'like', ?, ?) ON CONFLICT DO NOTHING`, memberID, p.ID, activity, millis(tx.now))
 		if err != nil {
@@ -156,21 +158,22 @@ func (db *DB) LikePost(ctx context.Context, memberID, postID string) error {
 // UnlikePost takes the member's like back.
 func (db *DB) UnlikePost(ctx context.Context, memberID, postID string) error {
 	return db.write(ctx, func(tx *Tx) error {
-		p, member, err := tx.postAndMember(ctx, postID, memberID)
+		p, _, err := tx.postAndMember(ctx, postID, memberID)
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM reactions WHERE actor_id = ? AND post_id = ? AND kind = 'like'`, memberID, p.ID)
+		var like string
+		err = tx.QueryRowContext(ctx, `DELETE FROM reactions WHERE actor_id = ? AND post_id = ? AND kind = 'like'
+			RETURNING activity_uri`, memberID, p.ID).Scan(&like)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // not liked
+		}
 		if err != nil {
 			return fmt.Errorf("unlike %s: %w", p.URI, err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE posts SET like_count = max(0, like_count - 1) WHERE id = ?`, p.ID); err != nil {
 			return err
 		}
-		like := likeActivityURI(member.URI, p.ID)
 		eventID, err := tx.enqueueID(ctx, EventUndoLike, p.ID, memberID, OutboxPayload{ObjectURI: p.URI,
 			ActivityURI: like + "#undo", TargetActorID: p.AuthorID, SubwikiID: p.SubwikiID})
 		if err != nil {
