@@ -87,27 +87,8 @@ func (tx *Tx) noteDeletionInboxes(ctx context.Context, memberID string) error {
 // deleteAccountContent deletes what the member made and the member's
 // row; the actor keeps its key and loses its profile.
 func (tx *Tx) deleteAccountContent(ctx context.Context, d *AccountDeletion) error {
-	rows, err := tx.QueryContext(ctx, `SELECT `+postFields+` FROM posts p WHERE p.author_id = ? ORDER BY p.id DESC`, d.MemberID)
-	if err != nil {
+	if err := tx.deletePostsWhere(ctx, `p.author_id = ?`, d.MemberID); err != nil {
 		return fmt.Errorf("posts of %s: %w", d.Username, err)
-	}
-	var posts []*Post
-	for rows.Next() {
-		p, err := scanPost(rows)
-		if err != nil {
-			rows.Close()
-			return err
-		}
-		posts = append(posts, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for _, p := range posts {
-		if err := tx.deletePost(ctx, p); err != nil {
-			return err
-		}
 	}
 	if err := tx.recountReactionsBy(ctx, d.MemberID); err != nil {
 		return err

@@ -40,10 +40,15 @@ func (tx *Tx) suspendDomain(ctx context.Context, entry string) error {
 
 // deletePostsFrom deletes the posts of the remote accounts at host.
 func (tx *Tx) deletePostsFrom(ctx context.Context, host string) error {
-	rows, err := tx.QueryContext(ctx, `SELECT `+postFields+` FROM posts p JOIN actors a ON a.id = p.author_id
-		WHERE a.host = ? AND a.local = 0`, host)
+	return tx.deletePostsWhere(ctx, `p.author_id IN (SELECT id FROM actors WHERE host = ? AND local = 0)`, host)
+}
+
+// deletePostsWhere deletes the posts (aliased p) matching cond, each as
+// deletePost does: tombstoned, its thread's counts kept right.
+func (tx *Tx) deletePostsWhere(ctx context.Context, cond string, args ...any) error {
+	rows, err := tx.QueryContext(ctx, `SELECT `+postFields+` FROM posts p WHERE `+cond+` ORDER BY p.id DESC`, args...)
 	if err != nil {
-		return fmt.Errorf("posts from %s: %w", host, err)
+		return fmt.Errorf("posts to delete: %w", err)
 	}
 	var posts []*Post
 	for rows.Next() {

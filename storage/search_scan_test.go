@@ -59,7 +59,7 @@ func phrase(rng *rand.Rand, n int) []string {
 // newest first, across pages.
 func TestSearchMatchesScan(t *testing.T) {
 	if testing.Short() {
-		t.Skip("a few thousand posts")
+		t.Skip("short mode: a few thousand posts")
 	}
 	ctx := context.Background()
 	db, clock := openTestDB(t)
