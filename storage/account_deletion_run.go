@@ -116,20 +116,9 @@ func (tx *Tx) deleteAccountContent(ctx context.Context, d *AccountDeletion) erro
 // member's actor goes to, noted when the account was deleted.
 func (db *DB) AccountDeletionInboxes(ctx context.Context, memberID string) ([]string, error) {
 	var inboxes []string
-	err := db.read(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT inbox FROM account_deletion_inboxes WHERE member_id = ? ORDER BY inbox`, memberID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var inbox string
-			if err := rows.Scan(&inbox); err != nil {
-				return err
-			}
-			inboxes = append(inboxes, inbox)
-		}
-		return rows.Err()
+	err := db.read(ctx, func(tx *Tx) (err error) {
+		inboxes, err = tx.textColumn(ctx, `SELECT inbox FROM account_deletion_inboxes WHERE member_id = ? ORDER BY inbox`, memberID)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("deletion inboxes of %s: %w", memberID, err)

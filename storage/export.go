@@ -69,11 +69,11 @@ func (db *DB) ExportOfProfile(ctx context.Context, memberID string) (*ExportProf
 		for _, f := range fields {
 			p.Fields = append(p.Fields, ExportField{Name: f.Name, Value: f.Value})
 		}
-		if p.Moderates, err = tx.exportStrings(ctx, `SELECT s.name FROM subwiki_moderators m JOIN subwikis s ON s.id = m.subwiki_id
+		if p.Moderates, err = tx.textColumn(ctx, `SELECT s.name FROM subwiki_moderators m JOIN subwikis s ON s.id = m.subwiki_id
 			WHERE m.member_id = ? ORDER BY s.name`, memberID); err != nil {
 			return err
 		}
-		if p.MutedWords, err = tx.exportStrings(ctx, `SELECT word FROM muted_words WHERE member_id = ? ORDER BY word`, memberID); err != nil {
+		if p.MutedWords, err = tx.textColumn(ctx, `SELECT word FROM muted_words WHERE member_id = ? ORDER BY word`, memberID); err != nil {
 			return err
 		}
 		d, err := tx.accountDeletionWhere(ctx, "member_id = ? AND deleted_at IS NULL", memberID)
@@ -85,30 +85,12 @@ func (db *DB) ExportOfProfile(ctx context.Context, memberID string) (*ExportProf
 	return p, err
 }
 
-// exportStrings runs a query of one text column, never returning nil.
-func (tx *Tx) exportStrings(ctx context.Context, query string, args ...any) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("export: %w", err)
-	}
-	defer rows.Close()
-	list := []string{}
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, fmt.Errorf("export: %w", err)
-		}
-		list = append(list, s)
-	}
-	return list, rows.Err()
-}
-
 // ExportUploads lists the addresses of the images the member uploaded
 // that are still in use: avatar, header and the images of their posts.
 func (db *DB) ExportUploads(ctx context.Context, memberID string) ([]string, error) {
 	var urls []string
 	err := db.read(ctx, func(tx *Tx) (err error) {
-		urls, err = tx.exportStrings(ctx, `SELECT avatar_url FROM members WHERE id = ?1 AND avatar_url <> ''
+		urls, err = tx.textColumn(ctx, `SELECT avatar_url FROM members WHERE id = ?1 AND avatar_url <> ''
 			UNION SELECT header_url FROM members WHERE id = ?1 AND header_url <> ''
 			UNION SELECT a.url FROM post_attachments a JOIN posts p ON p.id = a.post_id WHERE p.author_id = ?1 AND p.local = 1`, memberID)
 		return err

@@ -91,22 +91,11 @@ func (db *DB) FollowCounts(ctx context.Context, actorID string) (followers, foll
 // inbox of a follower whose server has none.
 func (db *DB) FollowerInboxes(ctx context.Context, actorID string) ([]string, error) {
 	var inboxes []string
-	err := db.read(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT CASE WHEN a.shared_inbox <> '' THEN a.shared_inbox ELSE a.inbox END
+	err := db.read(ctx, func(tx *Tx) (err error) {
+		inboxes, err = tx.textColumn(ctx, `SELECT DISTINCT CASE WHEN a.shared_inbox <> '' THEN a.shared_inbox ELSE a.inbox END
 			FROM follows f JOIN actors a ON a.id = f.follower_id
 			WHERE f.followee_id = ? AND f.state = 'accepted' AND a.local = 0`, actorID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var inbox string
-			if err := rows.Scan(&inbox); err != nil {
-				return err
-			}
-			inboxes = append(inboxes, inbox)
-		}
-		return rows.Err()
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("follower inboxes of %s: %w", actorID, err)
