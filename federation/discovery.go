@@ -156,7 +156,7 @@ func (f *Federator) nodeInfo(w http.ResponseWriter, r *http.Request) {
 		},
 		"protocols":         []string{"activitypub"},
 		"services":          map[string]any{"inbound": []string{}, "outbound": []string{}},
-		"openRegistrations": mode == storage.RegistrationOpen || mode == storage.RegistrationApproval,
+		"openRegistrations": mode == storage.RegistrationOpen || mode == storage.RegistrationApproval || mode == storage.RegistrationWaitlist,
 		"usage": map[string]any{
 			"users": map[string]int{
 				"total": usage.Members, "activeMonth": usage.ActiveMonth, "activeHalfyear": usage.ActiveHalfyear,

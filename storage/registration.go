@@ -13,12 +13,13 @@ type RegistrationMode string
 const (
 	RegistrationOpen     RegistrationMode = "open"     // anyone may register
 	RegistrationApproval RegistrationMode = "approval" // new members wait for an admin, unless invited
+	RegistrationWaitlist RegistrationMode = "waitlist" // new members wait in line, unless invited or supporters
 	RegistrationInvite   RegistrationMode = "invite"   // an invite code is required
 	RegistrationClosed   RegistrationMode = "closed"   // nobody may register
 )
 
 // RegistrationModes lists every mode, in the order the docs give them.
-var RegistrationModes = []RegistrationMode{RegistrationOpen, RegistrationApproval, RegistrationInvite, RegistrationClosed}
+var RegistrationModes = []RegistrationMode{RegistrationOpen, RegistrationApproval, RegistrationWaitlist, RegistrationInvite, RegistrationClosed}
 
 // Valid reports whether m is one of the registration modes.
 func (m RegistrationMode) Valid() bool {
@@ -60,7 +61,7 @@ func (db *DB) Register(ctx context.Context, r Registration) (*Member, error) {
 	err = db.write(ctx, func(tx *Tx) error {
 		status := MemberActive
 		invited := mode != RegistrationOpen && r.InviteCode != ""
-		if mode == RegistrationApproval && !invited {
+		if (mode == RegistrationApproval || mode == RegistrationWaitlist) && !invited {
 			status = MemberPending
 		}
 		if invited {
@@ -123,21 +124,41 @@ func (db *DB) ApproveMember(ctx context.Context, username string) (*Member, erro
 		if m, err = tx.pendingMember(ctx, username); err != nil {
 			return err
 		}
-		m.Status, m.UpdatedAt = MemberActive, tx.now
-		_, err = tx.ExecContext(ctx, `UPDATE members SET status = ?, updated_at = ? WHERE id = ?`,
-			MemberActive, millis(tx.now), m.ID)
-		if err != nil {
-			return fmt.Errorf("approve %s: %w", username, err)
-		}
-		if err := tx.notifyApproval(ctx, m.ID); err != nil {
-			return err
-		}
-		if err := tx.queueMail(ctx, MailApproved, m.ID, MailPayload{}, time.Time{}); err != nil {
-			return err
-		}
-		return tx.joinStarterSubwikis(ctx, m.ID)
+		return tx.admit(ctx, m)
 	})
 	return m, err
+}
+
+// admit makes a pending member active, tells them, and joins them to the
+// starter subwikis.
+func (tx *Tx) admit(ctx context.Context, m *Member) error {
+	m.Status, m.UpdatedAt = MemberActive, tx.now
+	_, err := tx.ExecContext(ctx, `UPDATE members SET status = ?, updated_at = ? WHERE id = ?`,
+		MemberActive, millis(tx.now), m.ID)
+	if err != nil {
+		return fmt.Errorf("admit %s: %w", m.Username, err)
+	}
+	if err := tx.notifyApproval(ctx, m.ID); err != nil {
+		return err
+	}
+	if err := tx.queueMail(ctx, MailApproved, m.ID, MailPayload{}, time.Time{}); err != nil {
+		return err
+	}
+	return tx.joinStarterSubwikis(ctx, m.ID)
+}
+
+// admitIfWaiting admits the member at once if they wait in line (the
+// registration mode is waitlist and they are pending): a supporter does
+// not wait. In approval mode an admin still decides.
+func (tx *Tx) admitIfWaiting(ctx context.Context, memberID string) error {
+	if tx.db.Registration != RegistrationWaitlist {
+		return nil
+	}
+	m, err := tx.memberWhere(ctx, "id = ?", memberID)
+	if err != nil || m.Status != MemberPending {
+		return err
+	}
+	return tx.admit(ctx, m)
 }
 
 // RejectMember removes a pending member's registration, freeing the name.

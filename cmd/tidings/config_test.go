@@ -87,7 +87,7 @@ func TestConfigErrorsNameKeyAndLine(t *testing.T) {
 		{"wrong type list", "[server]\ntrusted_proxies = \"10.0.0.1\"\n",
 			[]string{"test.toml:2: server.trusted_proxies: must be a list of strings"}},
 		{"invalid mode", "[registration]\nmode = \"sometimes\"\n",
-			[]string{"test.toml:2: registration.mode: \"sometimes\" must be one of \"open\", \"approval\", \"invite\", \"closed\""}},
+			[]string{"test.toml:2: registration.mode: \"sometimes\" must be one of \"open\", \"approval\", \"waitlist\", \"invite\", \"closed\""}},
 		{"http for a public domain", "[server]\ndomain = \"news.example\"\n",
 			[]string{"test.toml: server.scheme", "only for a local domain", "the default applies; set it in [server]"}},
 		{"domain with scheme", "[server]\ndomain = \"https://news.example\"\nscheme = \"https\"\n",
