@@ -15,6 +15,7 @@ require (
 	github.com/microcosm-cc/bluemonday v1.0.27
 	github.com/oklog/ulid/v2 v2.1.2
 	github.com/pelletier/go-toml/v2 v2.4.3
+	github.com/stripe/stripe-go/v83 v83.2.1
 	github.com/wneessen/go-mail v0.8.1
 	github.com/yaronf/httpsign v0.3.2
 	github.com/yuin/goldmark v1.8.7

@@ -14,7 +14,7 @@ type MailConfig struct {
 	Host     string
 	Port     int // 0: the usual port of the TLS mode (587, 465 or 25)
 	Username string
-	Password MailPassword
+	Password Secret
 	From     string // the address mail comes from
 	FromName string // the name beside it; the instance's name when empty
 	// TLS is "starttls" (or empty), "tls", or "none" (loopback only, as
@@ -24,20 +24,6 @@ type MailConfig struct {
 	// certificate, e.g. for a test's own certificate authority.
 	TLSConfig *tls.Config
 }
-
-// MailPassword is the SMTP password. It prints as "(hidden)", so that
-// neither a log line nor a page (the site's Config reaches every
-// template) can show it by mistake.
-type MailPassword string
-
-// String implements fmt.Stringer.
-func (MailPassword) String() string { return "(hidden)" }
-
-// GoString implements fmt.GoStringer, for %#v.
-func (MailPassword) GoString() string { return `"(hidden)"` }
-
-// LogValue implements slog.LogValuer.
-func (MailPassword) LogValue() slog.Value { return slog.StringValue("(hidden)") }
 
 // On reports whether the instance sends mail.
 func (c MailConfig) On() bool { return c.Host != "" }

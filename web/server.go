@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gorilla/mux"
+	"github.com/stripe/stripe-go/v83"
 
 	"github.com/tidings-social/tidings/federation"
 	"github.com/tidings-social/tidings/storage"
@@ -28,6 +29,7 @@ type Config struct {
 	Media          MediaConfig    // remote images and uploads
 	DeletionGrace  time.Duration  // how long a member may take back the deletion of their account
 	Mail           MailConfig     // the SMTP server; mail is off without a host
+	Stripe         StripeConfig   // supporters' payments; off without a secret key
 	// Contact (an email or web address) and PrivacyPolicy (Markdown; ""
 	// for the default text) are shown at /about and /privacy.
 	Contact       string
@@ -48,6 +50,7 @@ type Server struct {
 	csrfKey []byte
 	limits  *rateLimits
 	mail    *mailer
+	stripe  *stripe.Client // nil when Stripe is off
 	handler http.Handler
 }
 
@@ -62,7 +65,7 @@ func NewServer(ctx context.Context, db *storage.DB, fed *federation.Federator, c
 		return nil, fmt.Errorf("csrf key: %w", err)
 	}
 	s := &Server{db: db, fed: fed, cfg: cfg, log: log, pages: pages, csrfKey: key, limits: newRateLimits(cfg.Limits),
-		mail: newMailer(db, cfg, log)}
+		mail: newMailer(db, cfg, log), stripe: newStripeClient(cfg.Stripe)}
 	s.handler = s.recoverPanics(s.logRequests(s.secureHeaders(s.loadSession(s.routes()))))
 	return s, nil
 }

@@ -36,6 +36,7 @@ type Config struct {
 	Retention    RetentionConfig    `toml:"retention"`
 	Media        MediaConfig        `toml:"media"`
 	Mail         MailConfig         `toml:"mail"`
+	Supporters   SupportersConfig   `toml:"supporters"`
 	Log          LogConfig          `toml:"log"`
 
 	AccountDeletion AccountDeletionConfig `toml:"account_deletion"`
@@ -388,6 +389,7 @@ func (c *Config) problems() []problem {
 	ps = append(ps, c.AccountDeletion.problems()...)
 	ps = append(ps, c.Media.problems()...)
 	ps = append(ps, c.Mail.problems()...)
+	ps = append(ps, c.Supporters.problems()...)
 	ps = append(ps, c.Federation.domainProblems(c.Server.Domain)...)
 	ps = append(ps, c.Server.aboutProblems()...)
 	switch c.Log.Level {

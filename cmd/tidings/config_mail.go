@@ -84,7 +84,7 @@ func (c *Config) webMail() web.MailConfig {
 	if env := os.Getenv(mailPasswordEnv); env != "" {
 		password = env
 	}
-	return web.MailConfig{Host: m.Host, Port: m.Port, Username: m.Username, Password: web.MailPassword(password),
+	return web.MailConfig{Host: m.Host, Port: m.Port, Username: m.Username, Password: web.Secret(password),
 		From: m.From, FromName: m.FromName, TLS: m.TLS}
 }
 

@@ -99,6 +99,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Media:          m.Config.webMedia(media),
 		DeletionGrace:  m.Config.deletionGrace(),
 		Mail:           m.Config.webMail(),
+		Stripe:         m.Config.webStripe(),
 		Contact:        m.Config.Server.Contact,
 		PrivacyPolicy:  policy,
 	}, m.Logger)
