@@ -30,6 +30,7 @@ type Config struct {
 	DeletionGrace  time.Duration  // how long a member may take back the deletion of their account
 	Mail           MailConfig     // the SMTP server; mail is off without a host
 	Stripe         StripeConfig   // supporters' payments; off without a secret key
+	Partner        PartnerConfig  // the creator pool
 	// Contact (an email or web address) and PrivacyPolicy (Markdown; ""
 	// for the default text) are shown at /about and /privacy.
 	Contact       string

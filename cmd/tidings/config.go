@@ -37,6 +37,7 @@ type Config struct {
 	Media        MediaConfig        `toml:"media"`
 	Mail         MailConfig         `toml:"mail"`
 	Supporters   SupportersConfig   `toml:"supporters"`
+	Partner      PartnerConfig      `toml:"partner"`
 	Log          LogConfig          `toml:"log"`
 
 	AccountDeletion AccountDeletionConfig `toml:"account_deletion"`
@@ -134,9 +135,10 @@ func DefaultConfig() Config {
 		Limits:       LimitsConfig(web.DefaultLimits()),
 		Retention: RetentionConfig{InboxBodyDays: 7, InboxRecordDays: 90, OutboxDays: 30,
 			ExpiredSessionDays: 0, SignInFailureDays: 1, TombstoneDays: 365},
-		Media: MediaConfig{CacheDays: 7, MaxRemoteBytes: 8 << 20, MaxUploadBytes: 8 << 20, MaxUploadSide: 4096},
-		Mail:  MailConfig{TLS: "starttls"},
-		Log:   LogConfig{Level: "info", Format: "text"},
+		Media:   MediaConfig{CacheDays: 7, MaxRemoteBytes: 8 << 20, MaxUploadBytes: 8 << 20, MaxUploadSide: 4096},
+		Mail:    MailConfig{TLS: "starttls"},
+		Partner: defaultPartner,
+		Log:     LogConfig{Level: "info", Format: "text"},
 
 		AccountDeletion: AccountDeletionConfig{GraceDays: 7},
 	}
@@ -390,6 +392,7 @@ func (c *Config) problems() []problem {
 	ps = append(ps, c.Media.problems()...)
 	ps = append(ps, c.Mail.problems()...)
 	ps = append(ps, c.Supporters.problems()...)
+	ps = append(ps, c.Partner.problems()...)
 	ps = append(ps, c.Federation.domainProblems(c.Server.Domain)...)
 	ps = append(ps, c.Server.aboutProblems()...)
 	switch c.Log.Level {
