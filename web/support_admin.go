@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/tidings-social/tidings/storage"
 )
@@ -66,33 +65,19 @@ func paymentMembers(payments []*storage.SupporterPayment) []string {
 // recordOfflineContribution records a contribution made another way
 // than by card: a bank transfer, cash.
 func (s *Server) recordOfflineContribution(w http.ResponseWriter, r *http.Request) {
-	f := offlineForm{Username: strings.TrimPrefix(strings.TrimSpace(r.PostForm.Get("member")), "@"),
-		Amount: r.PostForm.Get("amount"), Currency: strings.TrimSpace(r.PostForm.Get("currency")),
-		Months: r.PostForm.Get("months"), Note: r.PostForm.Get("note")}
-	cents, ok := parseMoney(f.Amount, f.Currency)
-	if !ok {
-		s.renderAdminSupporters(w, r, http.StatusBadRequest, f, "The amount must be a number like 12.99.")
-		return
-	}
+	f := offlineForm{Username: r.PostForm.Get("member"), Amount: r.PostForm.Get("amount"),
+		Currency: strings.TrimSpace(r.PostForm.Get("currency")), Months: r.PostForm.Get("months"), Note: r.PostForm.Get("note")}
 	months, err := strconv.Atoi(strings.TrimSpace(f.Months))
-	if err != nil || months < 1 || months > 120 {
+	if err != nil {
 		s.renderAdminSupporters(w, r, http.StatusBadRequest, f, "Say for how many months, from 1 to 120, the contribution makes them a supporter.")
 		return
 	}
-	m, err := s.db.MemberByUsername(r.Context(), f.Username)
+	p, err := s.db.RecordOfflineContribution(r.Context(), storage.OfflineContribution{Username: f.Username,
+		Amount: f.Amount, Currency: f.Currency, Months: months, Note: f.Note, RecordedBy: currentMember(r).ID})
 	if err != nil {
 		status, msg := s.failure(r, err)
 		s.renderAdminSupporters(w, r, status, f, msg)
 		return
 	}
-	now := time.Now().UTC()
-	_, err = s.db.RecordContribution(r.Context(), storage.Contribution{MemberID: m.ID, AmountCents: cents,
-		Currency: f.Currency, PaidAt: now, CoversUntil: now.AddDate(0, months, 0), Source: storage.PaymentOffline,
-		Note: f.Note, RecordedBy: currentMember(r).ID})
-	if err != nil {
-		status, msg := s.failure(r, err)
-		s.renderAdminSupporters(w, r, status, f, msg)
-		return
-	}
-	s.redirect(w, r, "/admin/supporters", "The contribution of @"+m.Username+" is recorded.")
+	s.redirect(w, r, "/admin/supporters", "The contribution of "+formatMoney(p.AmountCents, p.Currency)+" is recorded.")
 }

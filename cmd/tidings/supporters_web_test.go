@@ -3,8 +3,11 @@ package main
 import (
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/tidings-social/tidings/storage"
 )
 
 // Without Stripe, /support shows the tiers and says card payments are
@@ -82,4 +85,46 @@ func TestSupporterBadge(t *testing.T) {
 	v.get("/settings/supporting")
 	wantStatus(t, v.post("/settings/supporting/badge", nil), http.StatusSeeOther)
 	noBadge("a supporter who opted out")
+}
+
+// "tidings admin contribution" records an offline contribution and
+// admits a member who waits in line; bad input names the problem.
+func TestAdminContributionCommand(t *testing.T) {
+	inst := startInstance(t, withMode(storage.RegistrationWaitlist))
+	v := newVisitor(t, inst)
+	wantStatus(t, v.signUp("tala", "a long password", nil), http.StatusOK)
+	file := configOf(t, inst)
+	if err := appendFile(file, "[registration]\nmode = \"waitlist\"\n"); err != nil {
+		t.Fatal(err)
+	}
+	got := runCLI("", "admin", "contribution", "tala", "--amount", "12.99", "--months", "1", "--note", "cash at the meetup", "-config", file)
+	if got.status != 0 || !strings.Contains(got.stdout, "recorded 12.99 USD from @tala") {
+		t.Fatalf("contribution: %+v", got)
+	}
+	if m := memberNamed(t, inst, "tala"); m.Status != storage.MemberActive {
+		t.Errorf("status %s after the contribution, want active", m.Status)
+	}
+	wantStatus(t, v.signIn("tala", "a long password"), http.StatusSeeOther)
+	for _, args := range [][]string{
+		{"tala", "--amount", "lots"},
+		{"nobody", "--amount", "5"},
+		{"tala"},
+	} {
+		got := runCLI("", append(append([]string{"admin", "contribution"}, args...), "-config", file)...)
+		if got.status == 0 || got.stderr == "" {
+			t.Errorf("contribution %v: %+v, want a failure that says why", args, got)
+		}
+	}
+}
+
+func appendFile(path, text string) error {
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	if _, err := f.WriteString(text); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
