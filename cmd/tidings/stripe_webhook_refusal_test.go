@@ -59,7 +59,7 @@ func TestStripeWebhookRefusals(t *testing.T) {
 
 	// The genuine event, is taken
 	// once; sent again (a replay) it is refused and changes nothing. An
-	// event in the shape of an API version of 2017 is taken.
+	// event in the shape of an API version of 2015 is taken.
 	wantStatus(t, sendEvent(t, inst, body), http.StatusOK)
 	until := supporterUntil(t, inst, quinn)
 	if until.Before(time.Now().AddDate(1, 0, -2)) {
@@ -69,10 +69,12 @@ func TestStripeWebhookRefusals(t *testing.T) {
 	if replay.Status != http.StatusConflict || !strings.Contains(replay.Body, "already processed") {
 		t.Errorf("replay answered %d %q, want 409 saying it was already processed", replay.Status, replay.Body)
 	}
-	old := stripeEvent(t, "evt_q2", "invoice.paid", "2017-08-15", map[string]any{
+	old := stripeEvent(t, "evt_q2", "invoice.paid", "2015-10-16", map[string]any{
 		"id": "in_q2", "object": "invoice", "customer": "cus_" + quinn, "subscription": "sub_" + quinn,
 		"amount_paid": 10000, "currency": "usd", "period_end": until.AddDate(1, 0, 0).Unix(), "lines": map[string]any{"data": []any{}},
 	})
+	// Before 2017-05-25, an event's request was a bare id.
+	old = bytes.Replace(old, []byte(`"object":"event"`), []byte(`"object":"event","request":"req_old"`), 1)
 	wantStatus(t, sendEvent(t, inst, old), http.StatusOK)
 	payments, err := inst.DB.PaymentsOf(context.Background(), quinn)
 	if err != nil {
