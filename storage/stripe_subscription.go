@@ -127,3 +127,22 @@ func (db *DB) CancelSubscription(ctx context.Context, memberID string) error {
 		return err
 	})
 }
+
+// MayStartSubscription refuses a checkout to a member whose subscription
+// still renews: a second one would charge them twice. After canceling,
+// they may start a new one.
+func (db *DB) MayStartSubscription(ctx context.Context, memberID string) error {
+	return db.read(ctx, func(tx *Tx) error {
+		s, err := tx.subscriptionWhere(ctx, "member_id = ?", memberID)
+		if ErrorCode(err) == ENotFound {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if s.Status == SubscriptionActive || s.Status == SubscriptionPastDue {
+			return Errorf(EConflict, "You already have a subscription; see Settings → Supporting.")
+		}
+		return nil
+	})
+}

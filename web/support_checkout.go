@@ -26,6 +26,9 @@ func (s *Server) supportCheckout(w http.ResponseWriter, r *http.Request) {
 	if wait := storage.RetryAfter(err); wait > 0 {
 		setRetryAfter(w, wait)
 	}
+	if err == nil {
+		err = s.db.MayStartSubscription(r.Context(), m.ID)
+	}
 	if err != nil {
 		status, msg := s.failure(r, err)
 		s.renderSupport(w, r, status, msg)

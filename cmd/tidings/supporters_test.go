@@ -115,6 +115,15 @@ func TestSupportCheckoutSkipsTheWaitingList(t *testing.T) {
 		t.Errorf("supporter until %v, want about a month from now", until)
 	}
 	wantStatus(t, v.signIn("nadia", "a long password"), http.StatusSeeOther)
+
+	// A member whose subscription renews cannot start a second one.
+	v.get("/support")
+	again := v.post("/support/checkout", url.Values{"tier": {"Yearly"}})
+	wantStatus(t, again, http.StatusConflict)
+	wantBody(t, again, "already have a subscription")
+	if n := len(mock.requestsTo(http.MethodPost, "/v1/checkout/sessions")); n != 1 {
+		t.Errorf("%d checkout sessions made, want still 1", n)
+	}
 }
 
 // The supporter's lifecycle through signed webhooks: start, renew,
