@@ -42,3 +42,32 @@ func TestApplyStripeEventRetriesWhatFailed(t *testing.T) {
 		t.Errorf("%d payments, want 2", len(payments))
 	}
 }
+
+// A member who waits in line may give their password to pay; one who
+// waits for an admin's approval may not, since paying would not admit them.
+func TestAuthenticateToSupport(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		mode RegistrationMode
+		ok   bool
+	}{{RegistrationWaitlist, true}, {RegistrationApproval, false}} {
+		db, _ := openTestDB(t)
+		db.Registration = tc.mode
+		if _, err := db.Register(ctx, Registration{MemberCreate: MemberCreate{Username: "ines", Email: "ines@example.org", Password: "a long password"}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Authenticate(ctx, "ines", "a long password", "192.0.2.1"); ErrorCode(err) != EForbidden {
+			t.Errorf("%s: signing in while pending: %v, want forbidden", tc.mode, err)
+		}
+		m, err := db.AuthenticateToSupport(ctx, "ines", "a long password", "192.0.2.1")
+		if tc.ok && (err != nil || m.Username != "ines") {
+			t.Errorf("%s: %v, want ines", tc.mode, err)
+		}
+		if !tc.ok && ErrorCode(err) != EForbidden {
+			t.Errorf("%s: %v, want forbidden", tc.mode, err)
+		}
+		if _, err := db.AuthenticateToSupport(ctx, "ines", "not it", "192.0.2.1"); ErrorCode(err) != EUnauthorized {
+			t.Errorf("%s: a wrong password: %v, want unauthorized", tc.mode, err)
+		}
+	}
+}
