@@ -168,3 +168,17 @@ func (db *DB) waitingRefusal(ctx context.Context, m *Member) error {
 	}
 	return Errorf(EForbidden, "You are on the waiting list: number %d. You can sign in once you are admitted.", place)
 }
+
+// queueWaitingMail tells a member who signed up that they wait: in
+// waitlist mode with their number in line at the time.
+func (tx *Tx) queueWaitingMail(ctx context.Context, memberID string) error {
+	var payload MailPayload
+	if tx.db.Registration == RegistrationWaitlist {
+		place, err := tx.waitlistPlace(ctx, memberID)
+		if err != nil {
+			return err
+		}
+		payload.Place = place
+	}
+	return tx.queueMail(ctx, MailWaitingList, memberID, payload, time.Time{})
+}
