@@ -56,18 +56,21 @@ func (tx *Tx) waitlistPlace(ctx context.Context, memberID string) (int, error) {
 	return place, nil
 }
 
-// Waitlist lists the members waiting to be let in, oldest first, each
-// with their number in line.
-func (db *DB) Waitlist(ctx context.Context) ([]*WaitingMember, error) {
-	pending, err := db.PendingMembers(ctx)
-	if err != nil {
-		return nil, err
-	}
-	line := make([]*WaitingMember, len(pending))
-	for i, m := range pending {
-		line[i] = &WaitingMember{Member: m, Place: i + 1}
-	}
-	return line, nil
+// Waitlist returns the first limit members waiting to be let in, oldest
+// first, each with their number in line, and how many wait in all.
+func (db *DB) Waitlist(ctx context.Context, limit int) (line []*WaitingMember, total int, err error) {
+	err = db.read(ctx, func(tx *Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM members WHERE status = ?`, MemberPending).Scan(&total); err != nil {
+			return fmt.Errorf("count the waiting list: %w", err)
+		}
+		first, err := tx.oldestWaiting(ctx, limit)
+		line = make([]*WaitingMember, len(first))
+		for i, m := range first {
+			line[i] = &WaitingMember{Member: m, Place: i + 1}
+		}
+		return err
+	})
+	return line, total, err
 }
 
 // AdmitMember lets a waiting member in by hand: the admin's Admit on the

@@ -59,9 +59,15 @@ func TestWaitlistPlaces(t *testing.T) {
 	}
 	wantPlaces(t, db, map[*Member]int{w[2]: 1, w[3]: 2})
 
-	line, err := db.Waitlist(ctx)
+	line, total, err := db.Waitlist(ctx, 10)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if total != 2 {
+		t.Errorf("%d waiting in all, want 2", total)
+	}
+	if first, total, _ := db.Waitlist(ctx, 1); len(first) != 1 || total != 2 {
+		t.Errorf("the first of the line: %d shown of %d, want 1 of 2", len(first), total)
 	}
 	var got []string
 	for _, e := range line {

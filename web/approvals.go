@@ -8,21 +8,27 @@ import (
 	"github.com/tidings-social/tidings/storage"
 )
 
+// waitlistShown is how many from the front of the line the admins'
+// page shows: admitting goes from the front, and a long line would make
+// a page nobody scrolls.
+const waitlistShown = 200
+
 // approvalsPage is the data of the admins' approval queue, which in
 // waitlist mode is the waiting list.
 type approvalsPage struct {
 	Pending     []*storage.WaitingMember
+	Total       int // how many wait in all; the page shows the first waitlistShown
 	Waitlist    bool
 	AdmitPerDay int
 }
 
 func (s *Server) approvals(w http.ResponseWriter, r *http.Request) {
-	line, err := s.db.Waitlist(r.Context())
+	line, total, err := s.db.Waitlist(r.Context(), waitlistShown)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	page := approvalsPage{Pending: line, Waitlist: s.db.Registration == storage.RegistrationWaitlist, AdmitPerDay: s.db.Admission.AdmitPerDay}
+	page := approvalsPage{Pending: line, Total: total, Waitlist: s.db.Registration == storage.RegistrationWaitlist, AdmitPerDay: s.db.Admission.AdmitPerDay}
 	title := "Waiting for approval"
 	if page.Waitlist {
 		title = "Waiting list"
