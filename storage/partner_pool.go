@@ -76,7 +76,7 @@ type PoolSplit struct {
 	RevenueCents     int64
 	PoolCents        int64
 	AllocatedCents   int64
-	UnallocatedCents int64 // the instance's: no engagement, the cap, rounding
+	UnallocatedCents int64         // the instance's: no engagement, the cap, rounding
 	Lines            []PoolLine    // by creator id, then post id; none of 0 cents
 	Creators         []PoolCreator // by creator id; none of 0 cents
 }

@@ -32,7 +32,7 @@ func TestSplitPool(t *testing.T) {
 			read("s2", "c3", "p4", 2),
 		},
 		want: PoolSplit{RevenueCents: 1300, PoolCents: 650, AllocatedCents: 650,
-			Lines: []PoolLine{{"c1", "p1", 175}, {"c2", "p2", 125}, {"c2", "p3", 250}, {"c3", "p4", 100}},
+			Lines:    []PoolLine{{"c1", "p1", 175}, {"c2", "p2", 125}, {"c2", "p3", 250}, {"c3", "p4", 100}},
 			Creators: []PoolCreator{{"c1", 175, 714, 2}, {"c2", 375, 1000, 1}, {"c3", 100, 1000, 1}}},
 	}, {
 		// 100 cents in three equal thirds: 33 each, the cent left to the
@@ -80,7 +80,7 @@ func TestSplitPool(t *testing.T) {
 		terms:       PoolTerms{PoolPercent: 50, MaxSharePercent: 50},
 		payments:    []PoolPayment{{"s1", 1299}},
 		engagements: []PoolEngagement{read("s1", "c1", "p1", 1)},
-		want: PoolSplit{RevenueCents: 1299, PoolCents: 649, UnallocatedCents: 649}},
+		want:        PoolSplit{RevenueCents: 1299, PoolCents: 649, UnallocatedCents: 649},
 	}, {
 		name:        "a supporter who engaged with nobody",
 		terms:       noCap,
