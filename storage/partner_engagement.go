@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"time"
 )
 
@@ -56,18 +57,19 @@ func mainCurrency(paid []*SupporterPayment) string {
 	return best
 }
 
-// engagementSQL selects (supporter, creator, post, reads, liked,
-// commented) rows of one kind; ?1 and ?2 are the month's first and last
-// day, ?3 and ?4 its bounds in milliseconds.
+// engagementSQL selects (supporter, creator, post, reads, read-time
+// bonus, liked, commented) rows of one kind; ?1 and ?2 are the month's
+// first day and the next month's, ?3 and ?4 its bounds in milliseconds.
 var engagementSQL = []string{
-	`SELECT r.supporter_id, p.author_id, p.id, count(*), 0, 0 FROM post_reads r
+	`SELECT r.supporter_id, p.author_id, p.id, count(*),
+		sum(min(r.seconds / ` + strconv.Itoa(ReadTimeStep) + `, ` + strconv.Itoa(MaxReadTimeBonus) + `)), 0, 0 FROM post_reads r
 		JOIN posts p ON p.id = r.post_id JOIN creators c ON c.member_id = p.author_id
 		WHERE r.day >= ?1 AND r.day < ?2 GROUP BY r.supporter_id, p.id`,
-	`SELECT x.actor_id, p.author_id, p.id, 0, 1, 0 FROM reactions x
+	`SELECT x.actor_id, p.author_id, p.id, 0, 0, 1, 0 FROM reactions x
 		JOIN posts p ON p.id = x.post_id JOIN creators c ON c.member_id = p.author_id
 		WHERE x.kind = 'like' AND x.created_at >= ?3 AND x.created_at < ?4 AND p.local = 1 AND p.root_id IS NULL
 		AND ` + supportedSQL("x.actor_id", "x.created_at"),
-	`SELECT DISTINCT k.author_id, p.author_id, p.id, 0, 0, 1 FROM posts k
+	`SELECT DISTINCT k.author_id, p.author_id, p.id, 0, 0, 0, 1 FROM posts k
 		JOIN posts p ON p.id = k.root_id JOIN creators c ON c.member_id = p.author_id
 		WHERE k.created_at >= ?3 AND k.created_at < ?4 AND p.local = 1
 		AND ` + supportedSQL("k.author_id", "k.created_at"),
@@ -85,13 +87,14 @@ func (tx *Tx) engagements(ctx context.Context, from, to time.Time) ([]PoolEngage
 		for rows.Next() {
 			var e PoolEngagement
 			var liked, commented bool
-			if err := rows.Scan(&e.SupporterID, &e.CreatorID, &e.PostID, &e.Reads, &liked, &commented); err != nil {
+			if err := rows.Scan(&e.SupporterID, &e.CreatorID, &e.PostID, &e.Reads, &e.ReadBonus, &liked, &commented); err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("month engagement: %w", err)
 			}
 			key := e.SupporterID + " " + e.PostID
 			if seen := byKey[key]; seen != nil {
 				seen.Reads += e.Reads
+				seen.ReadBonus += e.ReadBonus
 				seen.Liked = seen.Liked || liked
 				seen.Commented = seen.Commented || commented
 				continue

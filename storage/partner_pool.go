@@ -13,6 +13,10 @@ const (
 	WeightRead    = 1 // each UTC day the supporter opened the post
 	WeightLike    = 2 // the supporter liked the post this month
 	WeightComment = 3 // the supporter commented on the post this month
+	// ReadTimeStep of reading, in seconds, adds 1 to a day's read, up to
+	// MaxReadTimeBonus: time in view counts, but cannot outweigh writing.
+	ReadTimeStep     = 120
+	MaxReadTimeBonus = 2
 )
 
 // PoolTerms are the partner program's settings a month is computed with.
@@ -34,6 +38,7 @@ type PoolEngagement struct {
 	CreatorID   string
 	PostID      string
 	Reads       int64 // days opened
+	ReadBonus   int64 // the read-time bonus of those days together
 	Liked       bool
 	Commented   bool
 }
@@ -43,7 +48,7 @@ func (e PoolEngagement) weight() int64 {
 	if e.SupporterID == e.CreatorID {
 		return 0
 	}
-	w := e.Reads * WeightRead
+	w := e.Reads*WeightRead + e.ReadBonus
 	if e.Liked {
 		w += WeightLike
 	}

@@ -90,6 +90,16 @@ func TestSplitPool(t *testing.T) {
 			Lines:    []PoolLine{{"c1", "p1", 500}},
 			Creators: []PoolCreator{{"c1", 500, 1000, 1}}},
 	}, {
+		// pool 40: a read with two steps of read time weighs 3, a bare one 1
+		name:     "read-time bonus",
+		terms:    noCap,
+		payments: []PoolPayment{{"s", 80}},
+		engagements: []PoolEngagement{{SupporterID: "s", CreatorID: "c1", PostID: "p1", Reads: 1, ReadBonus: 2},
+			read("s", "c2", "p2", 1)},
+		want: PoolSplit{RevenueCents: 80, PoolCents: 40, AllocatedCents: 40,
+			Lines:    []PoolLine{{"c1", "p1", 30}, {"c2", "p2", 10}},
+			Creators: []PoolCreator{{"c1", 30, 1000, 1}, {"c2", 10, 1000, 1}}},
+	}, {
 		name:  "no revenue",
 		terms: noCap, engagements: []PoolEngagement{read("s1", "c1", "p1", 1)},
 		want: PoolSplit{},

@@ -153,3 +153,36 @@ func TestCloseMonth(t *testing.T) {
 		t.Errorf("bob's ledger = %+v (%v)", mine, err)
 	}
 }
+
+// Reading time adds to a day's read, capped, and only to a read: two
+// steps of it add 2 to the read's weight, less than a step nothing.
+func TestReadTime(t *testing.T) {
+	ctx := context.Background()
+	m := newPartnerMonth(t)
+	m.read(t, m.carol, m.pa, true)
+	m.read(t, m.carol, m.pb, true)
+	for _, r := range []struct {
+		who     *Member
+		post    *Post
+		seconds int
+		want    bool
+	}{
+		{m.carol, m.pa, 100, true},
+		{m.carol, m.pa, 900, true}, // capped at 600
+		{m.carol, m.pa, 5, false},  // full
+		{m.carol, m.pb, 119, true},
+		{m.ev, m.pa, 60, false}, // no read of hers
+	} {
+		got, err := m.db.RecordReadTime(ctx, r.who.ID, r.post.ID, r.seconds)
+		if err != nil || got != r.want {
+			t.Errorf("%s reads %q for %ds: %v (%v), want %v", r.who.Username, r.post.Headline, r.seconds, got, err, r.want)
+		}
+	}
+	_, err := m.db.RecordReadTime(ctx, m.carol.ID, m.pa.ID, 0)
+	wantCode(t, err, EInvalid)
+	// carol's 500 of the pool of 900: pa weighs 1 + 2, pb 1
+	st, err := m.db.PartnerEstimate(ctx, PoolTerms{PoolPercent: 50, MaxSharePercent: 100}, "2026-11")
+	if err != nil || len(st.Lines) != 2 || st.Lines[0].Cents != 375 || st.Lines[1].Cents != 125 {
+		t.Errorf("estimate = %+v (%v), want 375 for pa and 125 for pb", st.Lines, err)
+	}
+}

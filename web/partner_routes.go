@@ -19,6 +19,7 @@ func (s *Server) partnerRoutes(site *mux.Router) {
 	site.Handle("/settings/creator", s.membersOnly(s.saveCreatorSettings)).Methods(http.MethodPost)
 	site.Handle("/settings/creator/stripe", s.membersOnly(s.connectCreatorStripe)).Methods(http.MethodPost)
 	site.Handle("/creator", s.membersOnly(s.creatorDashboard)).Methods(http.MethodGet)
+	site.Handle("/posts/{id}/read-time", s.membersOnly(s.recordReadTime)).Methods(http.MethodPost)
 	site.Handle("/admin/partner", s.adminsOnly(s.partnerAdmin)).Methods(http.MethodGet)
 	site.Handle("/admin/partner/close", s.adminsOnly(s.closePartnerMonth)).Methods(http.MethodPost)
 	site.Handle("/admin/partner/"+monthPattern+".csv", s.adminsOnly(s.partnerCSV)).Methods(http.MethodGet)

@@ -96,6 +96,39 @@ func TestCreatorEstimateAmount(t *testing.T) {
 	wantBody(t, ps.alice.get("/creator"), "so far: 6.49 USD", "Bridges of the river</a></td><td>6.49 USD")
 }
 
+// The post page's script reports reading time to a CSRF-protected
+// endpoint that refuses what is not a number of seconds.
+func TestReadTimeEndpoint(t *testing.T) {
+	ctx := context.Background()
+	ps := startPartnerSite(t, nil)
+	if _, err := ps.inst.DB.JoinCreatorProgram(ctx, ps.aliceID, storage.PayoutManual); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ps.inst.DB.RecordContribution(ctx, storage.Contribution{MemberID: ps.carolID, AmountCents: 1299, Currency: "usd",
+		CoversUntil: time.Now().AddDate(0, 1, 0), Source: storage.PaymentOffline}); err != nil {
+		t.Fatal(err)
+	}
+	page := ps.carol.get("/posts/" + ps.post.ID)
+	wantBody(t, page, `<script src="/static/read-time.js" data-post="`+ps.post.ID+`"`)
+	wantStatus(t, ps.carol.get("/static/read-time.js"), http.StatusOK)
+	path := "/posts/" + ps.post.ID + "/read-time"
+	wantStatus(t, ps.carol.post(path, url.Values{"seconds": {"many"}}), http.StatusBadRequest)
+	wantStatus(t, ps.carol.post(path, url.Values{"seconds": {"-5"}}), http.StatusBadRequest)
+	wantStatus(t, ps.carol.post(path, url.Values{"seconds": {"240"}, "csrf": {"forged"}}), http.StatusForbidden)
+	wantStatus(t, ps.carol.post(path, url.Values{"seconds": {"240"}}), http.StatusNoContent)
+	stranger := newVisitor(t, ps.inst)
+	stranger.get("/posts/" + ps.post.ID)
+	if page := stranger.get("/posts/" + ps.post.ID); strings.Contains(page.Body, "read-time.js") {
+		t.Error("a visitor's page has the reading-time script")
+	}
+	stranger.get("/signin") // a form's token
+	wantStatus(t, stranger.post(path, url.Values{"seconds": {"240"}}), http.StatusUnauthorized)
+	st, err := ps.inst.DB.PartnerEstimate(ctx, storage.PoolTerms{PoolPercent: 100, MaxSharePercent: 100}, storage.MonthOf(time.Now()))
+	if err != nil || len(st.Lines) != 1 || st.Lines[0].Cents != 1299 {
+		t.Errorf("estimate = %+v (%v)", st, err)
+	}
+}
+
 // Admins close a past month once, export it as CSV equal to the ledger,
 // and mark a creator paid; a month not over cannot be closed; members
 // who are not admins cannot open the page.

@@ -15,10 +15,13 @@ CREATE TABLE creators (
 -- post_reads: a supporter opened a creator's local post, once per
 -- supporter per post per UTC day (day = days since 1970-01-01). Only
 -- what the month's computation needs is kept: no time of day, no address.
+-- seconds is the time the page was in view that day, as the page's
+-- optional script reported it, capped at ten minutes.
 CREATE TABLE post_reads (
     supporter_id TEXT NOT NULL REFERENCES members (id) ON DELETE CASCADE,
     post_id      TEXT NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
     day          INTEGER NOT NULL,
+    seconds      INTEGER NOT NULL DEFAULT 0 CHECK (seconds BETWEEN 0 AND 600),
     PRIMARY KEY (supporter_id, post_id, day)
 );
 
