@@ -42,6 +42,10 @@ type StatementCreator struct {
 	Payout             *Payout // nil until paid
 }
 
+// TopSharePercent is the top supporter's part of the creator's earnings,
+// in whole percent, rounded down.
+func (c StatementCreator) TopSharePercent() int64 { return c.TopSharePerMille / 10 }
+
 // anomalous reports whether one supporter's money made up most of a
 // creator's earnings: at least the cap (reached only when it binds), or
 // more than 80%.

@@ -200,7 +200,7 @@ func TestAdminClosesPartnerMonth(t *testing.T) {
 
 	page = ps.ada.get("/admin/partner/" + month)
 	wantStatus(t, page, http.StatusOK)
-	wantBody(t, page, "5.00 USD", "Bridges of the river", "one supporter made up 1000‰", "Mark paid by hand")
+	wantBody(t, page, "5.00 USD", "Bridges of the river", "one supporter made up 100% of 5.00 USD", "Mark paid by hand")
 	wantStatus(t, ps.ada.post("/admin/partner/"+month+"/pay", url.Values{"creator": {ps.aliceID}, "method": {"manual"}}), http.StatusSeeOther)
 	wantStatus(t, ps.ada.post("/admin/partner/"+month+"/pay", url.Values{"creator": {ps.aliceID}, "method": {"manual"}}), http.StatusConflict)
 	wantBody(t, ps.ada.get("/admin/partner/"+month), "by hand")
