@@ -26,6 +26,7 @@ CREATE TABLE post_reads (
 );
 
 CREATE INDEX post_reads_day ON post_reads (day);
+CREATE INDEX post_reads_post ON post_reads (post_id); -- a post's deletion takes its reads
 
 -- partner_months is a closed month's statement (month: "2026-11", UTC).
 -- With its lines it is the ledger: written once when the month is closed,
