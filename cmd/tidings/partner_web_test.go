@@ -80,6 +80,21 @@ func TestCreatorSeesEstimate(t *testing.T) {
 	if err != nil || len(st.Lines) != 1 || st.Lines[0].Cents != 649 {
 		t.Fatalf("estimate without a cap = %+v (%v), want 649 cents for the post", st, err)
 	}
+
+	// without Stripe there is nothing to connect; leaving stops earning
+	page = ps.alice.get("/settings/creator")
+	if strings.Contains(page.Body, "Connect a Stripe account") {
+		t.Error("settings offer Stripe on an instance without it")
+	}
+	wantStatus(t, ps.alice.post("/settings/creator/stripe", nil), http.StatusConflict)
+	ps.alice.get("/settings/creator")
+	wantStatus(t, ps.alice.post("/settings/creator", url.Values{}), http.StatusSeeOther)
+	if _, err := ps.inst.DB.CreatorOf(ctx, ps.aliceID); storage.ErrorCode(err) != storage.ENotFound {
+		t.Errorf("alice after leaving: %v, want not a creator", err)
+	}
+	if st, _ := ps.inst.DB.PartnerEstimate(ctx, storage.PoolTerms{PoolPercent: 50, MaxSharePercent: 100}, storage.MonthOf(time.Now())); len(st.Lines) != 0 {
+		t.Errorf("estimate after alice left = %+v, want no lines", st.Lines)
+	}
 }
 
 // With no cap, the dashboard shows the estimate's amount.
