@@ -172,6 +172,7 @@ func (s *Server) routes() http.Handler {
 	site.Handle("/admin/domains/unblock", s.adminsOnly(s.unblockDomain)).Methods(http.MethodPost)
 	s.flagRoutes(site)
 	s.passwordResetRoutes(site)
+	s.partnerRoutes(site)
 	return r
 }
 

@@ -286,6 +286,8 @@ func TestBrowserAccessibility(t *testing.T) {
 			{name: "search", path: "/search?q=carol"},
 			{name: "settings: your data", path: "/settings/export"},
 			{name: "settings: delete account", path: "/settings/delete"},
+			{name: "settings: creator program", path: "/settings/creator"},
+			{name: "creator dashboard", path: "/creator"},
 			{name: "delete account failed", path: "/settings/delete", send: sendWith("/settings/delete", map[string]string{"password": "not the password"})},
 		})
 	})
@@ -297,6 +299,8 @@ func TestBrowserAccessibility(t *testing.T) {
 			{name: "domains", path: "/admin/domains"},
 			{name: "instance flag queue", path: "/admin/flags"},
 			{name: "instance moderation log", path: "/log"},
+			{name: "partner program", path: "/admin/partner"},
+			{name: "partner month", path: "/admin/partner/2026-01"},
 		})
 	})
 }
