@@ -67,6 +67,9 @@ func (db *DB) CreateInvite(ctx context.Context, memberID string) (*Invite, error
 			if m.Status != MemberActive {
 				return Errorf(EForbidden, "Only active members can invite people.")
 			}
+			if err := tx.mayInvite(ctx, m); err != nil {
+				return err
+			}
 			var open int
 			err = tx.QueryRowContext(ctx, `SELECT count(*) FROM invites WHERE created_by = ? AND used_at IS NULL AND expires_at > ?`,
 				memberID, millis(tx.now)).Scan(&open)

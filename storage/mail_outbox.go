@@ -39,6 +39,7 @@ type Mail struct {
 // MailPayload is what a kind of mail needs beyond its member.
 type MailPayload struct {
 	Token string `json:"token,omitempty"` // the password reset link's token, until the mail is sent
+	Place int    `json:"place,omitempty"` // the number in line of a waiting-list mail in waitlist mode
 }
 
 // queueMail writes a mail to the member in the transaction of the event

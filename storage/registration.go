@@ -77,7 +77,7 @@ func (db *DB) Register(ctx context.Context, r Registration) (*Member, error) {
 			return tx.useInvite(ctx, r.InviteCode, m.ID)
 		}
 		if status == MemberPending {
-			return tx.queueMail(ctx, MailWaitingList, m.ID, MailPayload{}, time.Time{})
+			return tx.queueWaitingMail(ctx, m.ID)
 		}
 		return nil
 	})

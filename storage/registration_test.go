@@ -136,6 +136,7 @@ func TestRegisterInvite(t *testing.T) {
 func TestInviteLimits(t *testing.T) {
 	db, _ := openTestDB(t)
 	ctx := context.Background()
+	db.Admission.InvitesPerMember = maxOpenInvites + 1 // the allowance does not stop it first
 	m := mustCreateMember(t, db, "ned")
 	for i := 0; i < maxOpenInvites; i++ {
 		if _, err := db.CreateInvite(ctx, m.ID); err != nil {

@@ -47,7 +47,7 @@ func (db *DB) Authenticate(ctx context.Context, username, password, ip string) (
 		return nil, err
 	}
 	if m.Status == MemberPending {
-		return nil, Errorf(EForbidden, "Your account is waiting for an admin's approval. You can sign in once it is approved.")
+		return nil, db.waitingRefusal(ctx, m)
 	}
 	if err := db.mustNotBeSuspended(ctx, m.ID); err != nil {
 		return nil, err

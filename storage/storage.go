@@ -49,6 +49,10 @@ type DB struct {
 	// Corrections is the instance's rule for headline corrections.
 	Corrections CorrectionPolicy
 
+	// Admission is how people get past the waiting list, and how many
+	// each member may invite.
+	Admission AdmissionPolicy
+
 	// SendsMail is whether the instance has mail set up: without it no
 	// mail is queued, and resetting a password by email is refused.
 	SendsMail bool
@@ -86,7 +90,7 @@ func Open(ctx context.Context, path string, site Site) (*DB, error) {
 	writer.SetConnMaxIdleTime(0)
 
 	db := &DB{path: path, writer: writer, ids: newIDSource(), hashing: newHashGate(), Now: time.Now, Registration: RegistrationOpen, Site: site,
-		Corrections: DefaultCorrectionPolicy}
+		Corrections: DefaultCorrectionPolicy, Admission: DefaultAdmission}
 	if err := writer.PingContext(ctx); err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)

@@ -17,6 +17,7 @@ type signupPage struct {
 	JoinReason  string
 	Error       string
 	Rules       []string // the instance's rules, which joining agrees to
+	AdmitPerDay int      // how many the waiting list lets in a day; 0: the admins admit
 }
 
 func (s *Server) signupForm(w http.ResponseWriter, r *http.Request) {
@@ -26,6 +27,7 @@ func (s *Server) signupForm(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, "signup", "Join "+s.cfg.InstanceName, signupPage{
 		Mode: s.db.Registration, InviteCode: r.URL.Query().Get("invite"), Rules: s.rulesForSignUp(r),
+		AdmitPerDay: s.db.Admission.AdmitPerDay,
 	})
 }
 
@@ -38,6 +40,7 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 		InviteCode:  strings.TrimSpace(r.PostForm.Get("invite")),
 		JoinReason:  r.PostForm.Get("reason"),
 		Rules:       s.rulesForSignUp(r),
+		AdmitPerDay: s.db.Admission.AdmitPerDay,
 	}
 	// Every attempt counts, refused ones too, so that attempts sent at
 	// once cannot all pass before any is counted.
@@ -74,7 +77,7 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 	}
 	if m.Status == storage.MemberPending {
 		s.mail.wake()
-		s.render(w, r, http.StatusOK, "signup_pending", "Almost there", pendingPage{Member: m, MailOn: s.mail.cfg.On()})
+		s.renderWaiting(w, r, m)
 		return
 	}
 	if err := s.startSession(w, r, m); err != nil {

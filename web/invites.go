@@ -9,10 +9,11 @@ import (
 
 // invitesPage is the data of the invites page.
 type invitesPage struct {
-	Invites []*storage.Invite
-	Mode    storage.RegistrationMode
-	Now     time.Time
-	Error   string
+	Invites   []*storage.Invite
+	Allowance storage.InviteAllowance
+	Mode      storage.RegistrationMode
+	Now       time.Time
+	Error     string
 }
 
 func (s *Server) invites(w http.ResponseWriter, r *http.Request) {
@@ -20,13 +21,19 @@ func (s *Server) invites(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderInvites(w http.ResponseWriter, r *http.Request, status int, errMsg string) {
-	list, err := s.db.InvitesBy(r.Context(), currentMember(r).ID)
+	me := currentMember(r).ID
+	list, err := s.db.InvitesBy(r.Context(), me)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	allowance, err := s.db.InviteAllowanceOf(r.Context(), me)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	s.render(w, r, status, "invites", "Invites", invitesPage{
-		Invites: list, Mode: s.db.Registration, Now: s.db.Now(), Error: errMsg,
+		Invites: list, Allowance: allowance, Mode: s.db.Registration, Now: s.db.Now(), Error: errMsg,
 	})
 }
 

@@ -15,6 +15,7 @@ type mailData struct {
 	Name         string // the member's display name
 	Username     string
 	Link         string // what the mail asks the member to open
+	Place        int    // the number in line, in a waiting-list mail in waitlist mode
 }
 
 // mailText is a kind of mail: its subject and body, as text/template.
@@ -38,8 +39,13 @@ If you did not ask for this, ignore this email: your password stays as it is.
 	storage.MailWaitingList: newMailText(`You are on the waiting list of {{.InstanceName}}`, `Hello {{.Name}},
 
 thank you for joining {{.InstanceName}}. Your account @{{.Username}} is on
-the waiting list: an admin looks at every new account before it can sign
-in. We will email you again when yours is approved.
+the waiting list{{if .Place}}: you are number {{.Place}} in line. An invite
+from a member, or supporting {{.InstanceName}}, lets you in at once:
+
+{{.Link}}
+
+We will email you again when you are admitted.{{else}}: an admin looks at every new account before it can sign
+in. We will email you again when yours is approved.{{end}}
 `),
 	storage.MailApproved: newMailText(`Your account on {{.InstanceName}} was approved`, `Hello {{.Name}},
 
@@ -79,6 +85,10 @@ func (m *mailer) writeMail(q *storage.Mail) (subject, body string, err error) {
 		data.Link = base + PasswordResetPath(q.Payload.Token)
 	case storage.MailApproved:
 		data.Link = base + "/signin"
+	case storage.MailWaitingList:
+		if data.Place = q.Payload.Place; data.Place > 0 {
+			data.Link = base + "/support"
+		}
 	}
 	var s, b strings.Builder
 	if err := text.subject.Execute(&s, data); err != nil {

@@ -81,6 +81,7 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	s.recordRead(r, page.Post)
 	s.renderPost(w, r, http.StatusOK, page)
 }
 

@@ -174,6 +174,7 @@ func (s *Server) routes() http.Handler {
 	s.flagRoutes(site)
 	s.supportRoutes(r, site)
 	s.passwordResetRoutes(site)
+	s.partnerRoutes(site)
 	return r
 }
 

@@ -288,6 +288,8 @@ func TestBrowserAccessibility(t *testing.T) {
 			{name: "search", path: "/search?q=carol"},
 			{name: "settings: your data", path: "/settings/export"},
 			{name: "settings: delete account", path: "/settings/delete"},
+			{name: "settings: creator program", path: "/settings/creator"},
+			{name: "creator dashboard", path: "/creator"},
 			{name: "delete account failed", path: "/settings/delete", send: sendWith("/settings/delete", map[string]string{"password": "not the password"})},
 		})
 	})
@@ -301,6 +303,8 @@ func TestBrowserAccessibility(t *testing.T) {
 			{name: "offline contribution failed", path: "/admin/supporters", send: sendWith("/admin/supporters", map[string]string{"member": "bob", "amount": "a lot"})},
 			{name: "instance flag queue", path: "/admin/flags"},
 			{name: "instance moderation log", path: "/log"},
+			{name: "partner program", path: "/admin/partner"},
+			{name: "partner month", path: "/admin/partner/2026-01"},
 		})
 	})
 }

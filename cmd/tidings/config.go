@@ -97,6 +97,9 @@ type StorageConfig struct {
 type RegistrationConfig struct {
 	Mode            string   `toml:"mode"`
 	StarterSubwikis []string `toml:"starter_subwikis"`
+	// AdmitPerDay and InvitesPerMember: config_admission.go.
+	AdmitPerDay      int `toml:"admit_per_day"`
+	InvitesPerMember int `toml:"invites_per_member"`
 }
 
 // FederationConfig is the [federation] section.
@@ -129,7 +132,7 @@ func DefaultConfig() Config {
 			InstanceName: "Tidings",
 		},
 		Storage:      StorageConfig{Path: "tidings-data/tidings.db"},
-		Registration: RegistrationConfig{Mode: string(storage.RegistrationOpen)},
+		Registration: RegistrationConfig{Mode: string(storage.RegistrationOpen), InvitesPerMember: storage.DefaultAdmission.InvitesPerMember},
 		Federation:   FederationConfig{MaxInboxBytes: 1 << 20},
 		Corrections:  CorrectionsConfig{Who: storage.EditableMembers, MinAccountAgeDays: 1, MaxEditsPerHour: 10},
 		Limits:       LimitsConfig(web.DefaultLimits()),
@@ -394,6 +397,7 @@ func (c *Config) problems() []problem {
 	ps = append(ps, c.Mail.problems()...)
 	ps = append(ps, c.Supporters.problems()...)
 	ps = append(ps, c.Partner.problems()...)
+	ps = append(ps, c.Registration.admissionProblems()...)
 	ps = append(ps, c.Federation.domainProblems(c.Server.Domain)...)
 	ps = append(ps, c.Server.aboutProblems()...)
 	switch c.Log.Level {

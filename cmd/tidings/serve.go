@@ -65,6 +65,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	db.Registration = storage.RegistrationMode(m.Config.Registration.Mode)
 	db.StarterSubwikis = m.Config.Registration.StarterSubwikis
 	db.Corrections = m.Config.correctionPolicy()
+	m.Config.applyAdmission(db)
 	m.Config.applyMail(db)
 	m.DB = db
 	if err := db.ApplyConfigDomains(ctx, m.Config.Federation.BlockedDomains, m.Config.Federation.LimitedDomains); err != nil {
@@ -131,6 +132,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		var wg sync.WaitGroup
 		wg.Go(func() { m.Federator.Run(workCtx) })
 		wg.Go(func() { runJanitor(workCtx, db, m.Config.retention(), m.Logger) })
+		wg.Go(func() { runDailyAdmission(workCtx, db, m.Logger) })
 		wg.Go(func() { runMediaExpiry(workCtx, media, m.Logger) })
 		wg.Go(func() { runUploadSweep(workCtx, site, m.Logger) })
 		wg.Go(func() { site.RunMail(workCtx) })

@@ -22,3 +22,4 @@ CREATE TABLE supporter_payments (
 
 CREATE INDEX supporter_payments_member ON supporter_payments (member_id, covers_until);
 CREATE INDEX supporter_payments_paid ON supporter_payments (paid_at);
+CREATE INDEX supporter_payments_recorder ON supporter_payments (recorded_by) WHERE recorded_by IS NOT NULL;
