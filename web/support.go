@@ -31,6 +31,7 @@ type supportPage struct {
 	PoolPercent  int
 	MonthRevenue string // this month's supporter revenue so far
 	MonthName    string
+	Ledger       *supportLedger // the last closed month; nil before the first
 	Error        string
 }
 
@@ -62,6 +63,10 @@ func (s *Server) renderSupport(w http.ResponseWriter, r *http.Request, status in
 	}
 	page := supportPage{CardsOn: s.stripe != nil, PoolPercent: s.cfg.Partner.PoolPercent,
 		MonthRevenue: formatMoney(revenue, c.Currency), MonthName: start.Format("January 2006"), Error: problem}
+	if page.Ledger, err = s.lastLedger(r.Context()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if c.HostingCostsCents > 0 {
 		page.Hosting = formatMoney(c.HostingCostsCents, c.Currency)
 	}
