@@ -54,6 +54,9 @@ func (db *DB) postPage(ctx context.Context, query string, limit int, args ...any
 		if err := tx.loadCorrectors(ctx, page.Posts); err != nil {
 			return err
 		}
+		if err := tx.loadSupporterBadges(ctx, page.Posts); err != nil {
+			return err
+		}
 		return tx.loadAttachments(ctx, page.Posts)
 	})
 	if err != nil {

@@ -72,6 +72,9 @@ type Post struct {
 	// links them (id, uri, kind, local, username, host); filled by the
 	// listing operations.
 	CorrectedBy *Actor
+	// AuthorSupporter marks a local author who supports the instance
+	// and chose to show it; filled by the listing operations.
+	AuthorSupporter bool
 }
 
 const postFields = `p.id, p.uri, p.author_id, p.local, p.kind, p.headline, p.revision, p.link_url, p.source, p.content,

@@ -40,6 +40,9 @@ type Profile struct {
 	BioMarkdown bool
 	BioHTML     string
 	Fields      []ProfileField
+	// Supporter: a member here who supports the instance and chose to
+	// show the badge.
+	Supporter bool
 }
 
 // ProfileOf returns the bio and fields of a member here or of a remote
@@ -66,7 +69,8 @@ func (db *DB) ProfileOf(ctx context.Context, actorID string) (*Profile, error) {
 // memberBio reads a member's bio; one written before bios were Markdown
 // has no HTML stored and is shown as the text it was.
 func (tx *Tx) memberBio(ctx context.Context, memberID string, p *Profile) error {
-	err := tx.QueryRowContext(ctx, `SELECT bio, bio_html FROM members WHERE id = ?`, memberID).Scan(&p.BioSource, &p.BioHTML)
+	err := tx.QueryRowContext(ctx, `SELECT bio, bio_html, supporter_badge = 1 AND `+supportedSQL("id", "?2")+`
+		FROM members WHERE id = ?1`, memberID, millis(tx.now)).Scan(&p.BioSource, &p.BioHTML, &p.Supporter)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil // a subwiki or the instance: no bio of a member
 	}

@@ -30,6 +30,7 @@ type Config struct {
 	DeletionGrace  time.Duration  // how long a member may take back the deletion of their account
 	Mail           MailConfig     // the SMTP server; mail is off without a host
 	Stripe         StripeConfig   // supporters' payments; off without a secret key
+	Support        SupportConfig  // supporters' tiers and where the money goes
 	Partner        PartnerConfig  // the creator pool
 	// Contact (an email or web address) and PrivacyPolicy (Markdown; ""
 	// for the default text) are shown at /about and /privacy.
@@ -171,6 +172,7 @@ func (s *Server) routes() http.Handler {
 	site.Handle("/admin/domains", s.adminsOnly(s.blockDomain)).Methods(http.MethodPost)
 	site.Handle("/admin/domains/unblock", s.adminsOnly(s.unblockDomain)).Methods(http.MethodPost)
 	s.flagRoutes(site)
+	s.supportRoutes(r, site)
 	s.passwordResetRoutes(site)
 	s.partnerRoutes(site)
 	return r

@@ -20,7 +20,7 @@ import (
 // serve, even while it runs.
 func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageError("admin needs a subcommand: create-member, approve, admit, invite, create-subwiki, reset-password, suspend, unsuspend, parked-inbound, retry-inbound, parked-outbox, retry-outbox, block-domain, unblock-domain or domains")
+		return usageError("admin needs a subcommand: create-member, approve, admit, invite, create-subwiki, reset-password, contribution, suspend, unsuspend, parked-inbound, retry-inbound, parked-outbox, retry-outbox, block-domain, unblock-domain or domains")
 	}
 	sub, args := args[0], args[1:]
 	switch sub {
@@ -34,6 +34,8 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return adminResetPassword(args, stdout)
 	case "admit":
 		return adminAdmit(args, stdout)
+	case "contribution":
+		return adminContribution(args, stdout)
 	}
 	fs := flag.NewFlagSet("admin "+sub, flag.ContinueOnError)
 	configFile := fs.String("config", "", "config file")

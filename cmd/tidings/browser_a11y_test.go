@@ -253,6 +253,7 @@ func TestBrowserAccessibility(t *testing.T) {
 			{name: "privacy", path: "/privacy"},
 			{name: "subwiki moderation log", path: "/s/town/log"},
 			{name: "about", path: "/about"},
+			{name: "support", path: "/support"},
 			{name: "not found", path: "/no-such-page", status: http.StatusNotFound},
 		})
 	})
@@ -273,6 +274,7 @@ func TestBrowserAccessibility(t *testing.T) {
 			{name: "settings: password", path: "/settings/password"},
 			{name: "settings: mutes", path: "/settings/mutes"},
 			{name: "settings: bans", path: "/settings/bans"},
+			{name: "settings: supporting", path: "/settings/supporting"},
 			{name: "follow requests", path: "/follow-requests"},
 			{name: "invites", path: "/invites"},
 			{name: "my flags", path: "/flags"},
@@ -297,6 +299,8 @@ func TestBrowserAccessibility(t *testing.T) {
 			{name: "approvals", path: "/admin/approvals"},
 			{name: "rules", path: "/admin/rules"},
 			{name: "domains", path: "/admin/domains"},
+			{name: "supporters", path: "/admin/supporters"},
+			{name: "offline contribution failed", path: "/admin/supporters", send: sendWith("/admin/supporters", map[string]string{"member": "bob", "amount": "a lot"})},
 			{name: "instance flag queue", path: "/admin/flags"},
 			{name: "instance moderation log", path: "/log"},
 			{name: "partner program", path: "/admin/partner"},

@@ -138,10 +138,11 @@ func DefaultConfig() Config {
 		Limits:       LimitsConfig(web.DefaultLimits()),
 		Retention: RetentionConfig{InboxBodyDays: 7, InboxRecordDays: 90, OutboxDays: 30,
 			ExpiredSessionDays: 0, SignInFailureDays: 1, TombstoneDays: 365},
-		Media:   MediaConfig{CacheDays: 7, MaxRemoteBytes: 8 << 20, MaxUploadBytes: 8 << 20, MaxUploadSide: 4096},
-		Mail:    MailConfig{TLS: "starttls"},
-		Partner: defaultPartner,
-		Log:     LogConfig{Level: "info", Format: "text"},
+		Media:      MediaConfig{CacheDays: 7, MaxRemoteBytes: 8 << 20, MaxUploadBytes: 8 << 20, MaxUploadSide: 4096},
+		Mail:       MailConfig{TLS: "starttls"},
+		Partner:    defaultPartner,
+		Supporters: SupportersConfig{Currency: "usd", Tiers: append([]TierConfig(nil), defaultTiers...)},
+		Log:        LogConfig{Level: "info", Format: "text"},
 
 		AccountDeletion: AccountDeletionConfig{GraceDays: 7},
 	}

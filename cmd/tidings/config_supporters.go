@@ -23,6 +23,12 @@ type SupportersConfig struct {
 	StripeSecretKey     string `toml:"stripe_secret_key"`
 	StripeWebhookSecret string `toml:"stripe_webhook_secret"`
 	StripeAPIURL        string `toml:"stripe_api_url"`
+	// Currency of the tiers, ISO 4217 ("usd" when unset).
+	Currency string       `toml:"currency"`
+	Tiers    []TierConfig `toml:"tiers"`
+	// HostingCostsCentsPerMonth is what running the instance costs, shown
+	// on /support.
+	HostingCostsCentsPerMonth int64 `toml:"hosting_costs_cents_per_month"`
 }
 
 // webStripe is the Stripe part of [supporters] as the site takes it,
@@ -58,5 +64,5 @@ func (s SupportersConfig) problems() []problem {
 			add("stripe_api_url", "%q must be an http(s) address like \"http://127.0.0.1:12111\" (leave it unset for Stripe's own)", u)
 		}
 	}
-	return ps
+	return append(ps, s.tierProblems()...)
 }

@@ -2,12 +2,8 @@ package main
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,57 +11,12 @@ import (
 	"github.com/tidings-social/tidings/storage"
 )
 
-// startStripeMockForPayouts starts stripe-mock on a free loopback port
-// and returns its address; the test skips when stripe-mock is not
-// installed, and fails then under CI.
-func startStripeMockForPayouts(t *testing.T) string {
-	t.Helper()
-	bin, err := exec.LookPath("stripe-mock")
-	if err != nil {
-		home, _ := os.UserHomeDir()
-		bin = filepath.Join(home, "go", "bin", "stripe-mock")
-		if _, statErr := os.Stat(bin); statErr != nil {
-			const install = "go install github.com/stripe/stripe-mock@v0.203.0"
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("stripe-mock is not installed; %s", install)
-			}
-			t.Skipf("stripe-mock is not installed; %s", install)
-		}
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	cmd := exec.Command(bin, "-http-addr", addr)
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start stripe-mock: %v", err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	// it is ready when it takes connections
-	for deadline := time.Now().Add(30 * time.Second); ; {
-		if c, err := net.Dial("tcp", addr); err == nil {
-			c.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("stripe-mock did not listen on %s", addr)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return "http://" + addr
-}
-
 // A creator connects a Stripe account (an Express account and an
 // onboarding link, against stripe-mock), and the admin pays their
 // closed month by a transfer to it, once.
 func TestCreatorPaidThroughStripe(t *testing.T) {
 	ctx := context.Background()
-	api := startStripeMockForPayouts(t)
+	api := startStripeMock(t).URL
 	ps := startPartnerSite(t, func(c *Config) {
 		c.Partner.MaxSupporterSharePercent = 100
 		c.Supporters.StripeSecretKey = "sk_test_123"

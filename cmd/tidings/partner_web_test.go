@@ -185,6 +185,8 @@ func TestAdminClosesPartnerMonth(t *testing.T) {
 	if err != nil || len(first.Lines) != 1 || first.Lines[0].Cents != 500 {
 		t.Fatalf("ledger of %s = %+v (%v), want 500 cents for alice's post", month, first, err)
 	}
+	// /support says what the closed month gave creators, from the ledger
+	wantBody(t, ps.carol.get("/support"), "Paid to creators for "+then.Format("January 2006"), "$5.00 of a pool of $5.00, from $10.00")
 	// a second read of last month, then closing again: nothing changes
 	past.Now = func() time.Time { return then.Add(-24 * time.Hour) }
 	if _, err := past.RecordPostRead(ctx, ps.carolID, ps.post.ID); err != nil {

@@ -101,6 +101,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		DeletionGrace:  m.Config.deletionGrace(),
 		Mail:           m.Config.webMail(),
 		Stripe:         m.Config.webStripe(),
+		Support:        m.Config.webSupport(),
 		Partner:        m.Config.webPartner(),
 		Contact:        m.Config.Server.Contact,
 		PrivacyPolicy:  policy,
