@@ -55,6 +55,7 @@ type stripeObject struct {
 	Customer          stripeRef         `json:"customer"`
 	Subscription      stripeRef         `json:"subscription"` // sessions; invoices before 2025-03-31
 	Invoice           stripeRef         `json:"invoice"`      // sessions; charges before 2025-03-31
+	PaymentIntent     stripeRef         `json:"payment_intent"`
 	PaymentStatus     string            `json:"payment_status"`
 	AmountTotal       int64             `json:"amount_total"`
 	AmountPaid        int64             `json:"amount_paid"`
@@ -82,25 +83,37 @@ type stripeSubscriptionDetails struct {
 }
 
 // readStripeEvent reads a verified webhook body into the event storage
-// applies. Unknown kinds come back with only their id and type.
-func readStripeEvent(body []byte, support SupportConfig) (storage.StripeEvent, error) {
+// applies. Unknown kinds come back with only their id and type. For a
+// refunded charge of an API version since 2025-03-31, which no longer
+// names its invoice, paymentIntent is the charge's payment intent, by
+// which its invoice is found (invoiceOfPaymentIntent).
+func readStripeEvent(body []byte, support SupportConfig) (e storage.StripeEvent, paymentIntent string, err error) {
+	e, o, err := readStripeObject(body, support)
+	if e.Type == storage.StripeChargeRefunded && e.PaymentID == "" {
+		paymentIntent = string(o.PaymentIntent)
+	}
+	return e, paymentIntent, err
+}
+
+// readStripeObject is readStripeEvent, with the object the event holds.
+func readStripeObject(body []byte, support SupportConfig) (storage.StripeEvent, stripeObject, error) {
 	var env stripeEnvelope
 	if err := json.Unmarshal(body, &env); err != nil {
-		return storage.StripeEvent{}, errors.New("the body is not JSON")
+		return storage.StripeEvent{}, stripeObject{}, errors.New("the body is not JSON")
 	}
 	if env.ID == "" || env.Object != "event" {
-		return storage.StripeEvent{}, errors.New("the body is not an event")
+		return storage.StripeEvent{}, stripeObject{}, errors.New("the body is not an event")
 	}
 	e := storage.StripeEvent{ID: env.ID, Type: env.Type}
 	switch env.Type {
 	case storage.StripeCheckoutCompleted, storage.StripeInvoicePaid, storage.StripeInvoicePaymentFailed,
 		storage.StripeSubscriptionDeleted, storage.StripeChargeRefunded:
 	default:
-		return e, nil
+		return e, stripeObject{}, nil
 	}
 	var o stripeObject
 	if err := json.Unmarshal(env.Data.Object, &o); err != nil {
-		return e, errors.New("its object is not what a " + env.Type + " event holds")
+		return e, o, errors.New("its object is not what a " + env.Type + " event holds")
 	}
 	created := time.Unix(env.Created, 0).UTC()
 	e.CustomerID, e.Currency = string(o.Customer), o.Currency
@@ -146,5 +159,5 @@ func readStripeEvent(body []byte, support SupportConfig) (storage.StripeEvent, e
 	case storage.StripeChargeRefunded:
 		e.ChargeID, e.PaymentID, e.AmountCents = o.ID, string(o.Invoice), o.AmountRefunded
 	}
-	return e, nil
+	return e, o, nil
 }

@@ -44,10 +44,18 @@ func (s *Server) stripeWebhook(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, signatureProblem(err), http.StatusBadRequest)
 		return
 	}
-	e, err := readStripeEvent(body, s.cfg.Support)
+	e, paymentIntent, err := readStripeEvent(body, s.cfg.Support)
 	if err != nil {
 		http.Error(w, "The event cannot be read: "+err.Error(), http.StatusBadRequest)
 		return
+	}
+	if paymentIntent != "" {
+		if e.PaymentID, err = s.invoiceOfPaymentIntent(r.Context(), paymentIntent); err != nil {
+			// Stripe sends the event again later.
+			s.log.Warn("find the invoice of a refunded charge", "id", requestID(r), "event", e.ID, "err", err)
+			http.Error(w, "Stripe could not be asked which invoice the charge paid; send it again.", http.StatusBadGateway)
+			return
+		}
 	}
 	if err := s.db.ApplyStripeEvent(r.Context(), e); err != nil {
 		status, msg := s.failure(r, err)

@@ -87,6 +87,9 @@ func startStripeMock(t *testing.T) *stripeMock {
 		body, _ := io.ReadAll(r.Body)
 		r.Body.Close()
 		form, _ := url.ParseQuery(string(body))
+		if r.Method == http.MethodGet {
+			form = r.URL.Query()
+		}
 		m.mu.Lock()
 		m.requests = append(m.requests, stripeRequest{Method: r.Method, Path: r.URL.Path, Form: form})
 		m.mu.Unlock()
