@@ -75,7 +75,7 @@ func TestCreatorSeesEstimate(t *testing.T) {
 	// nothing; without the cap all of it goes to the post
 	page = ps.alice.get("/creator")
 	wantStatus(t, page, http.StatusOK)
-	wantBody(t, page, "so far: 0.00 USD", "Nothing yet this month.")
+	wantBody(t, page, "so far: 0.00 USD", "Nothing yet this month.", "earnings need more than one supporter reading you")
 	st, err := ps.inst.DB.PartnerEstimate(ctx, storage.PoolTerms{PoolPercent: 50, MaxSharePercent: 100}, storage.MonthOf(time.Now()))
 	if err != nil || len(st.Lines) != 1 || st.Lines[0].Cents != 649 {
 		t.Fatalf("estimate without a cap = %+v (%v), want 649 cents for the post", st, err)
