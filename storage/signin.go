@@ -29,6 +29,23 @@ const (
 // guesses sent at once cannot all slip under them; past a limit it
 // refuses with ERateLimited (and a RetryAfter) without hashing at all.
 func (db *DB) Authenticate(ctx context.Context, username, password, ip string) (*Member, error) {
+	m, err := db.checkPassword(ctx, username, password, ip)
+	if err != nil {
+		return nil, err
+	}
+	if m.Status == MemberPending {
+		return nil, db.waitingRefusal(ctx, m)
+	}
+	if err := db.mustNotBeSuspended(ctx, m.ID); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// checkPassword checks a username and password given from the network
+// address ip, within the sign-in limits, and returns the member, of any
+// status: the caller decides who may go on.
+func (db *DB) checkPassword(ctx context.Context, username, password, ip string) (*Member, error) {
 	network := NetworkOf(ip)
 	attempt, m, stored, err := db.startSignIn(ctx, username, network)
 	if err != nil {
@@ -44,12 +61,6 @@ func (db *DB) Authenticate(ctx context.Context, username, password, ip string) (
 		return nil, Errorf(EUnauthorized, "The username or password is not right.")
 	}
 	if err := db.finishSignIn(ctx, username, network); err != nil {
-		return nil, err
-	}
-	if m.Status == MemberPending {
-		return nil, db.waitingRefusal(ctx, m)
-	}
-	if err := db.mustNotBeSuspended(ctx, m.ID); err != nil {
 		return nil, err
 	}
 	return m, nil

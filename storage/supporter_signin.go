@@ -1,28 +1,15 @@
 package storage
 
-import (
-	"context"
-	"errors"
-)
+import "context"
 
 // AuthenticateToSupport checks a username and password like Authenticate,
 // with the same limits, but lets a member who waits in line (registration
-// mode waitlist) through as well: paying is how they may skip it. It starts no session; the caller
-// uses the member only to start their payment.
+// mode waitlist) through as well: paying is how they may skip it. It
+// starts no session; the caller uses the member only to start their
+// payment.
 func (db *DB) AuthenticateToSupport(ctx context.Context, username, password, ip string) (*Member, error) {
-	network := NetworkOf(ip)
-	attempt, m, stored, err := db.startSignIn(ctx, username, network)
+	m, err := db.checkPassword(ctx, username, password, ip)
 	if err != nil {
-		return nil, err
-	}
-	ok, err := db.passwordMatches(ctx, stored, password)
-	if err != nil {
-		return nil, errors.Join(err, db.forgetSignIn(context.WithoutCancel(ctx), attempt))
-	}
-	if m == nil || !ok {
-		return nil, Errorf(EUnauthorized, "The username or password is not right.")
-	}
-	if err := db.finishSignIn(ctx, username, network); err != nil {
 		return nil, err
 	}
 	if m.Status == MemberPending && db.Registration != RegistrationWaitlist {
