@@ -1,0 +1,55 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/tidings-social/tidings/federation"
+)
+
+// webfingerRequests is the one WebFinger GET for the member, sent again
+// and again.
+func webfingerRequests(in *instance) []*wireRequest {
+	h := http.Header{"Accept": {"application/jrd+json"}}
+	url := fmt.Sprintf("http://%s/.well-known/webfinger?resource=acct:%s@%s", in.addr, in.member, in.addr)
+	return []*wireRequest{{method: http.MethodGet, url: url, header: h}}
+}
+
+// actorRequests are GETs of the member's actor document, each signed by
+// one of the authors as a server fetching it signs. One signature per
+// author is made and sent again and again: a signature stays valid for
+// the hour its Date allows, and signing afresh would only measure this
+// process's RSA.
+func actorRequests(in *instance, authors []remoteAuthor) ([]*wireRequest, error) {
+	url := fmt.Sprintf("http://%s/users/%s", in.addr, in.member)
+	out := make([]*wireRequest, len(authors))
+	now := time.Now()
+	for i, a := range authors {
+		r, err := http.NewRequest(http.MethodGet, url, nil)
+		if err != nil {
+			return nil, fmt.Errorf("actor request: %w", err)
+		}
+		r.Header.Set("Accept", "application/activity+json")
+		if err := federation.SignRequest(r, nil, a.keyID, a.key, now); err != nil {
+			return nil, fmt.Errorf("sign actor request: %w", err)
+		}
+		out[i] = &wireRequest{method: http.MethodGet, url: url, header: r.Header}
+	}
+	return out, nil
+}
+
+// getPhase floods the server with n of the requests and measures it.
+func getPhase(name string, in *instance, reqs []*wireRequest, n, conns int) (phaseResult, error) {
+	before, err := readUsage(in.pid())
+	if err != nil {
+		return phaseResult{}, err
+	}
+	resetPeak(in.pid())
+	res := flood(reqs, n, conns)
+	after, err := readUsage(in.pid())
+	if err != nil {
+		return phaseResult{}, err
+	}
+	return measured(name, res, http.StatusOK, before, after), nil
+}
