@@ -45,9 +45,10 @@ func getPhase(name string, in *instance, reqs []*wireRequest, n, conns int) (pha
 	if err != nil {
 		return phaseResult{}, err
 	}
-	resetPeak(in.pid())
+	peak := watchPeak(in.pid())
 	res := flood(reqs, n, conns)
 	after, err := readUsage(in.pid())
+	after = peak.end(after)
 	if err != nil {
 		return phaseResult{}, err
 	}

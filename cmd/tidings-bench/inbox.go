@@ -181,17 +181,20 @@ func inboxPhase(ctx context.Context, in *instance, authors []remoteAuthor, n, co
 	if err != nil {
 		return nil, err
 	}
-	resetPeak(in.pid())
+	peak := watchPeak(in.pid())
 	res := flood(reqs, n, conns)
 	accepted, err := readUsage(in.pid())
 	if err != nil {
+		peak.end(accepted)
 		return nil, err
 	}
 	done, err := counter.waitFor(ctx, len(authors)+res.statuses[http.StatusAccepted], timeout)
 	if err != nil {
+		peak.end(accepted)
 		return nil, fmt.Errorf("processing: %w", err)
 	}
 	processed, err := readUsage(in.pid())
+	processed = peak.end(processed)
 	if err != nil {
 		return nil, err
 	}

@@ -202,8 +202,12 @@ func printReport(w io.Writer, rep *report) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "phase\tops\tok\tper s\tp50 ms\tp99 ms\twall s\tserver CPU s\tCPU µs/op\tidle RSS MiB\tpeak RSS MiB\t")
 	for _, p := range rep.Phases {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.2f\t%.2f\t%.2f\t%.2f\t%.0f\t%.1f\t%.1f\t\n", p.Phase, p.Requests, p.OK,
-			p.PerSecond, p.P50Ms, p.P99Ms, p.WallS, p.CPUS, p.CPUPerOpUs, p.IdleRSSMiB, p.PeakRSSMiB)
+		p50, p99 := "-", "-" // none for processing, which has no single request to time
+		if p.P99Ms > 0 {
+			p50, p99 = fmt.Sprintf("%.2f", p.P50Ms), fmt.Sprintf("%.2f", p.P99Ms)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%s\t%s\t%.2f\t%.2f\t%.0f\t%.1f\t%.1f\t\n", p.Phase, p.Requests, p.OK,
+			p.PerSecond, p50, p99, p.WallS, p.CPUS, p.CPUPerOpUs, p.IdleRSSMiB, p.PeakRSSMiB)
 	}
 	tw.Flush()
 	for _, p := range rep.Phases {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // clockTicks is USER_HZ, the unit of utime and stime in /proc/PID/stat:
@@ -88,4 +89,45 @@ func readUsage(pid int) (procUsage, error) {
 // peak is the process's since it started.
 func resetPeak(pid int) bool {
 	return os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0) == nil
+}
+
+// peakWatch samples a process's resident size every 10 ms, since VmHWM
+// alone can miss a peak: the kernel folds the current size into it only
+// at some points, and a reset (resetPeak) may not be allowed.
+type peakWatch struct {
+	stop chan struct{}
+	done chan int64
+}
+
+// watchPeak resets the process's VmHWM and starts sampling.
+func watchPeak(pid int) *peakWatch {
+	resetPeak(pid)
+	w := &peakWatch{stop: make(chan struct{}), done: make(chan int64, 1)}
+	go func() {
+		var peak int64
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			if status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid)); err == nil {
+				if kib, err := parseStatusKiB(string(status), "VmRSS"); err == nil {
+					peak = max(peak, kib)
+				}
+			}
+			select {
+			case <-w.stop:
+				w.done <- peak
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return w
+}
+
+// end stops sampling and returns the usage u with its peak raised to the
+// highest size sampled.
+func (w *peakWatch) end(u procUsage) procUsage {
+	close(w.stop)
+	u.HWMKiB = max(u.HWMKiB, <-w.done)
+	return u
 }
