@@ -41,14 +41,18 @@ type options struct {
 
 // report is everything one run measured.
 type report struct {
-	Started     time.Time     `json:"started"`
-	Conns       int           `json:"conns"`
-	Authors     int           `json:"authors"`
-	FirstStartS float64       `json:"first_start_s"` // empty database
-	RestartS    float64       `json:"restart_s"`     // start to first answer with the run's data
-	IdleRSSMiB  float64       `json:"idle_rss_mib"`  // 1 s after the first start
-	Phases      []phaseResult `json:"phases"`
-	DataDir     string        `json:"data_dir,omitempty"` // when kept
+	Started     time.Time `json:"started"`
+	Conns       int       `json:"conns"`
+	Authors     int       `json:"authors"`
+	FirstStartS float64   `json:"first_start_s"` // empty database
+	RestartS    float64   `json:"restart_s"`     // start to first answer with the run's data
+	IdleRSSMiB  float64   `json:"idle_rss_mib"`  // 1 s after the first start
+	// RemoteFetches counts the requests the instance made of the remote
+	// server: fetching each author's key once is expected, more means
+	// the instance fetched during the timed parts.
+	RemoteFetches int64         `json:"remote_fetches"`
+	Phases        []phaseResult `json:"phases"`
+	DataDir       string        `json:"data_dir,omitempty"` // when kept
 }
 
 func main() {
@@ -194,6 +198,7 @@ func measure(ctx context.Context, o options, dir string, progress io.Writer) (*r
 		return nil, fmt.Errorf("restart: %w", err)
 	}
 	rep.RestartS = again.Seconds()
+	rep.RemoteFetches = remote.served.Load()
 	return rep, in.stop()
 }
 
@@ -217,5 +222,9 @@ func printReport(w io.Writer, rep *report) {
 	}
 	fmt.Fprintf(w, "start to first request: %.3f s empty, %.3f s with the run's data; idle RSS after start %.1f MiB\n",
 		rep.FirstStartS, rep.RestartS, rep.IdleRSSMiB)
-	fmt.Fprintf(w, "%d connections, %d remote authors, %s\n", rep.Conns, rep.Authors, rep.Started.Format(time.RFC3339))
+	fmt.Fprintf(w, "%d connections, %d remote authors (%d requests made of their server), %s\n",
+		rep.Conns, rep.Authors, rep.RemoteFetches, rep.Started.Format(time.RFC3339))
+	if rep.DataDir != "" {
+		fmt.Fprintf(w, "data kept in %s\n", rep.DataDir)
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // remoteAuthor is an actor of the remote server, with its signing key.
@@ -29,6 +30,7 @@ type remoteServer struct {
 	base    string
 	authors []remoteAuthor
 	srv     *http.Server
+	served  atomic.Int64 // requests the instance made of this server
 }
 
 // newRemoteServer makes n authors with RSA-2048 keys (on every core) and
@@ -55,7 +57,10 @@ func newRemoteServer(n int) (*remoteServer, error) {
 	mux.HandleFunc("GET /users/{name}", rs.serveActor)
 	mux.HandleFunc("GET /.well-known/webfinger", rs.serveWebFinger)
 	mux.HandleFunc("POST /", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusAccepted) })
-	rs.srv = &http.Server{Handler: mux}
+	rs.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rs.served.Add(1)
+		mux.ServeHTTP(w, r)
+	})}
 	go rs.srv.Serve(l)
 	return rs, nil
 }
