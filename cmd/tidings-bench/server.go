@@ -52,7 +52,9 @@ func freeAddr() (string, error) {
 
 // newInstance writes the config of an instance in dir, with registration
 // open and federation allowed to reach loopback (the remote server is
-// this process), and creates the member.
+// this process), and creates the member. Logging stays at the default
+// level, info, which logs every request (to serve.log in dir), since
+// that is part of what a request costs in production.
 func newInstance(bin, dir, member string) (*instance, error) {
 	addr, err := freeAddr()
 	if err != nil {
@@ -71,7 +73,7 @@ mode = "open"
 [federation]
 allow_private_addresses = true
 [log]
-level = "warn"
+level = "info"
 `, addr, addr, in.db)
 	if err := os.WriteFile(in.config, []byte(config), 0o600); err != nil {
 		return nil, fmt.Errorf("write config: %w", err)
