@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"time"
@@ -40,13 +41,20 @@ func actorRequests(in *instance, authors []remoteAuthor) ([]*wireRequest, error)
 }
 
 // getPhase floods the server with n of the requests and measures it.
-func getPhase(name string, in *instance, reqs []*wireRequest, n, conns int) (phaseResult, error) {
+// Each distinct request is sent once before, untimed: with authorized
+// fetch on, that is when the instance fetches the keys of signers it has
+// not met.
+func getPhase(ctx context.Context, name string, in *instance, reqs []*wireRequest, n, conns int) (phaseResult, error) {
+	if res := flood(ctx, reqs, len(reqs), min(conns, len(reqs))); res.statuses[http.StatusOK] != len(reqs) {
+		return phaseResult{}, fmt.Errorf("warm-up: answers %v, %d failed (%v); see %s/serve.log",
+			res.statuses, res.failures, res.firstErr, in.dir)
+	}
 	before, err := readUsage(in.pid())
 	if err != nil {
 		return phaseResult{}, err
 	}
 	peak := watchPeak(in.pid())
-	res := flood(reqs, n, conns)
+	res := flood(ctx, reqs, n, conns)
 	after, err := readUsage(in.pid())
 	after = peak.end(after)
 	if err != nil {

@@ -160,7 +160,7 @@ func inboxPhase(ctx context.Context, in *instance, authors []remoteAuthor, n, co
 	if err != nil {
 		return nil, err
 	}
-	if res := flood(warm, len(warm), min(conns, len(warm))); res.statuses[http.StatusAccepted] != len(warm) {
+	if res := flood(ctx, warm, len(warm), min(conns, len(warm))); res.statuses[http.StatusAccepted] != len(warm) {
 		return nil, fmt.Errorf("introducing the authors: answers %v, %d failed (%v); see %s/serve.log",
 			res.statuses, res.failures, res.firstErr, in.dir)
 	}
@@ -182,7 +182,7 @@ func inboxPhase(ctx context.Context, in *instance, authors []remoteAuthor, n, co
 		return nil, err
 	}
 	peak := watchPeak(in.pid())
-	res := flood(reqs, n, conns)
+	res := flood(ctx, reqs, n, conns)
 	accepted, err := readUsage(in.pid())
 	if err != nil {
 		peak.end(accepted)

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"cmp"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -19,12 +21,12 @@ type wireRequest struct {
 }
 
 // httpRequest makes the request to send.
-func (w *wireRequest) httpRequest() (*http.Request, error) {
+func (w *wireRequest) httpRequest(ctx context.Context) (*http.Request, error) {
 	var body io.Reader
 	if w.body != nil {
 		body = bytes.NewReader(w.body)
 	}
-	r, err := http.NewRequest(w.method, w.url, body)
+	r, err := http.NewRequestWithContext(ctx, w.method, w.url, body)
 	if err != nil {
 		return nil, fmt.Errorf("make request: %w", err)
 	}
@@ -44,8 +46,9 @@ type loadResult struct {
 
 // flood sends n requests, the i-th being reqs[i%len(reqs)], from conns
 // connections at once, each sending its next request as soon as the
-// previous one is answered.
-func flood(reqs []*wireRequest, n, conns int) *loadResult {
+// previous one is answered. When ctx ends, no more are sent, and the
+// result says so in firstErr.
+func flood(ctx context.Context, reqs []*wireRequest, n, conns int) *loadResult {
 	transport := &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true}
 	defer transport.CloseIdleConnections()
 	client := &http.Client{Transport: transport, Timeout: time.Minute}
@@ -61,15 +64,20 @@ func flood(reqs []*wireRequest, n, conns int) *loadResult {
 				if i >= n {
 					return
 				}
+				if err := ctx.Err(); err != nil {
+					mu.Lock()
+					res.failures++
+					res.firstErr = cmp.Or(res.firstErr, err)
+					mu.Unlock()
+					continue
+				}
 				start := time.Now()
-				status, err := send(client, reqs[i%len(reqs)])
+				status, err := send(ctx, client, reqs[i%len(reqs)])
 				res.latencies[i] = time.Since(start) // each goroutine writes its own elements
 				mu.Lock()
 				if err != nil {
 					res.failures++
-					if res.firstErr == nil {
-						res.firstErr = err
-					}
+					res.firstErr = cmp.Or(res.firstErr, err)
 				} else {
 					res.statuses[status]++
 				}
@@ -84,8 +92,8 @@ func flood(reqs []*wireRequest, n, conns int) *loadResult {
 
 // send sends one request and reads the whole answer, so that the
 // connection is reused.
-func send(client *http.Client, w *wireRequest) (int, error) {
-	r, err := w.httpRequest()
+func send(ctx context.Context, client *http.Client, w *wireRequest) (int, error) {
+	r, err := w.httpRequest(ctx)
 	if err != nil {
 		return 0, err
 	}

@@ -8,7 +8,8 @@
 // server on the existing data to its first answer.
 //
 //	go run ./cmd/tidings-bench [-tidings PATH] [-creates 3000] [-conns 16]
-//	    [-webfinger 20000] [-actors 10000] [-authors 20] [-only inbox|webfinger|actor] [-json]
+//	    [-webfinger 20000] [-actors 10000] [-authors 20] [-only inbox|webfinger|actor]
+//	    [-authorized-fetch] [-timeout 10m] [-keep] [-json]
 package main
 
 import (
@@ -37,16 +38,21 @@ type options struct {
 	json      bool
 	keep      bool
 	timeout   time.Duration
+	// authorizedFetch turns on the instance's authorized fetch, so that
+	// the signatures of the actor GETs are verified; else they are
+	// ignored, as for any GET when it is off.
+	authorizedFetch bool
 }
 
 // report is everything one run measured.
 type report struct {
-	Started     time.Time `json:"started"`
-	Conns       int       `json:"conns"`
-	Authors     int       `json:"authors"`
-	FirstStartS float64   `json:"first_start_s"` // empty database
-	RestartS    float64   `json:"restart_s"`     // start to first answer with the run's data
-	IdleRSSMiB  float64   `json:"idle_rss_mib"`  // 1 s after the first start
+	Started         time.Time `json:"started"`
+	Conns           int       `json:"conns"`
+	AuthorizedFetch bool      `json:"authorized_fetch"`
+	Authors         int       `json:"authors"`
+	FirstStartS     float64   `json:"first_start_s"` // empty database
+	RestartS        float64   `json:"restart_s"`     // start to first answer with the run's data
+	IdleRSSMiB      float64   `json:"idle_rss_mib"`  // 1 s after the first start
 	// RemoteFetches counts the requests the instance made of the remote
 	// server: fetching each author's key once is expected, more means
 	// the instance fetched during the timed parts.
@@ -79,6 +85,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.only, "only", "", "run one phase only: inbox, webfinger or actor")
 	fs.BoolVar(&o.json, "json", false, "print the report as JSON")
 	fs.BoolVar(&o.keep, "keep", false, "keep the data directory (its path is printed)")
+	fs.BoolVar(&o.authorizedFetch, "authorized-fetch", false, "turn on authorized fetch, so that the instance verifies the actor GETs' signatures")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "how long to wait for the inbox's posts to be processed")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -143,11 +150,11 @@ func measure(ctx context.Context, o options, dir string, progress io.Writer) (*r
 		return nil, err
 	}
 	defer remote.close()
-	in, err := newInstance(bin, dir, "bench")
+	in, err := newInstance(bin, dir, "bench", o.authorizedFetch)
 	if err != nil {
 		return nil, err
 	}
-	rep := &report{Started: time.Now().UTC(), Conns: o.conns, Authors: o.authors}
+	rep := &report{Started: time.Now().UTC(), Conns: o.conns, Authors: o.authors, AuthorizedFetch: o.authorizedFetch}
 	first, err := in.start(ctx)
 	if err != nil {
 		return nil, err
@@ -171,7 +178,7 @@ func measure(ctx context.Context, o options, dir string, progress io.Writer) (*r
 	}
 	if o.only == "" || o.only == "webfinger" {
 		fmt.Fprintf(progress, "webfinger: %d GETs…\n", o.webfinger)
-		row, err := getPhase("WebFinger GET", in, webfingerRequests(in), o.webfinger, o.conns)
+		row, err := getPhase(ctx, "WebFinger GET", in, webfingerRequests(in), o.webfinger, o.conns)
 		if err != nil {
 			return nil, fmt.Errorf("webfinger: %w", err)
 		}
@@ -183,13 +190,20 @@ func measure(ctx context.Context, o options, dir string, progress io.Writer) (*r
 		if err != nil {
 			return nil, err
 		}
-		row, err := getPhase("signed actor GET", in, reqs, o.actors, o.conns)
+		name := "signed actor GET"
+		if o.authorizedFetch {
+			name += " (authorized fetch)"
+		}
+		row, err := getPhase(ctx, name, in, reqs, o.actors, o.conns)
 		if err != nil {
 			return nil, fmt.Errorf("actor: %w", err)
 		}
 		rep.Phases = append(rep.Phases, row)
 	}
 
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("interrupted: %w", err)
+	}
 	if err := in.stop(); err != nil {
 		return nil, err
 	}

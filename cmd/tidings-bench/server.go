@@ -55,7 +55,7 @@ func freeAddr() (string, error) {
 // this process), and creates the member. Logging stays at the default
 // level, info, which logs every request (to serve.log in dir), since
 // that is part of what a request costs in production.
-func newInstance(bin, dir, member string) (*instance, error) {
+func newInstance(bin, dir, member string, authorizedFetch bool) (*instance, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
@@ -72,9 +72,10 @@ path = %q
 mode = "open"
 [federation]
 allow_private_addresses = true
+authorized_fetch = %t
 [log]
 level = "info"
-`, addr, addr, in.db)
+`, addr, addr, in.db, authorizedFetch)
 	if err := os.WriteFile(in.config, []byte(config), 0o600); err != nil {
 		return nil, fmt.Errorf("write config: %w", err)
 	}
@@ -96,6 +97,7 @@ func (in *instance) start(ctx context.Context) (time.Duration, error) {
 	in.logs = logs
 	in.cmd = exec.Command(in.bin, "serve", "-config", in.config)
 	in.cmd.Stdout, in.cmd.Stderr = logs, logs
+	dieWithBench(in.cmd)
 	began := time.Now()
 	if err := in.cmd.Start(); err != nil {
 		return 0, fmt.Errorf("start tidings serve: %w", err)
