@@ -88,25 +88,34 @@ func signedCreates(in *instance, authors []remoteAuthor, prefix string, n int) (
 }
 
 // postCounter counts the authors' posts the instance keeps, through the
-// storage package on the instance's database file (as the admin commands
-// open it while the server runs).
+// storage package on the instance's database file, as the admin commands
+// open it while the server runs.
 type postCounter struct {
 	db  *storage.DB
 	ids []string
 }
 
-// openPostCounter opens the instance's database; the authors must be
-// known to the instance already.
-func openPostCounter(ctx context.Context, in *instance, authors []remoteAuthor) (*postCounter, error) {
+// openDatabase opens the instance's database for counting. It is opened
+// before the server first starts: storage.Open applies the migrations the
+// file lacks, and a bench built from a newer commit than the binary it
+// measures must not change the schema under a running server. (Such a
+// run measures the older code on the newer schema; build both from one
+// commit to compare commits.)
+func openDatabase(ctx context.Context, in *instance) (*storage.DB, error) {
 	db, err := storage.Open(ctx, in.db, storage.Site{Scheme: "http", Domain: in.addr})
 	if err != nil {
 		return nil, fmt.Errorf("open the instance's database: %w", err)
 	}
+	return db, nil
+}
+
+// newPostCounter counts the posts of the authors, who must be known to
+// the instance already.
+func newPostCounter(ctx context.Context, db *storage.DB, authors []remoteAuthor) (*postCounter, error) {
 	c := &postCounter{db: db}
 	for _, a := range authors {
 		actor, err := db.ActorByURI(ctx, a.uri)
 		if err != nil {
-			db.Close()
 			return nil, fmt.Errorf("author %s unknown to the instance: %w", a.uri, err)
 		}
 		c.ids = append(c.ids, actor.ID)
@@ -118,7 +127,7 @@ func openPostCounter(ctx context.Context, in *instance, authors []remoteAuthor) 
 func (c *postCounter) count(ctx context.Context) (int, error) {
 	total := 0
 	for _, id := range c.ids {
-		n, err := c.db.CountPostsBy(ctx, "", id)
+		n, err := c.db.CountPostsBy(ctx, storage.Stranger, id)
 		if err != nil {
 			return 0, err
 		}
@@ -155,7 +164,7 @@ func (c *postCounter) waitFor(ctx context.Context, want int, timeout time.Durati
 // shared inbox with n signed Creates from conns connections. It returns
 // the rows for accepting (202) and for processing into posts, timed from
 // the first request until the last post is kept.
-func inboxPhase(ctx context.Context, in *instance, authors []remoteAuthor, n, conns int, timeout time.Duration) ([]phaseResult, error) {
+func inboxPhase(ctx context.Context, in *instance, db *storage.DB, authors []remoteAuthor, n, conns int, timeout time.Duration) ([]phaseResult, error) {
 	warm, err := signedCreates(in, authors, "warm", len(authors))
 	if err != nil {
 		return nil, err
@@ -164,11 +173,10 @@ func inboxPhase(ctx context.Context, in *instance, authors []remoteAuthor, n, co
 		return nil, fmt.Errorf("introducing the authors: answers %v, %d failed (%v); see %s/serve.log",
 			res.statuses, res.failures, res.firstErr, in.dir)
 	}
-	counter, err := openPostCounter(ctx, in, authors)
+	counter, err := newPostCounter(ctx, db, authors)
 	if err != nil {
 		return nil, err
 	}
-	defer counter.db.Close()
 	if _, err := counter.waitFor(ctx, len(authors), timeout); err != nil {
 		return nil, fmt.Errorf("introducing the authors: %w", err)
 	}

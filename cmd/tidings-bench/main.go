@@ -76,7 +76,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("tidings-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.tidings, "tidings", "", "a built tidings binary (default: build ./cmd/tidings into a temporary directory)")
+	fs.StringVar(&o.tidings, "tidings", "", "a built tidings binary (default: build ./cmd/tidings into a temporary directory); its database gets this command's migrations")
 	fs.IntVar(&o.creates, "creates", 3000, "signed Create(Note)s posted to the shared inbox")
 	fs.IntVar(&o.conns, "conns", 16, "concurrent connections")
 	fs.IntVar(&o.webfinger, "webfinger", 20000, "WebFinger GETs")
@@ -154,6 +154,11 @@ func measure(ctx context.Context, o options, dir string, progress io.Writer) (*r
 	if err != nil {
 		return nil, err
 	}
+	db, err := openDatabase(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
 	rep := &report{Started: time.Now().UTC(), Conns: o.conns, Authors: o.authors, AuthorizedFetch: o.authorizedFetch}
 	first, err := in.start(ctx)
 	if err != nil {
@@ -170,7 +175,7 @@ func measure(ctx context.Context, o options, dir string, progress io.Writer) (*r
 
 	if o.only == "" || o.only == "inbox" {
 		fmt.Fprintf(progress, "inbox: %d signed Creates from %d connections…\n", o.creates, o.conns)
-		rows, err := inboxPhase(ctx, in, remote.authors, o.creates, o.conns, o.timeout)
+		rows, err := inboxPhase(ctx, in, db, remote.authors, o.creates, o.conns, o.timeout)
 		if err != nil {
 			return nil, fmt.Errorf("inbox: %w", err)
 		}
