@@ -1,0 +1,253 @@
+// Command tidings-bench measures a real `tidings serve` from outside, as
+// other servers meet it: it starts the server as a separate process on
+// loopback with a fresh data directory, plays a remote ActivityPub server
+// itself, and floods the shared inbox with signed Creates, then sends
+// WebFinger and signed actor GETs. For each phase it prints requests per
+// second, p50 and p99 latency, and the server process's CPU time per
+// operation and memory, read from /proc; and the time from starting the
+// server on the existing data to its first answer.
+//
+//	go run ./cmd/tidings-bench [-tidings PATH] [-creates 3000] [-conns 16]
+//	    [-webfinger 20000] [-actors 10000] [-authors 20] [-only inbox|webfinger|actor]
+//	    [-authorized-fetch] [-timeout 10m] [-keep] [-json]
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"text/tabwriter"
+	"time"
+)
+
+// options are the command's flags.
+type options struct {
+	tidings   string
+	creates   int
+	conns     int
+	webfinger int
+	actors    int
+	authors   int
+	only      string
+	json      bool
+	keep      bool
+	timeout   time.Duration
+	// authorizedFetch turns on the instance's authorized fetch, so that
+	// the signatures of the actor GETs are verified; else they are
+	// ignored, as for any GET when it is off.
+	authorizedFetch bool
+}
+
+// report is everything one run measured.
+type report struct {
+	Started         time.Time `json:"started"`
+	Conns           int       `json:"conns"`
+	AuthorizedFetch bool      `json:"authorized_fetch"`
+	Authors         int       `json:"authors"`
+	FirstStartS     float64   `json:"first_start_s"` // empty database
+	RestartS        float64   `json:"restart_s"`     // start to first answer with the run's data
+	IdleRSSMiB      float64   `json:"idle_rss_mib"`  // 1 s after the first start
+	// RemoteFetches counts the requests the instance made of the remote
+	// server: fetching each author's key once is expected, more means
+	// the instance fetched during the timed parts.
+	RemoteFetches int64         `json:"remote_fetches"`
+	Phases        []phaseResult `json:"phases"`
+	DataDir       string        `json:"data_dir,omitempty"` // when kept
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return // -h: the usage is printed
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "tidings-bench:", err)
+		stop()
+		os.Exit(1)
+	}
+}
+
+// parseOptions reads the flags.
+func parseOptions(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("tidings-bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.tidings, "tidings", "", "a built tidings binary (default: build ./cmd/tidings into a temporary directory); its database gets this command's migrations")
+	fs.IntVar(&o.creates, "creates", 3000, "signed Create(Note)s posted to the shared inbox")
+	fs.IntVar(&o.conns, "conns", 16, "concurrent connections")
+	fs.IntVar(&o.webfinger, "webfinger", 20000, "WebFinger GETs")
+	fs.IntVar(&o.actors, "actors", 10000, "signed GETs of the member's actor document")
+	fs.IntVar(&o.authors, "authors", 20, "remote authors (each with an RSA-2048 key) sending the Creates and signing the GETs")
+	fs.StringVar(&o.only, "only", "", "run one phase only: inbox, webfinger or actor")
+	fs.BoolVar(&o.json, "json", false, "print the report as JSON")
+	fs.BoolVar(&o.keep, "keep", false, "keep the data directory (its path is printed)")
+	fs.BoolVar(&o.authorizedFetch, "authorized-fetch", false, "turn on authorized fetch, so that the instance verifies the actor GETs' signatures")
+	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "how long to wait for the inbox's posts to be processed")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	switch {
+	case fs.NArg() > 0:
+		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	case o.only != "" && o.only != "inbox" && o.only != "webfinger" && o.only != "actor":
+		return o, fmt.Errorf("-only %q: want inbox, webfinger or actor", o.only)
+	case o.creates < 1 || o.webfinger < 1 || o.actors < 1:
+		return o, errors.New("-creates, -webfinger and -actors must be at least 1")
+	case o.conns < 1 || o.conns > 1000:
+		return o, fmt.Errorf("-conns %d: want 1 to 1000", o.conns)
+	case o.authors < 1 || o.authors > 1000:
+		return o, fmt.Errorf("-authors %d: want 1 to 1000", o.authors)
+	}
+	return o, nil
+}
+
+// run runs the bench with the command-line args and prints the report.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseOptions(args, stderr)
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "tidings-bench-")
+	if err != nil {
+		return fmt.Errorf("make data directory: %w", err)
+	}
+	if !o.keep {
+		defer os.RemoveAll(dir)
+	}
+	rep, err := measure(ctx, o, dir, stderr)
+	if err != nil {
+		return err
+	}
+	if o.keep {
+		rep.DataDir = dir
+	}
+	if o.json {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	printReport(stdout, rep)
+	return nil
+}
+
+// measure starts the instance and the remote server and runs the phases.
+func measure(ctx context.Context, o options, dir string, progress io.Writer) (*report, error) {
+	bin := o.tidings
+	if bin == "" {
+		fmt.Fprintln(progress, "building tidings…")
+		var err error
+		if bin, err = buildTidings(dir); err != nil {
+			return nil, err
+		}
+	}
+	fmt.Fprintf(progress, "making %d remote authors…\n", o.authors)
+	remote, err := newRemoteServer(o.authors)
+	if err != nil {
+		return nil, err
+	}
+	defer remote.close()
+	in, err := newInstance(bin, dir, "bench", o.authorizedFetch)
+	if err != nil {
+		return nil, err
+	}
+	db, err := openDatabase(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	rep := &report{Started: time.Now().UTC(), Conns: o.conns, Authors: o.authors, AuthorizedFetch: o.authorizedFetch}
+	first, err := in.start(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer in.stop()
+	rep.FirstStartS = first.Seconds()
+	time.Sleep(time.Second) // let start-up work settle before reading idle memory
+	idle, err := readUsage(in.pid())
+	if err != nil {
+		return nil, err
+	}
+	rep.IdleRSSMiB = mib(idle.RSSKiB)
+
+	if o.only == "" || o.only == "inbox" {
+		fmt.Fprintf(progress, "inbox: %d signed Creates from %d connections…\n", o.creates, o.conns)
+		rows, err := inboxPhase(ctx, in, db, remote.authors, o.creates, o.conns, o.timeout)
+		if err != nil {
+			return nil, fmt.Errorf("inbox: %w", err)
+		}
+		rep.Phases = append(rep.Phases, rows...)
+	}
+	if o.only == "" || o.only == "webfinger" {
+		fmt.Fprintf(progress, "webfinger: %d GETs…\n", o.webfinger)
+		row, err := getPhase(ctx, "WebFinger GET", in, webfingerRequests(in), o.webfinger, o.conns)
+		if err != nil {
+			return nil, fmt.Errorf("webfinger: %w", err)
+		}
+		rep.Phases = append(rep.Phases, row)
+	}
+	if o.only == "" || o.only == "actor" {
+		fmt.Fprintf(progress, "actor: %d signed GETs…\n", o.actors)
+		reqs, err := actorRequests(in, remote.authors)
+		if err != nil {
+			return nil, err
+		}
+		name := "signed actor GET"
+		if o.authorizedFetch {
+			name += " (authorized fetch)"
+		}
+		row, err := getPhase(ctx, name, in, reqs, o.actors, o.conns)
+		if err != nil {
+			return nil, fmt.Errorf("actor: %w", err)
+		}
+		rep.Phases = append(rep.Phases, row)
+	}
+
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("interrupted: %w", err)
+	}
+	if err := in.stop(); err != nil {
+		return nil, err
+	}
+	again, err := in.start(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("restart: %w", err)
+	}
+	rep.RestartS = again.Seconds()
+	rep.RemoteFetches = remote.served.Load()
+	return rep, in.stop()
+}
+
+// printReport prints the report as a table.
+func printReport(w io.Writer, rep *report) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "phase\tops\tok\tper s\tp50 ms\tp99 ms\twall s\tserver CPU s\tCPU µs/op\tidle RSS MiB\tpeak RSS MiB\t")
+	for _, p := range rep.Phases {
+		p50, p99 := "-", "-" // none for processing, which has no single request to time
+		if p.P99Ms > 0 {
+			p50, p99 = fmt.Sprintf("%.2f", p.P50Ms), fmt.Sprintf("%.2f", p.P99Ms)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%s\t%s\t%.2f\t%.2f\t%.0f\t%.1f\t%.1f\t\n", p.Phase, p.Requests, p.OK,
+			p.PerSecond, p50, p99, p.WallS, p.CPUS, p.CPUPerOpUs, p.IdleRSSMiB, p.PeakRSSMiB)
+	}
+	tw.Flush()
+	for _, p := range rep.Phases {
+		if p.Note != "" {
+			fmt.Fprintf(w, "%s: %s\n", p.Phase, p.Note)
+		}
+	}
+	fmt.Fprintf(w, "start to first request: %.3f s empty, %.3f s with the run's data; idle RSS after start %.1f MiB\n",
+		rep.FirstStartS, rep.RestartS, rep.IdleRSSMiB)
+	fmt.Fprintf(w, "%d connections, %d remote authors (%d requests made of their server), %s\n",
+		rep.Conns, rep.Authors, rep.RemoteFetches, rep.Started.Format(time.RFC3339))
+	if rep.DataDir != "" {
+		fmt.Fprintf(w, "data kept in %s\n", rep.DataDir)
+	}
+}
