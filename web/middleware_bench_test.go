@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"syscall"
 	"testing"
@@ -52,13 +53,21 @@ func serveParallel(b *testing.B, h http.Handler, r *http.Request) {
 
 // BenchmarkLogRequests measures what the request log adds to a request
 // whose handler does nothing: the id, the recorder and the JSON line the
-// production logger writes (here to io.Discard).
+// production logger writes, to io.Discard and to a file (/dev/null).
 func BenchmarkLogRequests(b *testing.B) {
 	s := &Server{log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
 	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) })
 	r := httptest.NewRequest(http.MethodGet, "/.well-known/webfinger?resource=acct:a@b", nil)
 	b.Run("logged", func(b *testing.B) { serveParallel(b, s.logRequests(ok), r) })
 	b.Run("bare", func(b *testing.B) { serveParallel(b, ok, r) })
+	// As in production, where each line is a write(2) to stderr.
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer null.Close()
+	file := &Server{log: slog.New(slog.NewJSONHandler(null, nil))}
+	b.Run("logged-to-file", func(b *testing.B) { serveParallel(b, file.logRequests(ok), r) })
 }
 
 // BenchmarkSiteDiscoveryGet measures WebFinger and actor GETs through the
