@@ -81,7 +81,10 @@ func (c *documentCache) get(key string, generation uint64, now time.Time) *cache
 		return nil
 	}
 	d := e.Value.(*cachedDocument)
-	if d.generation != generation || (!d.expires.IsZero() && !now.Before(d.expires)) {
+	if d.generation > generation {
+		return nil // built after this request looked: leave it for later ones
+	}
+	if d.generation < generation || (!d.expires.IsZero() && !now.Before(d.expires)) {
 		c.remove(e)
 		return nil
 	}

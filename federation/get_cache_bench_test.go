@@ -44,7 +44,7 @@ func BenchmarkDiscoveryGet(b *testing.B) {
 		return r
 	}
 	cases := []struct {
-		name, path       string
+		name, path      string
 		authorizedFetch bool
 	}{
 		{"webfinger", "/.well-known/webfinger?resource=acct:reader@" + benchSite.Domain, false},

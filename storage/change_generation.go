@@ -20,19 +20,26 @@ import (
 // The admin commands write the same database from another process, whose
 // commits this counter cannot see. SQLite's data_version, read on the
 // writer connection (the only one here that commits), changes exactly
-// when another process has committed; it is read at most once every
-// ExternalCheckEvery, which bounds how long a document changed from the
-// command line can be served stale.
+// when another process has committed; it is read at most once a second
+// (SetExternalCheck), when a document is asked for. A document changed
+// from the command line is thus served stale for at most a second after
+// that change, and never to a request that comes after the next look.
+//
+// keepsDocuments must be called only at the top of a transaction whose
+// every statement leaves those documents as they were.
 type changeGeneration struct {
 	n atomic.Uint64
 
+	// checked is when data_version was last read (Unix nanoseconds);
+	// the request that moves it reads it, the others go on meanwhile.
+	checked atomic.Int64
+	// every, once everySet, is how often data_version is read (nanoseconds;
+	// zero reads it each time).
+	every    atomic.Int64
+	everySet atomic.Bool
+
 	mu      sync.Mutex
-	checked time.Time
-	version int64
-	// every, once set, is how often data_version is read; zero reads it
-	// each time.
-	every    time.Duration
-	everySet bool
+	version int64 // the last data_version read
 }
 
 // defaultExternalCheck is how often another process's commits are looked
@@ -44,7 +51,7 @@ const defaultExternalCheck = time.Second
 // built after reading generation g is current as long as
 // ChangeGeneration still returns g. Commits by another process (the
 // admin commands) move it within SetExternalCheck's interval (a second
-// unless set).
+// unless set) of the next call.
 func (db *DB) ChangeGeneration(ctx context.Context) uint64 {
 	db.changes.lookOutside(ctx, db)
 	return db.changes.n.Load()
@@ -53,29 +60,27 @@ func (db *DB) ChangeGeneration(ctx context.Context) uint64 {
 // SetExternalCheck sets how often ChangeGeneration looks for commits by
 // other processes; zero looks every time (tests).
 func (db *DB) SetExternalCheck(every time.Duration) {
-	db.changes.mu.Lock()
-	db.changes.every, db.changes.everySet = every, true
-	db.changes.checked = time.Time{}
-	db.changes.mu.Unlock()
+	db.changes.every.Store(int64(every))
+	db.changes.everySet.Store(true)
+	db.changes.checked.Store(0)
 }
 
 // lookOutside bumps the generation when another process committed since
 // the last look. A look that fails bumps it too: not knowing is treated
 // as a change.
 func (c *changeGeneration) lookOutside(ctx context.Context, db *DB) {
-	now := time.Now()
-	c.mu.Lock()
-	every := defaultExternalCheck
-	if c.everySet {
-		every = c.every
+	every := int64(defaultExternalCheck)
+	if c.everySet.Load() {
+		every = c.every.Load()
 	}
-	if !c.checked.IsZero() && now.Sub(c.checked) < every {
-		c.mu.Unlock()
+	now := time.Now().UnixNano()
+	last := c.checked.Load()
+	if last != 0 && now-last < every {
 		return
 	}
-	c.checked = now
-	c.mu.Unlock()
-
+	if every > 0 && !c.checked.CompareAndSwap(last, now) {
+		return // another request is looking
+	}
 	var v int64
 	err := db.writer.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v)
 	c.mu.Lock()
