@@ -104,34 +104,54 @@ func actorExtras(a *storage.Actor) map[string]any {
 
 // memberDocument is the Person document of an active local member.
 func (f *Federator) memberDocument(ctx context.Context, username string) ([]byte, error) {
-	m, err := f.db.MemberByUsername(ctx, username)
-	if storage.ErrorCode(err) == storage.ENotFound {
-		return nil, f.deletedMember(ctx, username, err)
-	}
+	d, err := f.memberEntry(ctx, username)
 	if err != nil {
 		return nil, err
 	}
+	return d.body, nil
+}
+
+// memberEntry is the member's Person document, from memory when it is
+// current.
+func (f *Federator) memberEntry(ctx context.Context, username string) (*cachedDocument, error) {
+	return f.cachedDocument(ctx, "member "+username, 0, func(ctx context.Context) ([]byte, int, error) {
+		return f.renderMember(ctx, username)
+	})
+}
+
+// renderMember renders the Person document of an active local member; a
+// suspended one's is not to be kept by other servers.
+func (f *Federator) renderMember(ctx context.Context, username string) ([]byte, int, error) {
+	m, err := f.db.MemberByUsername(ctx, username)
+	if storage.ErrorCode(err) == storage.ENotFound {
+		return nil, 0, f.deletedMember(ctx, username, err)
+	}
+	if err != nil {
+		return nil, 0, err
+	}
 	if m.Status != storage.MemberActive {
-		return nil, storage.Errorf(storage.ENotFound, "No such member.")
+		return nil, 0, storage.Errorf(storage.ENotFound, "No such member.")
 	}
 	a, err := f.db.ActorByID(ctx, m.ID)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if gone, err := f.suspended(ctx, a); err != nil || gone {
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
-		return f.suspendedDocument(a)
+		body, err := f.suspendedDocument(a)
+		return body, 0, err
 	}
 	extra := actorExtras(a)
 	bio, err := f.memberProfile(ctx, a, extra)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	person := streams.NewActivityStreamsPerson()
 	fillActor(person, a, m.DisplayName, bio)
-	return encode(person, extra)
+	body, err := encode(person, extra)
+	return body, actorMaxAge, err
 }
 
 // instanceDocument is the Application document of the instance actor.
@@ -159,13 +179,27 @@ func (f *Federator) serveMember(w http.ResponseWriter, r *http.Request) {
 // ServeMemberDocument answers with the Person document of the member; the
 // profile page at /@name uses it for ActivityPub clients.
 func (f *Federator) ServeMemberDocument(w http.ResponseWriter, r *http.Request, username string) {
-	body, err := f.memberDocument(r.Context(), username)
-	f.answer(w, r, body, err)
+	d, err := f.memberEntry(r.Context(), username)
+	f.answerCached(w, r, d, err)
 }
 
 func (f *Federator) serveInstanceActor(w http.ResponseWriter, r *http.Request) {
-	body, err := f.instanceDocument(r.Context())
-	f.answer(w, r, body, err)
+	d, err := f.cachedDocument(r.Context(), "instance actor", 0, func(ctx context.Context) ([]byte, int, error) {
+		body, err := f.instanceDocument(ctx)
+		return body, actorMaxAge, err
+	})
+	f.answerCached(w, r, d, err)
+}
+
+// answerCached writes a kept document, or the error as answer does; an
+// error answer (404, 410) is not to be kept by other servers.
+func (f *Federator) answerCached(w http.ResponseWriter, r *http.Request, d *cachedDocument, err error) {
+	if err != nil {
+		w.Header().Set("Cache-Control", "no-cache")
+		f.answer(w, r, nil, err)
+		return
+	}
+	f.serveCached(w, r, d, activityContentType)
 }
 
 // errGone is an object that was deleted; it is answered 410 Gone.

@@ -1,10 +1,12 @@
 package federation
 
 import (
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/tidings-social/tidings/storage"
 )
@@ -38,22 +40,37 @@ func (f *Federator) webfinger(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusNotFound, "no such account here")
 		return
 	}
+	d, err := f.cachedDocument(r.Context(), "webfinger "+username, 0, func(ctx context.Context) ([]byte, int, error) {
+		return f.renderJRD(ctx, username)
+	})
+	if storage.ErrorCode(err) == storage.ENotFound {
+		writeProblem(w, http.StatusNotFound, "no such account here")
+		return
+	}
+	if err != nil {
+		f.answer(w, r, nil, err)
+		return
+	}
+	f.serveCached(w, r, d, "application/jrd+json; charset=utf-8")
+}
+
+// renderJRD renders the WebFinger answer for a local name: the instance
+// actor, a subwiki or an active member.
+func (f *Federator) renderJRD(ctx context.Context, username string) ([]byte, int, error) {
 	site := f.cfg.Site
 	if username == site.Hostname() {
-		inst, err := f.db.InstanceActor(r.Context())
+		inst, err := f.db.InstanceActor(ctx)
 		if err != nil {
-			f.answer(w, r, nil, err)
-			return
+			return nil, 0, err
 		}
-		f.writeJRD(w, jrd{
+		return encodeJRD(jrd{
 			Subject: "acct:" + username + "@" + site.Domain,
 			Aliases: []string{inst.URI},
 			Links:   []jrdLink{{Rel: "self", Type: "application/activity+json", Href: inst.URI}},
 		})
-		return
 	}
-	if s, err := f.db.SubwikiByName(r.Context(), username); err == nil {
-		f.writeJRD(w, jrd{
+	if s, err := f.db.SubwikiByName(ctx, username); err == nil {
+		return encodeJRD(jrd{
 			Subject: "acct:" + username + "@" + site.Domain,
 			Aliases: []string{site.SubwikiURI(s.Name)},
 			Links: []jrdLink{
@@ -61,15 +78,13 @@ func (f *Federator) webfinger(w http.ResponseWriter, r *http.Request) {
 				{Rel: "self", Type: "application/activity+json", Href: site.SubwikiURI(s.Name)},
 			},
 		})
-		return
 	}
-	m, err := f.db.MemberByUsername(r.Context(), username)
+	m, err := f.db.MemberByUsername(ctx, username)
 	if err != nil || m.Status != storage.MemberActive {
-		writeProblem(w, http.StatusNotFound, "no such account here")
-		return
+		return nil, 0, storage.Errorf(storage.ENotFound, "No such account here.")
 	}
 	actor := site.ActorURI(username)
-	f.writeJRD(w, jrd{
+	return encodeJRD(jrd{
 		Subject: "acct:" + username + "@" + site.Domain,
 		Aliases: []string{site.ProfileURL(username), actor},
 		Links: []jrdLink{
@@ -104,10 +119,9 @@ func (f *Federator) localUsername(resource string) (string, bool) {
 	return strings.ToLower(name), true
 }
 
-func (f *Federator) writeJRD(w http.ResponseWriter, doc jrd) {
-	body, _ := json.Marshal(doc)
-	w.Header().Set("Cache-Control", "max-age=3600")
-	writeJSON(w, "application/jrd+json; charset=utf-8", http.StatusOK, body)
+func encodeJRD(doc jrd) ([]byte, int, error) {
+	body, err := json.Marshal(doc)
+	return body, webfingerMaxAge, err
 }
 
 // hostMeta answers /.well-known/host-meta: the XRD that points to
@@ -134,21 +148,45 @@ const nodeInfoSchema = "http://nodeinfo.diaspora.software/ns/schema/2.1"
 
 // nodeInfoLinks answers /.well-known/nodeinfo.
 func (f *Federator) nodeInfoLinks(w http.ResponseWriter, r *http.Request) {
-	body, _ := json.Marshal(map[string]any{"links": []jrdLink{
-		{Rel: nodeInfoSchema, Href: f.cfg.Site.Base() + "/nodeinfo/2.1"},
-	}})
 	w.Header().Set("Access-Control-Allow-Origin", "*")
-	writeJSON(w, "application/json", http.StatusOK, body)
-}
-
-// nodeInfo answers /nodeinfo/2.1 with real usage counts.
-func (f *Federator) nodeInfo(w http.ResponseWriter, r *http.Request) {
-	usage, err := f.db.InstanceUsage(r.Context())
+	d, err := f.cachedDocument(r.Context(), "nodeinfo index", 0, func(context.Context) ([]byte, int, error) {
+		body, err := json.Marshal(map[string]any{"links": []jrdLink{
+			{Rel: nodeInfoSchema, Href: f.cfg.Site.Base() + "/nodeinfo/2.1"},
+		}})
+		return body, nodeInfoMaxAge, err
+	})
 	if err != nil {
 		f.answer(w, r, nil, err)
 		return
 	}
+	f.serveCached(w, r, d, "application/json")
+}
+
+// nodeInfoTTL ends a kept NodeInfo even when nothing was written: its
+// counts of members active in the last month and half year move with
+// time alone.
+const nodeInfoTTL = time.Minute
+
+// nodeInfo answers /nodeinfo/2.1 with real usage counts.
+func (f *Federator) nodeInfo(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Access-Control-Allow-Origin", "*")
 	mode := f.db.Registration
+	d, err := f.cachedDocument(r.Context(), "nodeinfo "+string(mode), nodeInfoTTL, func(ctx context.Context) ([]byte, int, error) {
+		body, err := f.renderNodeInfo(ctx, mode)
+		return body, nodeInfoMaxAge, err
+	})
+	if err != nil {
+		f.answer(w, r, nil, err)
+		return
+	}
+	f.serveCached(w, r, d, `application/json; profile="`+nodeInfoSchema+`#"`)
+}
+
+func (f *Federator) renderNodeInfo(ctx context.Context, mode storage.RegistrationMode) ([]byte, error) {
+	usage, err := f.db.InstanceUsage(ctx)
+	if err != nil {
+		return nil, err
+	}
 	doc := map[string]any{
 		"version": "2.1",
 		"software": map[string]any{
@@ -168,7 +206,5 @@ func (f *Federator) nodeInfo(w http.ResponseWriter, r *http.Request) {
 			"nodeDescription": f.cfg.Description,
 		},
 	}
-	body, _ := json.Marshal(doc)
-	w.Header().Set("Access-Control-Allow-Origin", "*")
-	writeJSON(w, `application/json; profile="`+nodeInfoSchema+`#"`, http.StatusOK, body)
+	return json.Marshal(doc)
 }

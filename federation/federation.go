@@ -35,6 +35,8 @@ type Federator struct {
 	client *Client
 	log    *slog.Logger
 	keys   keyCache
+	// documents are the rendered actors, WebFinger and NodeInfo answers.
+	documents *documentCache
 
 	// inboxHook, when set, is called by process before it handles a
 	// stored inbound activity: tests use it to watch the worker at work
@@ -47,7 +49,7 @@ func New(db *storage.DB, cfg Config, log *slog.Logger) *Federator {
 	if cfg.MaxInboxBytes <= 0 {
 		cfg.MaxInboxBytes = 1 << 20
 	}
-	f := &Federator{db: db, cfg: cfg, log: log}
+	f := &Federator{db: db, cfg: cfg, log: log, documents: newDocumentCache(documentCacheItems, documentCacheBytes)}
 	f.client = NewClient(ClientConfig{
 		UserAgent:             f.UserAgent(),
 		AllowPrivateAddresses: cfg.AllowPrivateAddresses,

@@ -48,8 +48,12 @@ func (f *Federator) localGroup(r *http.Request) (*storage.Subwiki, *storage.Acto
 }
 
 func (f *Federator) serveGroup(w http.ResponseWriter, r *http.Request) {
-	body, err := f.groupDocument(r.Context(), mux.Vars(r)["name"])
-	f.answer(w, r, body, err)
+	name := mux.Vars(r)["name"]
+	d, err := f.cachedDocument(r.Context(), "group "+name, 0, func(ctx context.Context) ([]byte, int, error) {
+		body, err := f.groupDocument(ctx, name)
+		return body, actorMaxAge, err
+	})
+	f.answerCached(w, r, d, err)
 }
 
 // serveGroupFollowers answers the subwiki's followers (its members, here

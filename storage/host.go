@@ -72,7 +72,10 @@ func (db *DB) HostAnswered(ctx context.Context, host string) error {
 	if down, err := db.HostUnavailable(ctx, host); err != nil || !down {
 		return err
 	}
-	return db.write(ctx, func(tx *Tx) error { return tx.hostAnswered(ctx, host) })
+	return db.write(ctx, func(tx *Tx) error {
+		tx.keepsDocuments()
+		return tx.hostAnswered(ctx, host)
+	})
 }
 
 // HostUnavailable reports whether deliveries to the server are skipped.

@@ -77,6 +77,7 @@ func (db *DB) StoreForwardedInbound(ctx context.Context, activityURI, actorURI, 
 func (db *DB) ClaimInbound(ctx context.Context, limit int, lease time.Duration) ([]*Inbound, error) {
 	var list []*Inbound
 	err := db.write(ctx, func(tx *Tx) error {
+		tx.keepsDocuments()
 		rows, err := tx.QueryContext(ctx, `SELECT `+inboundColumns+` FROM inbox i
 			WHERE processed_at IS NULL AND parked_at IS NULL AND next_attempt_at <= ?
 			AND NOT (order_key != '' AND EXISTS (SELECT 1 FROM inbox e WHERE e.order_key = i.order_key AND e.id < i.id
@@ -119,6 +120,7 @@ func (db *DB) ClaimInbound(ctx context.Context, limit int, lease time.Duration) 
 // note.
 func (db *DB) FinishInbound(ctx context.Context, id, note string) error {
 	return db.write(ctx, func(tx *Tx) error {
+		tx.keepsDocuments()
 		_, err := tx.ExecContext(ctx, `UPDATE inbox SET processed_at = coalesce(processed_at, ?), claimed_at = NULL, last_error = ?
 			WHERE id = ?`, millis(tx.now), note, id)
 		if err != nil {

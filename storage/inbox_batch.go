@@ -70,6 +70,7 @@ func (s *inboundStore) store(ctx context.Context, db *DB, w *inboundWrite) {
 // and tells each caller its outcome.
 func (db *DB) commitInbound(ctx context.Context, batch []*inboundWrite) {
 	err := db.write(ctx, func(tx *Tx) error {
+		tx.keepsDocuments()
 		for _, w := range batch {
 			res, err := tx.ExecContext(ctx, `INSERT INTO inbox (id, activity_uri, actor_uri, type, order_key, body, received_at, next_attempt_at, forwarded_by)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (activity_uri) DO NOTHING`,

@@ -104,6 +104,7 @@ func (db *DB) SaveRemotePost(ctx context.Context, r RemotePost) (*Post, error) {
 	r.clean()
 	var p *Post
 	err := db.write(ctx, func(tx *Tx) error {
+		tx.keepsDocuments() // remote posts show in no local actor's document nor in NodeInfo
 		r.Updated = remoteTime(r.Updated, tx.now)
 		author, err := tx.actorWhere(ctx, "a.id = ?", r.AuthorID)
 		if err != nil {

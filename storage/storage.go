@@ -33,6 +33,8 @@ type DB struct {
 	domains domainSet
 	// statements are the compiled statements of the hot queries.
 	statements statements
+	// changes counts the commits that may change public documents.
+	changes changeGeneration
 
 	// Now returns the current time; tests replace it to make time stand still.
 	Now func() time.Time
@@ -129,9 +131,10 @@ func (db *DB) Ping(ctx context.Context) error {
 // changes happen.
 type Tx struct {
 	*sql.Tx
-	now  time.Time
-	db   *DB
-	pool *sql.DB // the pool the transaction's connection is from
+	now   time.Time
+	db    *DB
+	pool  *sql.DB // the pool the transaction's connection is from
+	keeps bool    // the write changes no public document (keepsDocuments)
 }
 
 // newID returns a fresh time-sortable id.
@@ -169,7 +172,11 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, fn func(*Tx) error) error {
 		sqlTx.Rollback()
 		return err
 	}
-	if err := sqlTx.Commit(); err != nil {
+	err = sqlTx.Commit()
+	if pool == db.writer {
+		db.committed(tx) // even after a failed commit: not knowing is a change
+	}
+	if err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
