@@ -286,6 +286,7 @@ func (db *DB) DeleteRemoteActor(ctx context.Context, actorID string) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM actors WHERE id = ?`, actorID); err != nil {
 			return fmt.Errorf("delete actor %s: %w", actor.URI, err)
 		}
+		tx.forgetActor(actorID)
 		return nil
 	})
 }

@@ -65,3 +65,14 @@ func (tx *Tx) queryFixed(ctx context.Context, query string, args ...any) (*sql.R
 	}
 	return tx.StmtContext(ctx, stmt).QueryContext(ctx, args...)
 }
+
+// queryRowFixed runs a one-row query whose text is fixed in the code on
+// a reader connection, outside any transaction: a single SELECT reads one
+// snapshot on its own, and BEGIN and COMMIT around it would only cost.
+func (db *DB) queryRowFixed(ctx context.Context, query string, args ...any) (*sql.Row, error) {
+	stmt, err := db.statements.prepared(ctx, db.reader, query)
+	if err != nil {
+		return nil, err
+	}
+	return stmt.QueryRowContext(ctx, args...), nil
+}

@@ -33,6 +33,8 @@ type DB struct {
 	domains domainSet
 	// statements are the compiled statements of the hot queries.
 	statements statements
+	// actors is the remote actors in memory, by key id.
+	actors actorCache
 
 	// Now returns the current time; tests replace it to make time stand still.
 	Now func() time.Time
@@ -132,6 +134,10 @@ type Tx struct {
 	now  time.Time
 	db   *DB
 	pool *sql.DB // the pool the transaction's connection is from
+	// afterCommit runs when the transaction has ended: what in memory
+	// must forget the rows it changed. It runs after a failed commit
+	// too, since forgetting is always safe.
+	afterCommit []func()
 }
 
 // newID returns a fresh time-sortable id.
@@ -165,6 +171,11 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, fn func(*Tx) error) error {
 		}
 	}()
 	tx := &Tx{Tx: sqlTx, now: db.Now().UTC(), db: db, pool: pool}
+	defer func() {
+		for _, forget := range tx.afterCommit {
+			forget()
+		}
+	}()
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
 		return err
