@@ -111,9 +111,10 @@ func (r *actorRow) actor() *Actor {
 	return &a
 }
 
-// actorWhere returns the one actor matching the condition.
+// actorWhere returns the one actor matching the condition, which must be
+// fixed in the code: its statement is kept compiled.
 func (tx *Tx) actorWhere(ctx context.Context, cond string, args ...any) (*Actor, error) {
-	a, err := scanActor(tx.QueryRowContext(ctx, actorSelect+"WHERE "+cond, args...))
+	a, err := scanActor(tx.queryRowFixed(ctx, actorSelect+"WHERE "+cond, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, Errorf(ENotFound, "No such account.")
 	}
@@ -167,11 +168,7 @@ const (
 // actorRead returns the one actor a fixed query finds, in a single
 // SELECT outside any transaction: one statement reads one snapshot.
 func (db *DB) actorRead(ctx context.Context, query string, args ...any) (*Actor, error) {
-	row, err := db.queryRowFixed(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("find actor: %w", err)
-	}
-	a, err := scanActor(row)
+	a, err := scanActor(db.queryRowFixed(ctx, query, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, Errorf(ENotFound, "No such account.")
 	}

@@ -353,7 +353,7 @@ func (tx *Tx) mayPostRemotely(ctx context.Context, authorID, subwikiID string) e
 		return nil
 	}
 	var membersOnly bool
-	err := tx.QueryRowContext(ctx, `SELECT members_only FROM subwikis WHERE id = ?`, subwikiID).Scan(&membersOnly)
+	err := tx.queryRowFixed(ctx, `SELECT members_only FROM subwikis WHERE id = ?`, subwikiID).Scan(&membersOnly)
 	if err != nil || !membersOnly {
 		return nil // not ours, or open to all
 	}

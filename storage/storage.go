@@ -134,9 +134,11 @@ type Tx struct {
 	now  time.Time
 	db   *DB
 	pool *sql.DB // the pool the transaction's connection is from
-	// afterCommit runs when the transaction has ended: what in memory
-	// must forget the rows it changed. It runs after a failed commit
-	// too, since forgetting is always safe.
+	// afterCommit runs when the transaction has ended, its connection
+	// given back: what in memory must forget the rows it changed, and
+	// statements to keep compiled. It runs after a failed commit or a
+	// rollback too, since forgetting is always safe (not after a panic,
+	// which rolls back).
 	afterCommit []func()
 }
 
@@ -171,19 +173,16 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, fn func(*Tx) error) error {
 		}
 	}()
 	tx := &Tx{Tx: sqlTx, now: db.Now().UTC(), db: db, pool: pool}
-	defer func() {
-		for _, forget := range tx.afterCommit {
-			forget()
-		}
-	}()
-	if err := fn(tx); err != nil {
+	err = fn(tx)
+	if err != nil {
 		sqlTx.Rollback()
-		return err
+	} else if err = sqlTx.Commit(); err != nil {
+		err = fmt.Errorf("commit: %w", err)
 	}
-	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+	for _, after := range tx.afterCommit {
+		after()
 	}
-	return nil
+	return err
 }
 
 // isUniqueViolation reports whether err is SQLite's unique constraint
