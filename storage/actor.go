@@ -111,9 +111,10 @@ func (r *actorRow) actor() *Actor {
 	return &a
 }
 
-// actorWhere returns the one actor matching the condition.
+// actorWhere returns the one actor matching the condition, which must be
+// fixed in the code: its statement is kept compiled.
 func (tx *Tx) actorWhere(ctx context.Context, cond string, args ...any) (*Actor, error) {
-	a, err := scanActor(tx.QueryRowContext(ctx, actorSelect+"WHERE "+cond, args...))
+	a, err := scanActor(tx.queryRowFixed(ctx, actorSelect+"WHERE "+cond, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, Errorf(ENotFound, "No such account.")
 	}
@@ -139,12 +140,42 @@ func (db *DB) ActorByID(ctx context.Context, id string) (*Actor, error) {
 
 // ActorByURI returns the actor with the ActivityPub id.
 func (db *DB) ActorByURI(ctx context.Context, uri string) (*Actor, error) {
-	return db.actorWhere(ctx, "a.uri = ?", uri)
+	return db.actorRead(ctx, actorByURI, uri)
 }
 
-// ActorByKeyID returns the actor owning the public key with the id.
+// ActorByKeyID returns the actor owning the public key with the id. The
+// inbox asks it for every request, so remote actors are kept in memory
+// (see actorCache).
 func (db *DB) ActorByKeyID(ctx context.Context, keyID string) (*Actor, error) {
-	return db.actorWhere(ctx, "a.key_id = ?", keyID)
+	if a, ok := db.actors.get(keyID); ok {
+		return a, nil
+	}
+	gen := db.actors.generation()
+	a, err := db.actorRead(ctx, actorByKeyID, keyID)
+	if err != nil {
+		return nil, err
+	}
+	db.actors.put(gen, a)
+	return a, nil
+}
+
+// The hot lookups of one actor, kept compiled.
+const (
+	actorByURI   = actorSelect + "WHERE a.uri = ?"
+	actorByKeyID = actorSelect + "WHERE a.key_id = ?"
+)
+
+// actorRead returns the one actor a fixed query finds, in a single
+// SELECT outside any transaction: one statement reads one snapshot.
+func (db *DB) actorRead(ctx context.Context, query string, args ...any) (*Actor, error) {
+	a, err := scanActor(db.queryRowFixed(ctx, query, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, Errorf(ENotFound, "No such account.")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find actor: %w", err)
+	}
+	return a, nil
 }
 
 // ActorByHandle returns the actor known as username@host.
@@ -283,6 +314,9 @@ func (db *DB) SaveRemoteActor(ctx context.Context, r RemoteActor) (*Actor, error
 		if err := tx.keepUsableKey(ctx, &r); err != nil {
 			return err
 		}
+		// The key id too: another actor may have had it.
+		tx.forgetActor(r.URI)
+		tx.forgetActor(r.KeyID)
 		// An account dated before 1970 is stored as of unknown age (0).
 		published := int64(0)
 		if t := remoteTime(r.Published, tx.now); !t.IsZero() {

@@ -87,6 +87,7 @@ func (db *DB) BlockDomain(ctx context.Context, c DomainBlockCreate) (*DomainBloc
 		return nil, err
 	}
 	db.domains.invalidate()
+	db.actors.forgetAll()
 	return b, nil
 }
 
@@ -115,6 +116,7 @@ func (db *DB) UnblockDomain(ctx context.Context, actorID, host string) error {
 	})
 	if err == nil {
 		db.domains.invalidate()
+		db.actors.forgetAll()
 	}
 	return err
 }
@@ -176,6 +178,7 @@ func (db *DB) ApplyConfigDomains(ctx context.Context, suspended, limited []strin
 	})
 	if err == nil {
 		db.domains.invalidate()
+		db.actors.forgetAll()
 	}
 	return err
 }

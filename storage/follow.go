@@ -360,10 +360,8 @@ func (tx *Tx) acceptPendingFollowers(ctx context.Context, memberID string) error
 // the post may arrive first. (Feeds show posts of accepted follows only.)
 func (db *DB) IsFollowedLocally(ctx context.Context, actorID string) (bool, error) {
 	var n int
-	err := db.read(ctx, func(tx *Tx) error {
-		return tx.QueryRowContext(ctx, `SELECT count(*) FROM follows f JOIN actors a ON a.id = f.follower_id
+	err := db.queryRowFixed(ctx, `SELECT count(*) FROM follows f JOIN actors a ON a.id = f.follower_id
 			WHERE f.followee_id = ? AND a.local = 1 LIMIT 1`, actorID).Scan(&n)
-	})
 	if err != nil {
 		return false, fmt.Errorf("local followers of %s: %w", actorID, err)
 	}

@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -81,14 +83,14 @@ func (db *DB) HostAnswered(ctx context.Context, host string) error {
 // HostUnavailable reports whether deliveries to the server are skipped.
 func (db *DB) HostUnavailable(ctx context.Context, host string) (bool, error) {
 	var unavailable bool
-	err := db.read(ctx, func(tx *Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT unavailable FROM hosts WHERE host = ?`, strings.ToLower(host)).Scan(&unavailable)
-		if err != nil {
-			unavailable = false
-		}
-		return nil
-	})
-	return unavailable, err
+	err := db.queryRowFixed(ctx, `SELECT unavailable FROM hosts WHERE host = ?`, strings.ToLower(host)).Scan(&unavailable)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil // a server never marked
+	}
+	if err != nil {
+		return false, fmt.Errorf("host %s: %w", host, err)
+	}
+	return unavailable, nil
 }
 
 // HostsToProbe lists up to limit servers marked unavailable that were not

@@ -78,7 +78,7 @@ func (db *DB) ClaimInbound(ctx context.Context, limit int, lease time.Duration) 
 	var list []*Inbound
 	err := db.write(ctx, func(tx *Tx) error {
 		tx.keepsDocuments()
-		rows, err := tx.QueryContext(ctx, `SELECT `+inboundColumns+` FROM inbox i
+		rows, err := tx.queryFixed(ctx, `SELECT `+inboundColumns+` FROM inbox i
 			WHERE processed_at IS NULL AND parked_at IS NULL AND next_attempt_at <= ?
 			AND NOT (order_key != '' AND EXISTS (SELECT 1 FROM inbox e WHERE e.order_key = i.order_key AND e.id < i.id
 				AND e.processed_at IS NULL AND e.parked_at IS NULL))
@@ -101,7 +101,7 @@ func (db *DB) ClaimInbound(ctx context.Context, limit int, lease time.Duration) 
 		}
 		for _, in := range list {
 			in.Attempts++
-			if _, err := tx.ExecContext(ctx, `UPDATE inbox SET attempts = ?, next_attempt_at = ?, claimed_at = ? WHERE id = ?`,
+			if _, err := tx.execFixed(ctx, `UPDATE inbox SET attempts = ?, next_attempt_at = ?, claimed_at = ? WHERE id = ?`,
 				in.Attempts, millis(tx.now.Add(lease)), millis(tx.now), in.ID); err != nil {
 				return err
 			}
@@ -121,7 +121,7 @@ func (db *DB) ClaimInbound(ctx context.Context, limit int, lease time.Duration) 
 func (db *DB) FinishInbound(ctx context.Context, id, note string) error {
 	return db.write(ctx, func(tx *Tx) error {
 		tx.keepsDocuments()
-		_, err := tx.ExecContext(ctx, `UPDATE inbox SET processed_at = coalesce(processed_at, ?), claimed_at = NULL, last_error = ?
+		_, err := tx.execFixed(ctx, `UPDATE inbox SET processed_at = coalesce(processed_at, ?), claimed_at = NULL, last_error = ?
 			WHERE id = ?`, millis(tx.now), note, id)
 		if err != nil {
 			return fmt.Errorf("finish inbound %s: %w", id, err)

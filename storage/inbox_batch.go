@@ -72,7 +72,7 @@ func (db *DB) commitInbound(ctx context.Context, batch []*inboundWrite) {
 	err := db.write(ctx, func(tx *Tx) error {
 		tx.keepsDocuments()
 		for _, w := range batch {
-			res, err := tx.ExecContext(ctx, `INSERT INTO inbox (id, activity_uri, actor_uri, type, order_key, body, received_at, next_attempt_at, forwarded_by)
+			res, err := tx.execFixed(ctx, `INSERT INTO inbox (id, activity_uri, actor_uri, type, order_key, body, received_at, next_attempt_at, forwarded_by)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (activity_uri) DO NOTHING`,
 				tx.newID(), w.activityURI, w.actorURI, w.typ, w.orderKey, w.body, millis(tx.now), millis(tx.now), w.forwardedBy)
 			if err != nil {

@@ -31,7 +31,7 @@ func (tx *Tx) completing(ctx context.Context, fn func(*Tx) error) error {
 		return fn(tx)
 	}
 	var processed sql.NullInt64
-	err := tx.QueryRowContext(ctx, `SELECT processed_at FROM inbox WHERE id = ?`, id).Scan(&processed)
+	err := tx.queryRowFixed(ctx, `SELECT processed_at FROM inbox WHERE id = ?`, id).Scan(&processed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Errorf(ENotFound, "No inbound activity %s.", id)
 	}
@@ -44,7 +44,7 @@ func (tx *Tx) completing(ctx context.Context, fn func(*Tx) error) error {
 	if err := fn(tx); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE inbox SET processed_at = ?, claimed_at = NULL, last_error = '' WHERE id = ?`,
+	if _, err := tx.execFixed(ctx, `UPDATE inbox SET processed_at = ?, claimed_at = NULL, last_error = '' WHERE id = ?`,
 		millis(tx.now), id); err != nil {
 		return fmt.Errorf("complete inbound %s: %w", id, err)
 	}

@@ -101,8 +101,10 @@ func scanPost(row interface{ Scan(...any) error }, extra ...any) (*Post, error) 
 	return &p, nil
 }
 
+// postWhere returns the one post matching the condition, which must be
+// fixed in the code: its statement is kept compiled.
 func (tx *Tx) postWhere(ctx context.Context, cond string, args ...any) (*Post, error) {
-	p, err := scanPost(tx.QueryRowContext(ctx, `SELECT `+postFields+` FROM posts p WHERE `+cond, args...))
+	p, err := scanPost(tx.queryRowFixed(ctx, `SELECT `+postFields+` FROM posts p WHERE `+cond, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, Errorf(ENotFound, "No such post.")
 	}
@@ -195,7 +197,7 @@ func (tx *Tx) insertPost(ctx context.Context, p *Post) error {
 	}
 	p.Revision = 1
 	p.Sensitive = p.Sensitive || p.ContentWarning != ""
-	_, err := tx.ExecContext(ctx, `INSERT INTO posts (id, uri, author_id, local, kind, headline, link_url, source, content,
+	_, err := tx.execFixed(ctx, `INSERT INTO posts (id, uri, author_id, local, kind, headline, link_url, source, content,
 		url, visibility, in_reply_to, subwiki_id, parent_id, root_id, published, updated, created_at,
 		content_warning, sensitive, search_text, link_description)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -211,7 +213,7 @@ func (tx *Tx) insertPost(ctx context.Context, p *Post) error {
 		}
 	}
 	if p.Headline != "" {
-		_, err = tx.ExecContext(ctx, `INSERT INTO headline_revisions (post_id, number, headline, editor_id, created_at)
+		_, err = tx.execFixed(ctx, `INSERT INTO headline_revisions (post_id, number, headline, editor_id, created_at)
 			VALUES (?, 1, ?, ?, ?)`, p.ID, p.Headline, p.AuthorID, millis(p.Published))
 		if err != nil {
 			return fmt.Errorf("first headline revision of %s: %w", p.URI, err)
@@ -220,7 +222,7 @@ func (tx *Tx) insertPost(ctx context.Context, p *Post) error {
 	// A thread counts the comments everyone may see, as Mastodon counts
 	// replies: the count is shown to all.
 	if p.RootID != "" && Listed(p.Visibility) {
-		_, err = tx.ExecContext(ctx, `UPDATE posts SET comment_count = comment_count + 1 WHERE id = ?`, p.RootID)
+		_, err = tx.execFixed(ctx, `UPDATE posts SET comment_count = comment_count + 1 WHERE id = ?`, p.RootID)
 	}
 	return err
 }
@@ -308,7 +310,7 @@ func (tx *Tx) tombstone(ctx context.Context, uri string) error {
 
 func (tx *Tx) isTombstoned(ctx context.Context, uri string) (bool, error) {
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tombstones WHERE uri = ?`, uri).Scan(&n); err != nil {
+	if err := tx.queryRowFixed(ctx, `SELECT count(*) FROM tombstones WHERE uri = ?`, uri).Scan(&n); err != nil {
 		return false, fmt.Errorf("check tombstone: %w", err)
 	}
 	return n > 0, nil

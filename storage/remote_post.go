@@ -287,6 +287,7 @@ func (db *DB) DeleteRemoteActor(ctx context.Context, actorID string) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM actors WHERE id = ?`, actorID); err != nil {
 			return fmt.Errorf("delete actor %s: %w", actor.URI, err)
 		}
+		tx.forgetActor(actorID)
 		return nil
 	})
 }
@@ -353,7 +354,7 @@ func (tx *Tx) mayPostRemotely(ctx context.Context, authorID, subwikiID string) e
 		return nil
 	}
 	var membersOnly bool
-	err := tx.QueryRowContext(ctx, `SELECT members_only FROM subwikis WHERE id = ?`, subwikiID).Scan(&membersOnly)
+	err := tx.queryRowFixed(ctx, `SELECT members_only FROM subwikis WHERE id = ?`, subwikiID).Scan(&membersOnly)
 	if err != nil || !membersOnly {
 		return nil // not ours, or open to all
 	}

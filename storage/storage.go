@@ -35,6 +35,8 @@ type DB struct {
 	statements statements
 	// changes counts the commits that may change public documents.
 	changes changeGeneration
+	// actors is the remote actors in memory, by key id.
+	actors actorCache
 
 	// Now returns the current time; tests replace it to make time stand still.
 	Now func() time.Time
@@ -135,6 +137,12 @@ type Tx struct {
 	db    *DB
 	pool  *sql.DB // the pool the transaction's connection is from
 	keeps bool    // the write changes no public document (keepsDocuments)
+	// afterCommit runs when the transaction has ended, its connection
+	// given back: what in memory must forget the rows it changed, and
+	// statements to keep compiled. It runs after a failed commit or a
+	// rollback too, since forgetting is always safe (not after a panic,
+	// which rolls back).
+	afterCommit []func()
 }
 
 // newID returns a fresh time-sortable id.
@@ -168,18 +176,22 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, fn func(*Tx) error) error {
 		}
 	}()
 	tx := &Tx{Tx: sqlTx, now: db.Now().UTC(), db: db, pool: pool}
-	if err := fn(tx); err != nil {
-		sqlTx.Rollback()
-		return err
-	}
-	err = sqlTx.Commit()
-	if pool == db.writer {
-		db.committed(tx) // even after a failed commit: not knowing is a change
-	}
+	err = fn(tx)
 	if err != nil {
-		return fmt.Errorf("commit: %w", err)
+		sqlTx.Rollback()
+	} else {
+		err = sqlTx.Commit()
+		if pool == db.writer {
+			db.committed(tx) // even after a failed commit: not knowing is a change
+		}
+		if err != nil {
+			err = fmt.Errorf("commit: %w", err)
+		}
 	}
-	return nil
+	for _, after := range tx.afterCommit {
+		after()
+	}
+	return err
 }
 
 // isUniqueViolation reports whether err is SQLite's unique constraint
