@@ -61,7 +61,7 @@ func TestParseStatusKiB(t *testing.T) {
 // parsers must understand as the kernel writes them.
 func TestReadUsage(t *testing.T) {
 	if _, err := os.Stat("/proc/self/stat"); err != nil {
-		t.Skip("no /proc here")
+		t.Skip("requires Linux's /proc, which this system has not")
 	}
 	u, err := readUsage(os.Getpid())
 	if err != nil {
