@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -194,30 +195,9 @@ func TestServeProcess(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary; skipped in short mode")
 	}
-	bin := filepath.Join(t.TempDir(), "tidings")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildTidings(t)
 	file := writeConfig(t, "[server]\nlisten = \"127.0.0.1:0\"\n[log]\nformat = \"json\"\n")
-	cmd := exec.Command(bin, "serve", "-config", file)
-	stdout, _ := cmd.StdoutPipe()
-	var logs bytes.Buffer
-	cmd.Stderr = &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-
-	addr := ""
-	lines := bufio.NewScanner(stdout)
-	for lines.Scan() && addr == "" {
-		if _, after, ok := strings.Cut(lines.Text(), "listening on "); ok {
-			addr, _, _ = strings.Cut(after, ",")
-		}
-	}
-	if addr == "" {
-		t.Fatalf("no address printed; logs:\n%s", logs.String())
-	}
+	cmd, addr, logs := startServe(t, bin, file)
 	resp, err := http.Get("http://" + addr + "/healthz")
 	if err != nil {
 		t.Fatal(err)
@@ -278,4 +258,41 @@ func TestAdminCreateSubwiki(t *testing.T) {
 	if f, _ := db.FollowBetween(context.Background(), m.ID, s.ID); f == nil {
 		t.Error("a new member did not join the starter subwiki")
 	}
+}
+
+// buildTidings builds the command into a temporary directory.
+func buildTidings(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "tidings")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// startServe starts `bin serve` on the config file as a real process,
+// killed when the test ends, and returns it with the address it printed
+// and its log.
+func startServe(t *testing.T, bin, configFile string) (*exec.Cmd, string, *bytes.Buffer) {
+	t.Helper()
+	cmd := exec.Command(bin, "serve", "-config", configFile)
+	stdout, _ := cmd.StdoutPipe()
+	logs := &bytes.Buffer{}
+	cmd.Stderr = logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	addr := ""
+	lines := bufio.NewScanner(stdout)
+	for lines.Scan() && addr == "" {
+		if _, after, ok := strings.Cut(lines.Text(), "listening on "); ok {
+			addr, _, _ = strings.Cut(after, ",")
+		}
+	}
+	if addr == "" {
+		t.Fatalf("no address printed; logs:\n%s", logs.String())
+	}
+	go io.Copy(io.Discard, stdout)
+	return cmd, addr, logs
 }

@@ -163,6 +163,19 @@ func latestPost(t *testing.T, inst *instance, name string) *storage.Post {
 	return feed.Posts[0]
 }
 
+// arrivedOn waits until the post with the URI is stored on inst, and
+// returns inst's copy.
+func arrivedOn(t *testing.T, inst *instance, what, uri string) *storage.Post {
+	t.Helper()
+	var p *storage.Post
+	waitFor(t, what, 10*time.Second, func() bool {
+		var err error
+		p, err = inst.DB.PostByURI(context.Background(), uri)
+		return err == nil
+	})
+	return p
+}
+
 func TestManualApprovalAcrossInstances(t *testing.T) {
 	a := startInstance(t, federating)
 	b := startInstance(t, federating)

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"io"
 	"net/http"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -22,10 +19,7 @@ func TestDocumentsAfterAdminCommands(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary; skipped in short mode")
 	}
-	bin := filepath.Join(t.TempDir(), "tidings")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildTidings(t)
 	file := writeConfig(t, "[server]\nlisten = \"127.0.0.1:0\"\n")
 	admin := func(stdin string, args ...string) {
 		t.Helper()
@@ -37,26 +31,7 @@ func TestDocumentsAfterAdminCommands(t *testing.T) {
 	}
 	admin("a long password\n", "create-member", "bob", "--email", "bob@example.org")
 
-	serve := exec.Command(bin, "serve", "-config", file)
-	stdout, _ := serve.StdoutPipe()
-	var logs bytes.Buffer
-	serve.Stderr = &logs
-	if err := serve.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer serve.Wait()
-	defer serve.Process.Kill()
-	addr := ""
-	lines := bufio.NewScanner(stdout)
-	for lines.Scan() && addr == "" {
-		if _, after, ok := strings.Cut(lines.Text(), "listening on "); ok {
-			addr, _, _ = strings.Cut(after, ",")
-		}
-	}
-	if addr == "" {
-		t.Fatalf("no address printed; logs:\n%s", logs.String())
-	}
-	go io.Copy(io.Discard, stdout)
+	_, addr, _ := startServe(t, bin, file)
 	get := func(path string) string {
 		t.Helper()
 		req, _ := http.NewRequest(http.MethodGet, "http://"+addr+path, nil)

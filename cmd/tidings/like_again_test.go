@@ -6,8 +6,6 @@ import (
 	"net/url"
 	"testing"
 	"time"
-
-	"github.com/tidings-social/tidings/storage"
 )
 
 // TestLikeAgainAfterUnlike: bob on B likes alice's post on A, takes the
@@ -30,12 +28,7 @@ func TestLikeAgainAfterUnlike(t *testing.T) {
 	wantStatus(t, alice.post("/compose", url.Values{"kind": {"discussion"}, "headline": {"Bridge reopens"},
 		"text": {"After two years."}, "action": {"publish"}}), http.StatusSeeOther)
 	post := latestPost(t, a, "alice")
-	var onB *storage.Post
-	waitFor(t, "alice's post on B", 10*time.Second, func() bool {
-		var err error
-		onB, err = b.DB.PostByURI(ctx, post.URI)
-		return err == nil
-	})
+	onB := arrivedOn(t, b, "alice's post on B", post.URI)
 	likes := func(want int) func() bool {
 		return func() bool {
 			p, err := a.DB.PostByID(ctx, post.ID)

@@ -35,12 +35,7 @@ func TestRemoteDoingsNotify(t *testing.T) {
 	wantStatus(t, alice.post("/compose", url.Values{"kind": {"discussion"}, "headline": {"Dam opens its gates"},
 		"text": {"Water levels will rise."}, "action": {"publish"}}), http.StatusSeeOther)
 	post := latestPost(t, a, "alice")
-	var onB *storage.Post
-	waitFor(t, "alice's post on B", 10*time.Second, func() bool {
-		var err error
-		onB, err = b.DB.PostByURI(ctx, post.URI)
-		return err == nil
-	})
+	onB := arrivedOn(t, b, "alice's post on B", post.URI)
 	bob.get("/posts/" + onB.ID)
 	wantStatus(t, bob.post("/posts/"+onB.ID+"/like", nil), http.StatusSeeOther)
 	bob.get("/posts/" + onB.ID + "/headline")
@@ -62,11 +57,7 @@ func TestRemoteDoingsNotify(t *testing.T) {
 	wantStatus(t, alice.post("/compose", url.Values{"kind": {"discussion"}, "headline": {"Roads flooded"},
 		"text": {"Stay home."}, "action": {"publish"}}), http.StatusSeeOther)
 	second := latestPost(t, a, "alice")
-	waitFor(t, "the second post on B", 10*time.Second, func() bool {
-		var err error
-		onB, err = b.DB.PostByURI(ctx, second.URI)
-		return err == nil
-	})
+	onB = arrivedOn(t, b, "the second post on B", second.URI)
 	bob.get("/posts/" + onB.ID)
 	wantStatus(t, bob.post("/posts/"+onB.ID+"/like", nil), http.StatusSeeOther)
 	waitFor(t, "alice told of the like", 10*time.Second, func() bool {
