@@ -93,5 +93,5 @@ func (tx *Tx) queryFixed(ctx context.Context, query string, args ...any) (*sql.R
 	if err != nil {
 		return nil, err
 	}
-	return stmt.QueryContext(ctx, args...)
+	return stmt.QueryContext(tx.statementContext(ctx), args...)
 }

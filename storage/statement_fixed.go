@@ -34,7 +34,7 @@ func (tx *Tx) queryRowFixed(ctx context.Context, query string, args ...any) rowS
 	if err != nil {
 		return failedRow{err}
 	}
-	return stmt.QueryRowContext(ctx, args...)
+	return stmt.QueryRowContext(tx.statementContext(ctx), args...)
 }
 
 // execFixed runs a statement whose text is fixed in the code, compiled
@@ -44,5 +44,5 @@ func (tx *Tx) execFixed(ctx context.Context, query string, args ...any) (sql.Res
 	if err != nil {
 		return nil, err
 	}
-	return stmt.ExecContext(ctx, args...)
+	return stmt.ExecContext(tx.statementContext(ctx), args...)
 }

@@ -29,6 +29,9 @@ type DB struct {
 	hashing hashGate
 	// inbound gathers inbound activities stored together into one commit.
 	inbound inboundStore
+	// writes gathers the write transactions asked for together into one
+	// commit.
+	writes writeGroup
 	// domains is the domain blocks in memory.
 	domains domainSet
 	// statements are the compiled statements of the hot queries.
@@ -143,6 +146,8 @@ type Tx struct {
 	// rollback too, since forgetting is always safe (not after a panic,
 	// which rolls back).
 	afterCommit []func()
+	// onCommitted runs only once the transaction has committed.
+	onCommitted []func()
 }
 
 // newID returns a fresh time-sortable id.
@@ -153,8 +158,15 @@ func (tx *Tx) newID() string {
 // write runs fn in a transaction on the writer connection and commits it
 // if fn returns nil. Under CompletingInbound the transaction also
 // completes the inbound activity.
+// Writes asked for at the same time share one commit (see writeGroup);
+// fn runs as if alone, after those grouped before it.
 func (db *DB) write(ctx context.Context, fn func(*Tx) error) error {
-	return db.run(ctx, db.writer, func(tx *Tx) error { return tx.completing(ctx, fn) })
+	w := &groupedWrite{ctx: ctx, fn: fn}
+	db.writes.run(db, w)
+	if w.panicked != nil {
+		panic(w.panicked.value)
+	}
+	return w.err
 }
 
 // read runs fn in a transaction on a reader connection.
@@ -163,6 +175,10 @@ func (db *DB) read(ctx context.Context, fn func(*Tx) error) error {
 }
 
 func (db *DB) run(ctx context.Context, pool *sql.DB, fn func(*Tx) error) error {
+	if pool == db.writer {
+		// A write, once begun, runs to its end (see statementContext).
+		ctx = context.WithoutCancel(ctx)
+	}
 	sqlTx, err := pool.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -186,6 +202,10 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, fn func(*Tx) error) error {
 		}
 		if err != nil {
 			err = fmt.Errorf("commit: %w", err)
+		} else {
+			for _, on := range tx.onCommitted {
+				on()
+			}
 		}
 	}
 	for _, after := range tx.afterCommit {
