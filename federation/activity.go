@@ -157,7 +157,7 @@ func completing(ctx context.Context, in *incoming) context.Context {
 	if in.record == nil {
 		return ctx
 	}
-	return storage.CompletingInbound(ctx, in.record.ID)
+	return storage.CompletingInbound(ctx, in.record)
 }
 
 // localActor returns the local actor with the id, or an ignored error.

@@ -98,7 +98,7 @@ func (f *Federator) onBan(ctx context.Context, in *storage.Inbound) (bool, error
 	if moderator, err := f.db.ActorByURI(ctx, n.actor); err == nil {
 		by = moderator.ID
 	}
-	wctx := storage.CompletingInbound(ctx, in.ID)
+	wctx := storage.CompletingInbound(ctx, in)
 	if n.lifted {
 		err = f.db.LiftRemoteBan(wctx, group.ID, account.ID, n.id, by)
 	} else {

@@ -41,7 +41,7 @@ func (f *Federator) onFlag(ctx context.Context, in *storage.Inbound) (bool, erro
 	if strings.TrimSpace(reason) == "" {
 		reason = textOf(flag.GetActivityStreamsSummary())
 	}
-	_, err = f.db.ReceiveFlag(storage.CompletingInbound(ctx, in.ID), storage.RemoteFlag{
+	_, err = f.db.ReceiveFlag(storage.CompletingInbound(ctx, in), storage.RemoteFlag{
 		ActivityURI: in.ActivityURI,
 		ReporterID:  reporter.ID,
 		Objects:     iris(flag.GetActivityStreamsObject()),

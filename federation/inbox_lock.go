@@ -66,7 +66,7 @@ func (f *Federator) onLock(ctx context.Context, in *storage.Inbound) (bool, erro
 	if err != nil || group.Kind != storage.KindGroup {
 		return true, ignore("a Lock passed on by %s, which is not a subwiki", in.ActorURI)
 	}
-	err = f.db.LockFromGroup(storage.CompletingInbound(ctx, in.ID), group.ID, n.post, n.locked, n.reason)
+	err = f.db.LockFromGroup(storage.CompletingInbound(ctx, in), group.ID, n.post, n.locked, n.reason)
 	if code := storage.ErrorCode(err); code == storage.ENotFound || code == storage.EForbidden {
 		return true, ignore("%s", storage.ErrorMessage(err))
 	}

@@ -158,6 +158,8 @@ func (f *Federator) finishInbound(ctx context.Context, in *storage.Inbound, perm
 	switch {
 	case errors.Is(err, storage.ErrInboundDone):
 		return // an earlier handling applied it and recorded so
+	case err == nil && in.Completed():
+		return // the handler's write recorded it with its effect
 	case err == nil:
 		record = f.db.FinishInbound(ctx, in.ID, "")
 	case errors.Is(err, errStopped):

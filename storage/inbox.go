@@ -23,6 +23,8 @@ type Inbound struct {
 	// ForwardedBy is the actor whose key signed the delivery, when it is
 	// not the activity's actor (see StoreForwardedInbound); "" otherwise.
 	ForwardedBy string
+
+	completed bool // see Completed
 }
 
 const inboundColumns = `id, activity_uri, actor_uri, type, order_key, body, received_at, attempts, last_error, parked_at, forwarded_by`

@@ -19,17 +19,25 @@ type completingKey struct{}
 // activity, it makes the effect and the record of it commit together: a
 // crash cannot come between them, and handling the activity again (a
 // lease that lapsed, a retry) finds it done and changes nothing.
-func CompletingInbound(ctx context.Context, inboundID string) context.Context {
-	return context.WithValue(ctx, completingKey{}, inboundID)
+//
+// Once that write has committed, in.Completed reports true: the worker
+// then has nothing left to record.
+func CompletingInbound(ctx context.Context, in *Inbound) context.Context {
+	return context.WithValue(ctx, completingKey{}, in)
 }
+
+// Completed reports whether a write under CompletingInbound has
+// completed the activity, in this process.
+func (in *Inbound) Completed() bool { return in.completed }
 
 // completing runs fn as the write that completes the inbound activity
 // ctx names, if it names one.
 func (tx *Tx) completing(ctx context.Context, fn func(*Tx) error) error {
-	id, _ := ctx.Value(completingKey{}).(string)
-	if id == "" {
+	in, _ := ctx.Value(completingKey{}).(*Inbound)
+	if in == nil {
 		return fn(tx)
 	}
+	id := in.ID
 	var processed sql.NullInt64
 	err := tx.queryRowFixed(ctx, `SELECT processed_at FROM inbox WHERE id = ?`, id).Scan(&processed)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -48,5 +56,8 @@ func (tx *Tx) completing(ctx context.Context, fn func(*Tx) error) error {
 		millis(tx.now), id); err != nil {
 		return fmt.Errorf("complete inbound %s: %w", id, err)
 	}
+	// Set by the goroutine that commits, read by the caller once its
+	// write has returned.
+	tx.onCommitted = append(tx.onCommitted, func() { in.completed = true })
 	return nil
 }

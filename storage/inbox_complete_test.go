@@ -14,11 +14,15 @@ func TestEffectAndCompletionCommitTogether(t *testing.T) {
 	bob := saveRemote(t, db, "bob", "r.example")
 	id := storeInbound(t, db, "https://r.example/follows/1", "")
 	claimedURIs(t, db, 1)
-	completing := CompletingInbound(ctx, id)
+	in := &Inbound{ID: id}
+	completing := CompletingInbound(ctx, in)
 
 	// A write that fails completes nothing.
 	_, err := db.ReceiveFollow(completing, bob.ID, "no such actor", "https://r.example/follows/1")
 	wantCode(t, err, ENotFound)
+	if in.Completed() {
+		t.Error("a failed write reported the activity completed")
+	}
 	if n, _ := db.PendingInbound(ctx); n != 1 {
 		t.Fatalf("pending after a failed write = %d, want 1", n)
 	}
@@ -28,6 +32,9 @@ func TestEffectAndCompletionCommitTogether(t *testing.T) {
 	}
 	if n, _ := db.PendingInbound(ctx); n != 0 {
 		t.Errorf("pending after the effect = %d, want 0", n)
+	}
+	if !in.Completed() {
+		t.Error("the write that completed the activity did not report it")
 	}
 	clock.Advance(time.Hour)
 	if got := claimedURIs(t, db, 10); len(got) != 0 {
