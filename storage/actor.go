@@ -138,9 +138,20 @@ func (db *DB) ActorByID(ctx context.Context, id string) (*Actor, error) {
 	return db.actorWhere(ctx, "a.id = ?", id)
 }
 
-// ActorByURI returns the actor with the ActivityPub id.
+// ActorByURI returns the actor with the ActivityPub id. The inbox
+// workers ask it for every activity, so remote actors are kept in memory
+// (see actorCache).
 func (db *DB) ActorByURI(ctx context.Context, uri string) (*Actor, error) {
-	return db.actorRead(ctx, actorByURI, uri)
+	if a, ok := db.actors.getByURI(uri); ok {
+		return a, nil
+	}
+	gen := db.actors.generation()
+	a, err := db.actorRead(ctx, actorByURI, uri)
+	if err != nil {
+		return nil, err
+	}
+	db.actors.put(gen, a)
+	return a, nil
 }
 
 // ActorByKeyID returns the actor owning the public key with the id. The

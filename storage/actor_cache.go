@@ -12,7 +12,8 @@ const actorCacheSize = 10_000
 
 // actorCache keeps remote actors in memory by the id of their public key,
 // so that the inbox does not read the actor again for every request it
-// signs (a fifth of the request path's CPU).
+// signs (a fifth of the request path's CPU), and by their ActivityPub id,
+// which the inbox workers look up for every activity.
 //
 // Every write that changes or deletes a remote actor forgets it once its
 // transaction commits (Tx.forgetActor); a change of the domain blocks
@@ -26,6 +27,7 @@ type actorCache struct {
 	mu    sync.Mutex
 	gen   uint64
 	byKey map[string]*list.Element // of *Actor, by KeyID
+	byURI map[string]*list.Element // the same elements, by URI
 	order list.List                // most recently used first
 }
 
@@ -38,9 +40,20 @@ func (c *actorCache) generation() uint64 {
 
 // get returns a copy of the cached actor with the key id.
 func (c *actorCache) get(keyID string) (*Actor, bool) {
+	return c.lookup(func() map[string]*list.Element { return c.byKey }, keyID)
+}
+
+// getByURI returns a copy of the cached actor with the ActivityPub id.
+func (c *actorCache) getByURI(uri string) (*Actor, bool) {
+	return c.lookup(func() map[string]*list.Element { return c.byURI }, uri)
+}
+
+// lookup returns a copy of the actor the index (read under the lock)
+// has under k.
+func (c *actorCache) lookup(index func() map[string]*list.Element, k string) (*Actor, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.byKey[keyID]
+	e, ok := index()[k]
 	if !ok {
 		return nil, false
 	}
@@ -52,7 +65,7 @@ func (c *actorCache) get(keyID string) (*Actor, bool) {
 // put keeps a copy of a, read in generation gen, unless something was
 // forgotten since.
 func (c *actorCache) put(gen uint64, a *Actor) {
-	if a.Local || a.KeyID == "" {
+	if a.Local || a.KeyID == "" || a.URI == "" {
 		return
 	}
 	c.mu.Lock()
@@ -61,19 +74,30 @@ func (c *actorCache) put(gen uint64, a *Actor) {
 		return
 	}
 	if c.byKey == nil {
-		c.byKey = map[string]*list.Element{}
+		c.byKey, c.byURI = map[string]*list.Element{}, map[string]*list.Element{}
 	}
 	cp := *a
-	if e, ok := c.byKey[a.KeyID]; ok {
-		e.Value = &cp
-		c.order.MoveToFront(e)
-		return
+	for _, e := range []*list.Element{c.byKey[a.KeyID], c.byURI[a.URI]} {
+		if e != nil {
+			c.remove(e) // an older copy, perhaps under another key id
+		}
 	}
-	c.byKey[a.KeyID] = c.order.PushFront(&cp)
+	e := c.order.PushFront(&cp)
+	c.byKey[a.KeyID], c.byURI[a.URI] = e, e
 	if c.order.Len() > actorCacheSize {
-		oldest := c.order.Back()
-		c.order.Remove(oldest)
-		delete(c.byKey, oldest.Value.(*Actor).KeyID)
+		c.remove(c.order.Back())
+	}
+}
+
+// remove drops one cached actor from the list and both indexes.
+func (c *actorCache) remove(e *list.Element) {
+	a := e.Value.(*Actor)
+	c.order.Remove(e)
+	if c.byKey[a.KeyID] == e {
+		delete(c.byKey, a.KeyID)
+	}
+	if c.byURI[a.URI] == e {
+		delete(c.byURI, a.URI)
 	}
 }
 
@@ -82,11 +106,12 @@ func (c *actorCache) forget(match func(*Actor) bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++
-	for key, e := range c.byKey {
+	for e := c.order.Front(); e != nil; {
+		next := e.Next()
 		if match(e.Value.(*Actor)) {
-			c.order.Remove(e)
-			delete(c.byKey, key)
+			c.remove(e)
 		}
+		e = next
 	}
 }
 

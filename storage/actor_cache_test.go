@@ -154,15 +154,68 @@ func TestActorCacheDropsFillsFromBeforeAChange(t *testing.T) {
 func TestActorCacheIsBounded(t *testing.T) {
 	var c actorCache
 	for i := range actorCacheSize + 10 {
-		c.put(c.generation(), &Actor{ID: fmt.Sprint(i), KeyID: fmt.Sprintf("https://remote.example/%d#key", i)})
+		uri := fmt.Sprintf("https://remote.example/%d", i)
+		c.put(c.generation(), &Actor{ID: fmt.Sprint(i), URI: uri, KeyID: uri + "#key"})
 	}
-	if got := c.order.Len(); got != actorCacheSize || len(c.byKey) != actorCacheSize {
-		t.Errorf("got %d entries (%d in the map), want %d", got, len(c.byKey), actorCacheSize)
+	if got := c.order.Len(); got != actorCacheSize || len(c.byKey) != actorCacheSize || len(c.byURI) != actorCacheSize {
+		t.Errorf("got %d entries (%d and %d in the maps), want %d", got, len(c.byKey), len(c.byURI), actorCacheSize)
 	}
 	if _, had := c.get("https://remote.example/0#key"); had {
 		t.Error("the least recently used entry was kept")
 	}
 	if _, had := c.get(fmt.Sprintf("https://remote.example/%d#key", actorCacheSize+9)); !had {
 		t.Error("the newest entry was not kept")
+	}
+}
+
+// TestActorByURIIsKeptInMemory: the workers' lookup by ActivityPub id is
+// answered from memory, and every change to the actor is seen at once.
+func TestActorByURIIsKeptInMemory(t *testing.T) {
+	db, _ := openTestDB(t)
+	ctx := context.Background()
+	bob := saveRemote(t, db, "bob", "remote.example")
+	byURI := func() (*Actor, bool) {
+		t.Helper()
+		_, had := db.actors.getByURI(bob.URI)
+		a, err := db.ActorByURI(ctx, bob.URI)
+		if err != nil {
+			t.Fatalf("actor by uri: %v", err)
+		}
+		return a, had
+	}
+	if _, had := byURI(); had {
+		t.Fatal("the cache had the actor before anyone asked for it")
+	}
+	if a, had := byURI(); !had || a.KeyID != bob.KeyID {
+		t.Fatalf("second lookup: from memory %v, key %q; want from memory, %q", had, a.KeyID, bob.KeyID)
+	}
+
+	r := RemoteActor{URI: bob.URI, Kind: KindPerson, Username: "bob", DisplayName: "Bob, renamed",
+		Inbox: bob.Inbox, KeyID: bob.URI + "#key-2", PublicKeyPEM: testPublicKeys()[1]}
+	if _, err := db.SaveRemoteActor(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := byURI(); a.DisplayName != r.DisplayName || a.KeyID != r.KeyID {
+		t.Errorf("after the update: %q, %q; want %q, %q", a.DisplayName, a.KeyID, r.DisplayName, r.KeyID)
+	}
+	if _, err := db.ActorByKeyID(ctx, bob.KeyID); ErrorCode(err) != ENotFound {
+		t.Errorf("the old key id after the update: %v, want not found", err)
+	}
+
+	byURI()
+	if err := db.write(ctx, func(tx *Tx) error {
+		return tx.setActorImage(ctx, bob.URI, "https://remote.example/header.png")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := byURI(); a.HeaderURL != "https://remote.example/header.png" {
+		t.Errorf("after a new header: %q", a.HeaderURL)
+	}
+
+	if err := db.DeleteRemoteActor(ctx, bob.ID); err != nil {
+		t.Fatal(err)
+	}
+	if a, err := db.ActorByURI(ctx, bob.URI); ErrorCode(err) != ENotFound {
+		t.Errorf("a deleted actor by uri: %v, %v; want not found", a, err)
 	}
 }

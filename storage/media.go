@@ -110,6 +110,7 @@ func (tx *Tx) setActorImage(ctx context.Context, uri, imageURL string) error {
 	if checkWebURL("header", imageURL) != nil {
 		imageURL = ""
 	}
+	tx.forgetActor(uri)
 	if _, err := tx.ExecContext(ctx, `UPDATE actors SET image_url = ? WHERE uri = ? AND local = 0`, imageURL, uri); err != nil {
 		return fmt.Errorf("set header of %s: %w", uri, err)
 	}
