@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tidings-social/tidings/storage"
@@ -37,6 +38,9 @@ type Federator struct {
 	keys   keyCache
 	// documents are the rendered actors, WebFinger and NodeInfo answers.
 	documents *documentCache
+	// receiving counts the inbox requests being answered (see
+	// inboxBusyRequests).
+	receiving atomic.Int64
 
 	// inboxHook, when set, is called by process before it handles a
 	// stored inbound activity: tests use it to watch the worker at work

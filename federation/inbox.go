@@ -55,6 +55,8 @@ func readEnvelope(raw map[string]any) (envelope, error) {
 // the stored record, so nothing in this request waits on another server
 // except fetching the key of a sender never seen before.
 func (f *Federator) serveInbox(w http.ResponseWriter, r *http.Request) {
+	f.receiving.Add(1)
+	defer f.receiving.Add(-1)
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, f.cfg.MaxInboxBytes))
 	if err != nil {
 		var tooBig *http.MaxBytesError

@@ -14,8 +14,23 @@ import (
 const pollInterval = 100 * time.Millisecond
 
 // inboxWorkers process stored inbound activities side by side, since
-// processing may wait on fetches from other servers.
-const inboxWorkers = 4
+// processing may wait on fetches from other servers, and since the
+// writes of workers that run together share one commit (storage's
+// writeGroup): the more of them, the fewer syncs of the disk each
+// activity costs.
+const inboxWorkers = 16
+
+// Answering the servers that deliver comes before processing what they
+// delivered: a sender waits on its 202, and one kept waiting retries and
+// in the end takes the instance for down. While more than
+// inboxBusyRequests inbox requests are being answered, only the first
+// inboxWorkersWhenBusy workers go on (so processing never stops under a
+// flood); the others wait inboxYield and look again.
+const (
+	inboxBusyRequests    = 2
+	inboxWorkersWhenBusy = 2
+	inboxYield           = 5 * time.Millisecond
+)
 
 // Run does the federation work that happens off the request path until
 // ctx ends: it processes stored inbound activities, expands the outbox
@@ -38,8 +53,8 @@ func (f *Federator) Run(ctx context.Context) {
 			fn(ctx)
 		}()
 	}
-	for range inboxWorkers {
-		run(f.runInbox)
+	for i := range inboxWorkers {
+		run(func(ctx context.Context) { f.runInbox(ctx, i) })
 	}
 	run(f.runOutbox)
 	run(f.runDeliveries)
@@ -96,9 +111,16 @@ func inboxRetryDelay(attempts int) time.Duration {
 	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
 }
 
-// runInbox processes stored inbound activities.
-func (f *Federator) runInbox(ctx context.Context) {
+// runInbox processes stored inbound activities; worker is its number,
+// from 0.
+func (f *Federator) runInbox(ctx context.Context, worker int) {
 	for {
+		if worker >= inboxWorkersWhenBusy && f.receiving.Load() > inboxBusyRequests {
+			if !sleep(ctx, inboxYield) {
+				return
+			}
+			continue
+		}
 		if !f.inboxStep(ctx) && !sleep(ctx, pollInterval) {
 			return
 		}

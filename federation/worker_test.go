@@ -2,6 +2,7 @@ package federation
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -185,5 +186,66 @@ func TestInboxWorkerSurvivesAPanicInAStorageWrite(t *testing.T) {
 	}
 	if n, _ := a.db.PendingInbound(ctx); n != 0 {
 		t.Errorf("pending = %d, want 0", n)
+	}
+}
+
+// TestInboxWorkersGoOnUnderAFlood: while many inbox requests are being
+// answered, most workers wait, but processing does not stop; once the
+// requests end, every worker takes work again.
+func TestInboxWorkersGoOnUnderAFlood(t *testing.T) {
+	ctx := context.Background()
+	a, b := newInboxTestInstance(t), newPeer(t)
+	bob := b.member("bob")
+	alice := a.member(t, "alice")
+	const likes = 3 * inboxWorkers
+	var posts []string
+	for i := range likes {
+		post, err := a.db.CreatePost(ctx, alice.ID, fmt.Sprintf("The river is rising, report %d.", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		posts = append(posts, post.URI)
+		b.send(a, bob, b.activity("Like", bob, post.URI))
+	}
+	liked := func() int {
+		n := 0
+		for _, uri := range posts {
+			n += reactions(t, a, uri, "Like")
+		}
+		return n
+	}
+	var handling, most atomic.Int64
+	a.fed.inboxHook = func(context.Context, *storage.Inbound) {
+		n := handling.Add(1)
+		defer handling.Add(-1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
+		time.Sleep(20 * time.Millisecond) // long enough for the others to take work, if they may
+	}
+
+	a.fed.receiving.Store(inboxBusyRequests + 1) // a flood under way
+	running, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { a.fed.Run(running); close(done) }()
+	defer func() { stop(); <-done }()
+	waitUntil(t, func() bool { return liked() >= inboxWorkers })
+	if got := most.Load(); got > inboxWorkersWhenBusy {
+		t.Errorf("%d workers handled activities at once during the flood, want at most %d", got, inboxWorkersWhenBusy)
+	}
+	a.fed.receiving.Store(0)
+	waitUntil(t, func() bool { return liked() == likes })
+	if got := most.Load(); got <= inboxWorkersWhenBusy {
+		t.Errorf("after the flood at most %d workers handled activities at once, want more", got)
+	}
+}
+
+// waitUntil polls cond until it holds, failing the test after a while.
+func waitUntil(t *testing.T, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); !cond(); {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met in time")
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
