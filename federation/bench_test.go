@@ -133,16 +133,28 @@ func BenchmarkInboxSignedCreate(b *testing.B) {
 		b.ResetTimer()
 		cpu := cpuTime()
 		fx.serveParallel(b, reqs)
-		for {
-			n, err := fx.db.PendingInbound(context.Background())
-			if err != nil {
-				b.Fatal(err)
-			}
-			if n == 0 {
-				break
-			}
-			time.Sleep(2 * time.Millisecond)
+		fx.waitProcessed(b)
+		b.StopTimer()
+		reportCPU(b, cpu)
+		if kept := fx.keptPosts(b); kept != b.N {
+			b.Fatalf("%d of %d activities were kept as posts", kept, b.N)
 		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "activities/s")
+	})
+	b.Run("process", func(b *testing.B) {
+		// The inbox workers alone: the activities are received first,
+		// untimed, then processed into posts.
+		fx := newInboxBench(b)
+		reqs := signCreates(b, fx.authors, fx.inbox, b.N)
+		fx.serveParallel(b, reqs)
+		ctx, stop := context.WithCancel(context.Background())
+		var workers sync.WaitGroup
+		defer func() { stop(); workers.Wait() }()
+		b.ReportAllocs()
+		b.ResetTimer()
+		cpu := cpuTime()
+		workers.Go(func() { fx.fed.Run(ctx) })
+		fx.waitProcessed(b)
 		b.StopTimer()
 		reportCPU(b, cpu)
 		if kept := fx.keptPosts(b); kept != b.N {
@@ -403,4 +415,18 @@ func BenchmarkFanOut(b *testing.B) {
 	b.ReportMetric(idleRSS, "idle-RSS-MiB")
 	b.ReportMetric(idleHeap, "idle-heap-MiB")
 	b.ReportMetric(peakRSS, "peak-RSS-MiB")
+}
+
+// waitProcessed waits until no received activity is left to process.
+func (fx *inboxBench) waitProcessed(b *testing.B) {
+	for {
+		n, err := fx.db.PendingInbound(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
 }
