@@ -36,6 +36,9 @@ type DB struct {
 	domains domainSet
 	// statements are the compiled statements of the hot queries.
 	statements statements
+	// writerStatements are the statements of write transactions, kept
+	// compiled on the writer connection.
+	writerStatements writerStatements
 	// changes counts the commits that may change public documents.
 	changes changeGeneration
 	// actors is the remote actors in memory, by key id.
@@ -123,7 +126,7 @@ func Open(ctx context.Context, path string, site Site) (*DB, error) {
 
 // Close closes both connection pools.
 func (db *DB) Close() error {
-	return errors.Join(db.statements.close(), db.reader.Close(), db.writer.Close())
+	return errors.Join(db.statements.close(), db.writerStatements.close(), db.reader.Close(), db.writer.Close())
 }
 
 // Ping checks that the database answers a query.

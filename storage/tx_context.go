@@ -21,19 +21,51 @@ func (tx *Tx) statementContext(ctx context.Context) context.Context {
 	return ctx
 }
 
-// ExecContext runs a statement in the transaction.
+// ExecContext runs a statement in the transaction; a write's is kept
+// compiled (see writerStatements).
 func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return tx.Tx.ExecContext(tx.statementContext(ctx), query, args...)
+	ctx = tx.statementContext(ctx)
+	if stmt, err := tx.keptStmt(ctx, query); stmt != nil || err != nil {
+		if err != nil {
+			return nil, err
+		}
+		return stmt.ExecContext(ctx, args...)
+	}
+	return tx.Tx.ExecContext(ctx, query, args...)
 }
 
-// QueryContext runs a query in the transaction.
+// QueryContext runs a query in the transaction; a write's is kept
+// compiled.
 func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return tx.Tx.QueryContext(tx.statementContext(ctx), query, args...)
+	ctx = tx.statementContext(ctx)
+	if stmt, err := tx.keptStmt(ctx, query); stmt != nil || err != nil {
+		if err != nil {
+			return nil, err
+		}
+		return stmt.QueryContext(ctx, args...)
+	}
+	return tx.Tx.QueryContext(ctx, query, args...)
 }
 
-// QueryRowContext runs a query of one row in the transaction.
-func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	return tx.Tx.QueryRowContext(tx.statementContext(ctx), query, args...)
+// QueryRowContext runs a query of one row in the transaction; a write's
+// is kept compiled.
+func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) rowScanner {
+	ctx = tx.statementContext(ctx)
+	if stmt, err := tx.keptStmt(ctx, query); stmt != nil || err != nil {
+		if err != nil {
+			return failedRow{err}
+		}
+		return stmt.QueryRowContext(ctx, args...)
+	}
+	return tx.Tx.QueryRowContext(ctx, query, args...)
+}
+
+// keptStmt is writerStmt for a write transaction, and nil for a read.
+func (tx *Tx) keptStmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if tx.pool != tx.db.writer {
+		return nil, nil
+	}
+	return tx.writerStmt(ctx, query)
 }
 
 // PrepareContext compiles a statement for use in the transaction.
