@@ -115,7 +115,12 @@ func Open(ctx context.Context, path string, site Site) (*DB, error) {
 		writer.Close()
 		return nil, fmt.Errorf("open database %s for reading: %w", path, err)
 	}
-	reader.SetMaxOpenConns(max(4, 2*runtime.NumCPU()))
+	readers := max(4, 2*runtime.NumCPU())
+	reader.SetMaxOpenConns(readers)
+	// Every reader is kept open once opened: database/sql keeps two idle
+	// by default and closes the rest, and a new connection reads the
+	// schema again and compiles anew each statement kept compiled.
+	reader.SetMaxIdleConns(readers)
 	db.reader = reader
 	if err := db.prepareSite(ctx); err != nil {
 		db.Close()
