@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/go-fed/activity/streams/vocab"
 
@@ -190,7 +191,7 @@ func (f *Federator) groupOf(ctx context.Context, post postable, via *storage.Act
 		return via, nil
 	}
 	for _, uri := range named {
-		if uri == publicCollection {
+		if uri == publicCollection || f.localNonGroup(uri) {
 			continue
 		}
 		a, err := f.db.ActorByURI(ctx, uri)
@@ -205,6 +206,14 @@ func (f *Federator) groupOf(ctx context.Context, post postable, via *storage.Act
 		}
 	}
 	return nil, nil
+}
+
+// localNonGroup reports whether uri is of this instance and not of one
+// of its subwikis, so that no lookup can find a group under it: a
+// member, a followers collection.
+func (f *Federator) localNonGroup(uri string) bool {
+	site := f.cfg.Site
+	return site.IsLocal(uri) && !strings.HasPrefix(uri, site.SubwikiURI(""))
 }
 
 // inThreadOf reports whether a post replies to one here in the group.
