@@ -9,7 +9,7 @@
 //
 //	go run ./cmd/tidings-bench [-tidings PATH] [-creates 3000] [-conns 16]
 //	    [-webfinger 20000] [-actors 10000] [-authors 20] [-only inbox|webfinger|actor]
-//	    [-authorized-fetch] [-timeout 10m] [-keep] [-json]
+//	    [-authorized-fetch] [-cpu-profile FILE] [-timeout 10m] [-keep] [-json]
 package main
 
 import (
@@ -38,6 +38,9 @@ type options struct {
 	json      bool
 	keep      bool
 	timeout   time.Duration
+	// cpuProfile, when set, is where the server writes a CPU profile of
+	// its first run, the one measured.
+	cpuProfile string
 	// authorizedFetch turns on the instance's authorized fetch, so that
 	// the signatures of the actor GETs are verified; else they are
 	// ignored, as for any GET when it is off.
@@ -90,6 +93,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.json, "json", false, "print the report as JSON")
 	fs.BoolVar(&o.keep, "keep", false, "keep the data directory (its path is printed)")
 	fs.BoolVar(&o.authorizedFetch, "authorized-fetch", false, "turn on authorized fetch, so that the instance verifies the actor GETs' signatures")
+	fs.StringVar(&o.cpuProfile, "cpu-profile", "", "have the server write a CPU profile of the measured run to this file (go tool pprof FILE)")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "how long to wait for the inbox's posts to be processed")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -164,11 +168,13 @@ func measure(ctx context.Context, o options, dir string, progress io.Writer) (*r
 	}
 	defer db.Close()
 	rep := &report{Started: time.Now().UTC(), Conns: o.conns, Authors: o.authors, AuthorizedFetch: o.authorizedFetch}
+	in.cpuProfile = o.cpuProfile
 	first, err := in.start(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer in.stop()
+	in.cpuProfile = "" // the restart is not profiled
 	rep.FirstStartS = first.Seconds()
 	time.Sleep(time.Second) // let start-up work settle before reading idle memory
 	idle, err := readUsage(in.pid())

@@ -25,6 +25,8 @@ type instance struct {
 	cmd    *exec.Cmd
 	logs   *os.File
 	member string
+	// cpuProfile is passed to serve -cpu-profile when set.
+	cpuProfile string
 }
 
 // buildTidings builds cmd/tidings into dir and returns the binary's path.
@@ -95,7 +97,11 @@ func (in *instance) start(ctx context.Context) (time.Duration, error) {
 		return 0, fmt.Errorf("open server log: %w", err)
 	}
 	in.logs = logs
-	in.cmd = exec.Command(in.bin, "serve", "-config", in.config)
+	args := []string{"serve", "-config", in.config}
+	if in.cpuProfile != "" {
+		args = append(args, "-cpu-profile", in.cpuProfile)
+	}
+	in.cmd = exec.Command(in.bin, args...)
 	in.cmd.Stdout, in.cmd.Stderr = logs, logs
 	dieWithBench(in.cmd)
 	began := time.Now()

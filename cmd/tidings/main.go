@@ -19,7 +19,8 @@ var version = "0.1.0-dev"
 const usage = `Tidings: a federated news community server.
 
 Usage:
-  tidings [serve] [-config FILE]      run the instance (embedded defaults without a file)
+  tidings [serve] [-config FILE]      run the instance (embedded defaults without a file);
+                                      -cpu-profile FILE profiles it until it stops
   tidings check-config FILE           check a config file without starting
   tidings admin create-member NAME --email EMAIL [--admin] [--display-name NAME]
                                       create an active member; the password is read from stdin
@@ -150,6 +151,7 @@ func newLogger(cfg LogConfig, w io.Writer) *slog.Logger {
 func serve(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	configFile := fs.String("config", "", "config file")
+	cpuProfile := fs.String("cpu-profile", "", "write a CPU profile of the whole run to this file")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -157,6 +159,11 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	if len(rest) > 0 {
 		return usageError("serve takes no arguments, got %q", rest[0])
 	}
+	stopProfile, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
 	source := configSource(*configFile)
 	cfg, err := loadConfig(source)
 	if err != nil {
