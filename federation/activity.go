@@ -67,19 +67,26 @@ func (f *Federator) process(ctx context.Context, in *storage.Inbound) (permanent
 	if host := f.suspendedOrigin(ctx, in); host != "" {
 		return true, ignore("this server does not federate with %s", host)
 	}
-	if handled, err := f.onLock(ctx, in); handled {
-		var ig *ignored
-		return err == nil || errors.As(err, &ig), err
-	}
-	if handled, err := f.onBan(ctx, in); handled {
-		var ig *ignored
-		return err == nil || errors.As(err, &ig), err
+	// The body is read as JSON once, for every reader below.
+	raw, rawErr := decodeJSON(in.Body)
+	if rawErr == nil {
+		if handled, err := f.onLock(ctx, in, raw); handled {
+			var ig *ignored
+			return err == nil || errors.As(err, &ig), err
+		}
+		if handled, err := f.onBan(ctx, in, raw); handled {
+			var ig *ignored
+			return err == nil || errors.As(err, &ig), err
+		}
 	}
 	if handled, err := f.onFlag(ctx, in); handled {
 		var ig *ignored
 		return err == nil || errors.As(err, &ig) || storage.ErrorCode(err) != storage.EInternal, err
 	}
-	t, _, err := decode(ctx, in.Body)
+	if rawErr != nil {
+		return true, rawErr
+	}
+	t, err := toType(ctx, raw)
 	if err != nil {
 		return true, err
 	}

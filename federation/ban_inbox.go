@@ -2,7 +2,6 @@ package federation
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"github.com/tidings-social/tidings/storage"
@@ -69,11 +68,7 @@ func readBan(raw map[string]any) (banNotice, bool) {
 // lifting. It counts when the group itself passes it on (the group is
 // the authority over who takes part in it) or when an actor of the
 // group's own server sends it; anything else is ignored.
-func (f *Federator) onBan(ctx context.Context, in *storage.Inbound) (bool, error) {
-	var raw map[string]any
-	if json.Unmarshal(in.Body, &raw) != nil {
-		return false, nil
-	}
+func (f *Federator) onBan(ctx context.Context, in *storage.Inbound, raw map[string]any) (bool, error) {
 	n, ok := readBan(raw)
 	if !ok {
 		return false, nil

@@ -179,16 +179,25 @@ func alwaysLists(v any) {
 // returns ErrUnknownType (wrapped) for a type go-fed does not know, and
 // another error for anything that is not an ActivityStreams object.
 func decode(ctx context.Context, body []byte) (vocab.Type, map[string]any, error) {
-	var m map[string]any
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(&m); err != nil {
-		return nil, nil, fmt.Errorf("not a JSON object: %w", err)
-	}
-	if dec.More() {
-		return nil, nil, errors.New("not a single JSON object")
+	m, err := decodeJSON(body)
+	if err != nil {
+		return nil, nil, err
 	}
 	t, err := toType(ctx, m)
 	return t, m, err
+}
+
+// decodeJSON reads a body that must be one JSON object.
+func decodeJSON(body []byte) (map[string]any, error) {
+	var m map[string]any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("not a JSON object: %w", err)
+	}
+	if dec.More() {
+		return nil, errors.New("not a single JSON object")
+	}
+	return m, nil
 }
 
 // toType resolves a decoded JSON object into a typed value.

@@ -2,7 +2,6 @@ package federation
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/tidings-social/tidings/storage"
 )
@@ -50,11 +49,7 @@ func readLock(raw map[string]any) (lockNotice, bool) {
 // passed on by that subwiki (the authority for its posts): our copy's
 // headline is locked (or unlocked) too, so members here are told before
 // they try to correct it.
-func (f *Federator) onLock(ctx context.Context, in *storage.Inbound) (bool, error) {
-	var raw map[string]any
-	if json.Unmarshal(in.Body, &raw) != nil {
-		return false, nil
-	}
+func (f *Federator) onLock(ctx context.Context, in *storage.Inbound, raw map[string]any) (bool, error) {
 	n, ok := readLock(raw)
 	if !ok {
 		return false, nil
