@@ -73,7 +73,7 @@ func (db *DB) ClaimDeliveries(ctx context.Context, limit, perHost int, lease tim
 		}
 		defer stmt.Close()
 		for _, d := range candidates {
-			err := stmt.QueryRowContext(ctx, millis(tx.now.Add(lease)), millis(tx.now), d.ID, millis(tx.now)).Scan(&d.Attempts)
+			err := stmt.QueryRowContext(tx.statementContext(ctx), millis(tx.now.Add(lease)), millis(tx.now), d.ID, millis(tx.now)).Scan(&d.Attempts)
 			if errors.Is(err, sql.ErrNoRows) {
 				continue // taken, finished or put off since it was chosen
 			}
@@ -153,7 +153,7 @@ func (tx *Tx) dueDeliveries(ctx context.Context, hosts []string, perHost, limit 
 	}
 	var list []due
 	for _, host := range hosts {
-		rows, err := stmt.QueryContext(ctx, host, millis(tx.now), perHost)
+		rows, err := stmt.QueryContext(tx.statementContext(ctx), host, millis(tx.now), perHost)
 		if err != nil {
 			return nil, fmt.Errorf("due deliveries to %s: %w", host, err)
 		}
