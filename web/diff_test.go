@@ -106,13 +106,13 @@ func TestDiffWordsOfLongTextsIsOneReplacement(t *testing.T) {
 }
 
 func TestDiffTemplateEscapes(t *testing.T) {
-	p, err := parsePages()
+	history, err := parsePage("templates/history.html")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
 	parts := diffWords(`Cure <b>found</b> & "tested"`, `Cure <script>alert(1)</script> & "tested"`)
-	if err := p.byName["history"].ExecuteTemplate(&buf, "diff", parts); err != nil {
+	if err := history.ExecuteTemplate(&buf, "diff", parts); err != nil {
 		t.Fatal(err)
 	}
 	got := buf.String()
