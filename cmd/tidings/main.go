@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
@@ -170,6 +171,11 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		m.Close()
 		return err
 	}
+	// Opening the database and building the site leave garbage behind,
+	// and pages the heap no longer needs: hand them back now, once, so
+	// that an idle instance holds what it uses rather than what start-up
+	// needed (the runtime would return them only over minutes).
+	debug.FreeOSMemory()
 	if source == "" {
 		source = "embedded defaults"
 	}
