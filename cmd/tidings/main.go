@@ -166,7 +166,12 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	m := &Main{Config: cfg, Logger: newLogger(cfg.Log, stderr)}
+	// The log is written in batches (logBuffer); Close writes out the
+	// last lines, the shutdown's included, before serve returns.
+	logs := newLogBuffer(stderr)
+	defer logs.Close()
+	logger := newLogger(cfg.Log, logs)
+	m := &Main{Config: cfg, Logger: slog.New(flushingHandler{logger.Handler(), logs})}
 	if err := m.Run(ctx); err != nil {
 		m.Close()
 		return err
