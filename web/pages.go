@@ -19,7 +19,7 @@ var templateFiles embed.FS
 // of the layout and of every partial, since html/template escapes a page's
 // trees in place and so cannot share them. An instance that only
 // federates never shows most of them, and one that serves members parses
-// each page once, in about a millisecond. TestEveryPageParses parses them
+// each page once, in a few milliseconds. TestEveryPageParses parses them
 // all, so a broken template fails the tests, not a visitor.
 type pages struct {
 	// byName is fixed once built: one parse of each page, run once.
