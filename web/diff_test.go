@@ -106,7 +106,11 @@ func TestDiffWordsOfLongTextsIsOneReplacement(t *testing.T) {
 }
 
 func TestDiffTemplateEscapes(t *testing.T) {
-	history, err := parsePage("templates/history.html")
+	p, err := newPages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	history, err := p.page("history")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -25,6 +26,70 @@ func TestEveryPageParses(t *testing.T) {
 		if tmpl.Lookup(name+".html") == nil {
 			t.Errorf("page %s: no template %s.html in its set", name, name)
 		}
+		// Only the partials a page uses are parsed with it: everything
+		// its templates call must be in its set.
+		for _, in := range tmpl.Templates() {
+			if in.Tree == nil {
+				continue
+			}
+			calls := map[string]bool{}
+			templateCalls(in.Tree.Root, calls)
+			for called := range calls {
+				if tmpl.Lookup(called) == nil {
+					t.Errorf("page %s: %s calls %q, which is not in its set", name, in.Name(), called)
+				}
+			}
+		}
+	}
+}
+
+func TestTemplateCalls(t *testing.T) {
+	for _, tt := range []struct {
+		text string
+		want []string
+	}{
+		{`plain text {{.X}}`, nil},
+		{`{{template "a" .}}`, []string{"a"}},
+		{`{{if .X}}{{template "a"}}{{else if .Y}}{{template "b"}}{{else}}{{template "c"}}{{end}}`, []string{"a", "b", "c"}},
+		{`{{range .X}}{{with .Y}}{{template "a"}}{{else}}{{template "b"}}{{end}}{{else}}{{template "c"}}{{end}}`, []string{"a", "b", "c"}},
+		{`{{block "a" .}}{{template "b"}}{{end}}`, []string{"a", "b"}},
+		{`{{define "x"}}{{template "a"}}{{end}}{{range .}}{{break}}{{end}}`, []string{"a"}},
+	} {
+		f, err := readTemplateText("t", tt.text)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.text, err)
+		}
+		var got []string
+		for name := range f.calls {
+			got = append(got, name)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: calls %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestPagesParseOnlyTheirPartials checks that a page that uses no
+// partial is parsed without them, and one that does gets them.
+func TestPagesParseOnlyTheirPartials(t *testing.T) {
+	index, err := readPartials()
+	if err != nil {
+		t.Fatal(err)
+	}
+	signin, err := parsePage(index, "templates/signin.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if signin.Lookup("post") != nil {
+		t.Error("the signin page was parsed with the post partial, which it does not use")
+	}
+	home, err := parsePage(index, "templates/home.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if home.Lookup("post") == nil {
+		t.Error("the home page was parsed without the post partial")
 	}
 }
 
