@@ -55,11 +55,11 @@ func newPages() (*pages, error) {
 
 // page returns the page template called name, parsing it on first use.
 func (p *pages) page(name string) (*template.Template, error) {
-	parse, ok := p.byName[name]
+	parsed, ok := p.byName[name]
 	if !ok {
 		return nil, fmt.Errorf("no page template %q", name)
 	}
-	return parse()
+	return parsed()
 }
 
 // parsePage parses the page in file with the layout and the partials
@@ -73,7 +73,7 @@ func parsePage(index *partialIndex, file string) (*template.Template, error) {
 	if err != nil {
 		return nil, err
 	}
-	// In the order of old, when every partial was parsed: a page's own
+	// In the order they had when every partial was parsed: a page's own
 	// definitions come last and win.
 	files := append([]string{"templates/layout.html"}, index.needed(own, layout)...)
 	files = append(files, file)
