@@ -106,13 +106,17 @@ func TestDiffWordsOfLongTextsIsOneReplacement(t *testing.T) {
 }
 
 func TestDiffTemplateEscapes(t *testing.T) {
-	p, err := parsePages()
+	p, err := newPages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	history, err := p.page("history")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
 	parts := diffWords(`Cure <b>found</b> & "tested"`, `Cure <script>alert(1)</script> & "tested"`)
-	if err := p.byName["history"].ExecuteTemplate(&buf, "diff", parts); err != nil {
+	if err := history.ExecuteTemplate(&buf, "diff", parts); err != nil {
 		t.Fatal(err)
 	}
 	got := buf.String()

@@ -2,26 +2,14 @@ package web
 
 import (
 	"bytes"
-	"embed"
 	"html/template"
-	"io/fs"
 	"net/http"
 	"net/url"
-	"path"
 	"strings"
 	"time"
 
 	"github.com/tidings-social/tidings/storage"
 )
-
-//go:embed templates/*.html templates/partials/*.html
-var templateFiles embed.FS
-
-// pages holds every page template, each parsed with the layout and the
-// partials (pieces several pages show) once at start-up.
-type pages struct {
-	byName map[string]*template.Template
-}
 
 // templateFuncs are the helpers templates may call.
 var templateFuncs = template.FuncMap{
@@ -105,26 +93,6 @@ func initial(name string) string {
 	return "?"
 }
 
-func parsePages() (*pages, error) {
-	names, err := fs.Glob(templateFiles, "templates/*.html")
-	if err != nil {
-		return nil, err
-	}
-	p := &pages{byName: map[string]*template.Template{}}
-	for _, file := range names {
-		name := strings.TrimSuffix(path.Base(file), ".html")
-		if name == "layout" {
-			continue
-		}
-		t, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(templateFiles, "templates/layout.html", "templates/partials/*.html", file)
-		if err != nil {
-			return nil, err
-		}
-		p.byName[name] = t
-	}
-	return p, nil
-}
-
 // view is what every page template receives: the layout's data and the
 // page's own in Data.
 type view struct {
@@ -160,9 +128,9 @@ type feedAdvertiser interface {
 // render writes the page with the status. Templates are executed into a
 // buffer first, so a template error never leaves half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
-	t, ok := s.pages.byName[name]
-	if !ok {
-		s.log.Error("no such template", "name", name)
+	t, err := s.pages.page(name)
+	if err != nil {
+		s.log.Error("page template", "name", name, "err", err)
 		http.Error(w, "Something went wrong on our side.", http.StatusInternalServerError)
 		return
 	}

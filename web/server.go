@@ -58,9 +58,9 @@ type Server struct {
 
 // NewServer builds the site on db, with fed's ActivityPub endpoints.
 func NewServer(ctx context.Context, db *storage.DB, fed *federation.Federator, cfg Config, log *slog.Logger) (*Server, error) {
-	pages, err := parsePages()
+	pages, err := newPages()
 	if err != nil {
-		return nil, fmt.Errorf("parse templates: %w", err)
+		return nil, fmt.Errorf("list page templates: %w", err)
 	}
 	key, err := db.InstanceSecret(ctx, "csrf", 32)
 	if err != nil {

@@ -221,6 +221,10 @@ func TestServeProcess(t *testing.T) {
 	if !strings.Contains(logs.String(), `"msg":"request"`) || !strings.Contains(logs.String(), `"path":"/healthz"`) {
 		t.Errorf("no structured request log line:\n%s", logs.String())
 	}
+	// The log is written in batches: a clean stop writes out its last lines.
+	if !strings.Contains(logs.String(), `"msg":"shutting down"`) {
+		t.Errorf("the shutdown is not in the log:\n%s", logs.String())
+	}
 }
 
 func TestAdminCreateSubwiki(t *testing.T) {

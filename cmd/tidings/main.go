@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
@@ -172,11 +173,21 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	m := &Main{Config: cfg, Logger: newLogger(cfg.Log, stderr)}
+	// The log is written in batches (logBuffer); Close writes out the
+	// last lines, the shutdown's included, before serve returns.
+	logs := newLogBuffer(stderr)
+	defer logs.Close()
+	logger := newLogger(cfg.Log, logs)
+	m := &Main{Config: cfg, Logger: slog.New(flushingHandler{logger.Handler(), logs})}
 	if err := m.Run(ctx); err != nil {
 		m.Close()
 		return err
 	}
+	// Opening the database and building the site leave garbage behind,
+	// and pages the heap no longer needs: hand them back now, once, so
+	// that an idle instance holds what it uses rather than what start-up
+	// needed (the runtime would return them only over minutes).
+	debug.FreeOSMemory()
 	if source == "" {
 		source = "embedded defaults"
 	}
