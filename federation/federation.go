@@ -41,6 +41,9 @@ type Federator struct {
 	// receiving counts the inbox requests being answered (see
 	// inboxBusyRequests).
 	receiving atomic.Int64
+	// inboxWake wakes the idle inbox workers when the inbox has stored
+	// an activity.
+	inboxWake wakeup
 
 	// inboxHook, when set, is called by process before it handles a
 	// stored inbound activity: tests use it to watch the worker at work

@@ -114,6 +114,7 @@ func (f *Federator) serveInbox(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusServiceUnavailable, "the activity could not be stored; try again later")
 		return
 	}
+	f.inboxWake.broadcast()
 	if err := f.db.HostAnswered(r.Context(), hostOf(sender)); err != nil {
 		f.log.Warn("mark host available", "host", hostOf(sender), "err", err)
 	}

@@ -13,6 +13,12 @@ import (
 // pollInterval is how often idle workers look for new work.
 const pollInterval = 100 * time.Millisecond
 
+// inboxPollInterval is how often idle inbox workers look for work: an
+// activity the inbox stores wakes them at once (inboxWake), so the look
+// only finds what comes due otherwise (a retry, a released claim, what
+// the admin command queued), and an idle instance stays idle.
+const inboxPollInterval = time.Second
+
 // inboxWorkers process stored inbound activities side by side, since
 // processing may wait on fetches from other servers, and since the
 // writes of workers that run together share one commit (storage's
@@ -121,9 +127,21 @@ func (f *Federator) runInbox(ctx context.Context, worker int) {
 			}
 			continue
 		}
-		if !f.inboxStep(ctx) && !sleep(ctx, pollInterval) {
-			return
+		// Asked for before looking, so that work stored after the look
+		// still wakes this worker.
+		wake := f.inboxWake.wait()
+		if f.inboxStep(ctx) {
+			continue
 		}
+		t := time.NewTimer(inboxPollInterval)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-wake:
+		case <-t.C:
+		}
+		t.Stop()
 	}
 }
 

@@ -249,3 +249,34 @@ func waitUntil(t *testing.T, cond func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// TestInboxWakesIdleWorkers: storing an activity wakes the workers
+// waiting for work, so they need not poll often; an activity refused
+// wakes nobody.
+func TestInboxWakesIdleWorkers(t *testing.T) {
+	a, b := newInboxTestInstance(t), newPeer(t)
+	bob := b.member("bob")
+	post, err := a.db.CreatePost(context.Background(), a.member(t, "alice").ID, "The river is rising.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	woken := func(ch <-chan struct{}) bool {
+		select {
+		case <-ch:
+			return true
+		default:
+			return false
+		}
+	}
+	wake := a.fed.inboxWake.wait()
+	if woken(wake) {
+		t.Fatal("woken before anything arrived")
+	}
+	b.send(a, bob, b.activity("Like", bob, post.URI))
+	if !woken(wake) {
+		t.Error("a stored activity did not wake the idle workers")
+	}
+	if again := a.fed.inboxWake.wait(); woken(again) {
+		t.Error("a worker that waits after the wake-up was woken by it")
+	}
+}

@@ -77,8 +77,19 @@ func (db *DB) StoreForwardedInbound(ctx context.Context, activityURI, actorURI, 
 // key is unfinished (claimed, or waiting for a retry); parked ones do not
 // hold others up.
 func (db *DB) ClaimInbound(ctx context.Context, limit int, lease time.Duration) ([]*Inbound, error) {
+	// Idle workers ask often; a read answers that nothing is due without
+	// a write transaction (and its sync) each time.
+	var due int
+	err := db.queryRowFixed(ctx, `SELECT count(*) FROM (SELECT 1 FROM inbox
+		WHERE processed_at IS NULL AND parked_at IS NULL AND next_attempt_at <= ? LIMIT 1)`, millis(db.Now())).Scan(&due)
+	if err != nil {
+		return nil, fmt.Errorf("claim inbound: %w", err)
+	}
+	if due == 0 {
+		return nil, nil
+	}
 	var list []*Inbound
-	err := db.write(ctx, func(tx *Tx) error {
+	err = db.write(ctx, func(tx *Tx) error {
 		tx.keepsDocuments()
 		rows, err := tx.queryFixed(ctx, `SELECT `+inboundColumns+` FROM inbox i
 			WHERE processed_at IS NULL AND parked_at IS NULL AND next_attempt_at <= ?
