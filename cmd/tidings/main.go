@@ -188,6 +188,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	// that an idle instance holds what it uses rather than what start-up
 	// needed (the runtime would return them only over minutes).
 	debug.FreeOSMemory()
+	setGCPercent()
 	if source == "" {
 		source = "embedded defaults"
 	}
