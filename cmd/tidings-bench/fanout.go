@@ -32,6 +32,7 @@ type fanoutReport struct {
 	BadSignatures int    `json:"bad_signatures"`
 	FirstBad      string `json:"first_bad_signature,omitempty"`
 	Duplicates    int    `json:"duplicates"`
+	HTTP2         int64  `json:"http2_deliveries"` // of those received
 }
 
 // fanoutKeys is how many RSA keys the fleet's actors share: making 1,000
@@ -120,6 +121,7 @@ func measureFanout(ctx context.Context, bin, dir string, o options, progress io.
 	if first != nil {
 		rep.FirstBad = first.Error()
 	}
+	rep.HTTP2 = fl.http2.Load()
 	if rep.BadSignatures > 0 || rep.Duplicates > 0 {
 		return rep, fmt.Errorf("fanout: %d deliveries with a bad signature (first: %v), %d duplicates",
 			rep.BadSignatures, first, rep.Duplicates)

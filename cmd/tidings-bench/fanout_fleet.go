@@ -70,6 +70,7 @@ type fleet struct {
 	instances []*remoteInstance
 	latency   latencyRange
 	arrivals  *arrivals
+	http2     atomic.Int64 // deliveries that came over HTTP/2
 }
 
 // remoteInstance is one remote server: 127.0.0.1:PORT is its host.
@@ -152,6 +153,9 @@ func (fl *fleet) serveInbox(ri *remoteInstance) http.HandlerFunc {
 		if err != nil {
 			http.Error(w, "read body", http.StatusBadRequest)
 			return
+		}
+		if r.ProtoMajor == 2 {
+			fl.http2.Add(1)
 		}
 		checked := fl.arrivals.check(r, body)
 		select {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"time"
 
@@ -30,8 +31,12 @@ type fanoutRound struct {
 	// CPUPerDeliveryUs is the server's CPU time over the round per
 	// Create delivered to a live instance, whatever the dead cost too.
 	CPUPerDeliveryUs float64 `json:"server_cpu_us_per_delivery"`
-	PeakRSSMiB       float64 `json:"peak_rss_mib"`
-	TLSHandshakes    int64   `json:"tls_handshakes"` // new connections to live instances
+	// BenchCPUS is the bench's own CPU time over the round, the fleet's
+	// TLS and signature checks: what the server could not have of the
+	// two cores.
+	BenchCPUS     float64 `json:"bench_cpu_s"`
+	PeakRSSMiB    float64 `json:"peak_rss_mib"`
+	TLSHandshakes int64   `json:"tls_handshakes"` // new connections to live instances
 	// Requests the dead hosts had in the round, each host's fewest and
 	// most: attempts refused (from the server's log), connections a black
 	// hole accepted.
@@ -80,6 +85,10 @@ func (run *fanoutRun) round(ctx context.Context, name string, n int) (fanoutRoun
 	if err != nil {
 		return r, err
 	}
+	bench0, err := readUsage(os.Getpid())
+	if err != nil {
+		return r, err
+	}
 	conns0 := fl.newConns()
 	peak := watchPeak(run.in.pid())
 	var posts []published
@@ -108,6 +117,11 @@ func (run *fanoutRun) round(ctx context.Context, name string, n int) (fanoutRoun
 	if err != nil {
 		return r, err
 	}
+	bench1, err := readUsage(os.Getpid())
+	if err != nil {
+		return r, err
+	}
+	r.BenchCPUS = bench1.CPUSeconds - bench0.CPUSeconds
 	var all []time.Duration
 	var last time.Time
 	for i, p := range posts {
