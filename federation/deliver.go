@@ -1,9 +1,12 @@
 package federation
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/tidings-social/tidings/storage"
@@ -39,15 +42,19 @@ func retryDelay(attempts int) time.Duration {
 	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
 }
 
-// dispatcher holds the claimed deliveries and hands them to workers so
-// that no server has more than perHostLimit requests in flight, and a
-// failing one (whose last delivery got no answer or a 5xx) one, with no
-// more than failingWorkers of them at once. A server has at most about
-// twice its limit held; the rest stay in the database, so a slow or dead
-// server never blocks deliveries to the others.
+// dispatcher holds the claimed deliveries and hands them to workers,
+// the earliest made first (a retry before a new post's, a post's before
+// the next one's), so that each post reaches every server as soon
+// as it can rather than all posts at the end together; and so that no
+// server has more than perHostLimit requests in flight, and a failing one
+// (whose last delivery got no answer or a 5xx) one, with no more than
+// failingWorkers of them at once. A server has at most about twice its
+// limit held; the rest stay in the database, so a slow or dead server
+// never blocks deliveries to the others.
 type dispatcher struct {
-	waiting map[string][]*storage.Delivery // claimed, not yet sent, by host
-	busy    map[string]int                 // in flight, by host
+	queue   []*storage.Delivery // claimed, not yet sent, earliest made first
+	waiting map[string]int      // of them, by host
+	busy    map[string]int      // in flight, by host
 	// failing are the servers with work held whose last delivery failed
 	// so, as the claim or a delivery since said; the database remembers
 	// the others.
@@ -58,7 +65,7 @@ type dispatcher struct {
 }
 
 func newDispatcher() *dispatcher {
-	return &dispatcher{waiting: map[string][]*storage.Delivery{}, busy: map[string]int{},
+	return &dispatcher{waiting: map[string]int{}, busy: map[string]int{},
 		failing: map[string]bool{}, failingBusy: map[string]bool{}, free: deliveryWorkers}
 }
 
@@ -75,12 +82,12 @@ func (d *dispatcher) limit(host string) int {
 func (d *dispatcher) fullHosts() []string {
 	var hosts []string
 	for host, n := range d.busy {
-		if n+len(d.waiting[host]) >= d.limit(host) {
+		if n+d.waiting[host] >= d.limit(host) {
 			hosts = append(hosts, host)
 		}
 	}
-	for host, list := range d.waiting {
-		if _, busy := d.busy[host]; !busy && len(list) >= d.limit(host) {
+	for host, n := range d.waiting {
+		if _, busy := d.busy[host]; !busy && n >= d.limit(host) {
 			hosts = append(hosts, host)
 		}
 	}
@@ -89,7 +96,10 @@ func (d *dispatcher) fullHosts() []string {
 
 func (d *dispatcher) add(list []*storage.Delivery) {
 	for _, del := range list {
-		d.waiting[del.Host] = append(d.waiting[del.Host], del)
+		// Claims come mostly in order: the search ends at the end.
+		i, _ := slices.BinarySearchFunc(d.queue, del, earlierDelivery)
+		d.queue = slices.Insert(d.queue, i, del)
+		d.waiting[del.Host]++
 		d.held++
 		if del.HostFailing {
 			d.failing[del.Host] = true
@@ -97,20 +107,26 @@ func (d *dispatcher) add(list []*storage.Delivery) {
 	}
 }
 
-// next takes a delivery whose server has room, or nil.
+// earlierDelivery orders deliveries by when they were made (the post's
+// time, for a post's), then by id.
+func earlierDelivery(a, b *storage.Delivery) int {
+	return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID))
+}
+
+// next takes the earliest made delivery whose server has room, or nil. The queue holds at most heldLimit, and those of full servers are
+// passed over.
 func (d *dispatcher) next() *storage.Delivery {
 	if d.free == 0 {
 		return nil
 	}
-	for host, list := range d.waiting {
+	for i, del := range d.queue {
+		host := del.Host
 		if d.busy[host] >= d.limit(host) || d.failing[host] && len(d.failingBusy) >= failingWorkers {
 			continue
 		}
-		del := list[0]
-		if len(list) == 1 {
+		d.queue = slices.Delete(d.queue, i, i+1)
+		if d.waiting[host]--; d.waiting[host] == 0 {
 			delete(d.waiting, host)
-		} else {
-			d.waiting[host] = list[1:]
 		}
 		d.busy[host]++
 		d.free--
@@ -139,7 +155,7 @@ func (d *dispatcher) finished(del *storage.Delivery, health storage.HostHealth) 
 	case storage.HostUp:
 		delete(d.failing, host)
 	}
-	if _, held := d.waiting[host]; !held && d.busy[host] == 0 {
+	if d.waiting[host] == 0 && d.busy[host] == 0 {
 		delete(d.failing, host) // nothing held: the next claim says
 	}
 }

@@ -3,16 +3,20 @@ package federation
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/tidings-social/tidings/storage"
 )
 
-// deliveriesTo makes n deliveries to host, their server failing or not.
+// deliveriesTo makes n deliveries to host, of n posts made a second
+// apart, their server failing or not.
 func deliveriesTo(host string, n int, failing bool) []*storage.Delivery {
 	var list []*storage.Delivery
 	for i := range n {
-		list = append(list, &storage.Delivery{ID: fmt.Sprintf("%s-%d", host, i), Host: host, HostFailing: failing})
+		list = append(list, &storage.Delivery{ID: fmt.Sprintf("%s-%d", host, i), Host: host, HostFailing: failing,
+			CreatedAt: time.Unix(int64(i), 0)}) // the i-th post's
 	}
 	return list
 }
@@ -88,5 +92,40 @@ func TestDispatcherForgetsServersWithNothingHeld(t *testing.T) {
 	if len(d.failing) != 0 || len(d.failingBusy) != 0 || d.held != 0 || d.free != deliveryWorkers {
 		t.Errorf("after the only delivery finished: failing %v, in flight %v, held %d, free %d; want all empty",
 			d.failing, d.failingBusy, d.held, d.free)
+	}
+}
+
+// TestDispatcherSendsTheEarliestMadeFirst: with one worker free, a
+// server's first post goes before other servers' later posts, though
+// claimed after them, so that each post reaches everyone as early as it
+// can, not all posts at the end together.
+func TestDispatcherSendsTheEarliestMadeFirst(t *testing.T) {
+	d := newDispatcher()
+	posts := make([][]*storage.Delivery, 50) // to each server, posts 1, 2 and 3
+	for i := range posts {
+		posts[i] = deliveriesTo(fmt.Sprintf("s%d.example", i), 3, false)
+		d.add(posts[i][:1])
+		if del := d.next(); del != posts[i][0] {
+			t.Fatalf("sent %v, want %s, the only one waiting", del, posts[i][0].ID)
+		}
+	}
+	for post := 1; post <= 2; post++ { // claimed later, as they became due later
+		for i := range posts {
+			d.add(posts[i][post : post+1])
+		}
+	}
+	late := deliveriesTo("late.example", 1, false)
+	d.add(late)
+	d.free = 1
+	if got := d.next(); got != late[0] {
+		t.Errorf("sent %s, want %s, the only first post waiting", got.ID, late[0].ID)
+	}
+	for i := range posts {
+		d.finished(posts[i][0], storage.HostUp)
+	}
+	for range posts {
+		if del := d.next(); del == nil || !strings.HasSuffix(del.ID, "-1") {
+			t.Fatalf("sent %v while second posts wait", del)
+		}
 	}
 }
