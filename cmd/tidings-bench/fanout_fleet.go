@@ -36,8 +36,8 @@ func (s hostState) String() string {
 }
 
 // deadStates chooses which of n instances die after the set-up: share of
-// them (rounded), picked by rnd (a permutation source such as
-// rand.Perm), half refusing connections and half black holes, the
+// them (rounded), the first of the permutation perm makes (rand.Perm in
+// the bench), half refusing connections and half black holes, the
 // refusing ones taking an odd one out.
 func deadStates(n int, share float64, perm func(int) []int) []hostState {
 	states := make([]hostState, n)
