@@ -15,8 +15,9 @@ import (
 // Delivery policy.
 const (
 	// Workers mostly wait on other servers: at 100 ms an answer, 64 of
-	// them sent a post to 1,000 servers in 1.6 s at best, and five black
-	// holes could take a quarter of them for a TLS handshake's timeout.
+	// them sent a post to 1,000 servers in 1.6 s at best, and 16 servers
+	// that never answer, four requests each, held them all for a TLS
+	// handshake's timeout (docs/BENCHMARKS.md, "Fan-out over TLS").
 	deliveryWorkers = 256 // requests in flight at once
 	perHostLimit    = 4   // of which to any one server
 	// failingWorkers is how many workers servers that are failing may
@@ -44,10 +45,10 @@ func retryDelay(attempts int) time.Duration {
 
 // dispatcher holds the claimed deliveries and hands them to workers,
 // the earliest made first (a retry before a new post's, a post's before
-// the next one's), so that each post reaches every server as soon
-// as it can rather than all posts at the end together; and so that no
-// server has more than perHostLimit requests in flight, and a failing one
-// (whose last delivery got no answer or a 5xx) one, with no more than
+// the next one's), so that each post reaches every server as soon as it
+// can rather than all posts at the end together; and so that no server
+// has more than perHostLimit requests in flight, and a failing one (whose
+// last delivery got no answer or a 5xx) one, with no more than
 // failingWorkers of them at once. A server has at most about twice its
 // limit held; the rest stay in the database, so a slow or dead server
 // never blocks deliveries to the others.
@@ -113,8 +114,9 @@ func earlierDelivery(a, b *storage.Delivery) int {
 	return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID))
 }
 
-// next takes the earliest made delivery whose server has room, or nil. The queue holds at most heldLimit, and those of full servers are
-// passed over.
+// next takes the earliest made delivery whose server has room, or nil.
+// The queue holds at most heldLimit; those of full servers are passed
+// over.
 func (d *dispatcher) next() *storage.Delivery {
 	if d.free == 0 {
 		return nil
