@@ -28,8 +28,14 @@ const (
 	tlsHandshakeTimeout   = 5 * time.Second
 	responseHeaderTimeout = 10 * time.Second
 	idleConnTimeout       = 90 * time.Second
-	// Deliveries fan out to many hosts, a few connections each.
-	maxIdleConns        = 256
+	// Deliveries fan out to many hosts, a few connections each. A post
+	// to followers on 1,000 servers must find each server's connection
+	// still open at the next post: over HTTP/1.1, a pool smaller than the
+	// servers of a fan-out is emptied by it, least recently used first,
+	// and every delivery pays a new TLS handshake (docs/BENCHMARKS.md,
+	// "Fan-out over TLS"). An idle connection costs some 30 KB, and lives
+	// idleConnTimeout at most.
+	maxIdleConns        = 2048
 	maxIdleConnsPerHost = 8
 	// discardLimit is how much of an answer's body is read before closing
 	// it, so that short answers leave their connection reusable.

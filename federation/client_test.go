@@ -883,3 +883,37 @@ func TestClientIgnoresProxyEnvironment(t *testing.T) {
 		}
 	}
 }
+
+// TestClientReusesConnectionsToManyHosts delivers twice to more servers
+// than the client used to keep idle connections for: each server must
+// see one connection, as a fan-out to many servers over TLS would, where
+// a new connection costs a handshake.
+func TestClientReusesConnectionsToManyHosts(t *testing.T) {
+	const hosts = 300
+	var conns atomic.Int32
+	urls := make([]string, hosts)
+	for i := range urls {
+		srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusAccepted)
+		}))
+		srv.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+			if state == http.StateNew {
+				conns.Add(1)
+			}
+		}
+		srv.Start()
+		t.Cleanup(srv.Close)
+		urls[i] = srv.URL + "/inbox"
+	}
+	c := newTestClient(t, ClientConfig{AllowPrivateAddresses: true})
+	for round := range 2 {
+		for _, u := range urls {
+			if err := c.PostActivity(context.Background(), u, []byte(testActivity), nil); err != nil {
+				t.Fatalf("round %d: PostActivity: %v", round, err)
+			}
+		}
+	}
+	if got := conns.Load(); got != hosts {
+		t.Errorf("connections = %d for two deliveries to each of %d servers, want %d", got, hosts, hosts)
+	}
+}

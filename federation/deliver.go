@@ -1,9 +1,12 @@
 package federation
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/tidings-social/tidings/storage"
@@ -11,8 +14,16 @@ import (
 
 // Delivery policy.
 const (
-	deliveryWorkers  = 64 // requests in flight at once
-	perHostLimit     = 4  // of which to any one server
+	// Workers mostly wait on other servers: at 100 ms an answer, 64 of
+	// them sent a post to 1,000 servers in 1.6 s at best, and 16 servers
+	// that never answer, four requests each, held them all for a TLS
+	// handshake's timeout (docs/BENCHMARKS.md, "Fan-out over TLS").
+	deliveryWorkers = 256 // requests in flight at once
+	perHostLimit    = 4   // of which to any one server
+	// failingWorkers is how many workers servers that are failing may
+	// take at once, one each: those that do not answer hold a worker
+	// until the timeout, and must not take them all.
+	failingWorkers   = deliveryWorkers / 4
 	heldLimit        = 4 * deliveryWorkers
 	claimBatch       = deliveryWorkers // claim once this much room is free
 	deliveryLease    = 5 * time.Minute // a claimed delivery not done by then is taken again
@@ -32,15 +43,39 @@ func retryDelay(attempts int) time.Duration {
 	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
 }
 
-// dispatcher holds the claimed deliveries and hands them to workers so
-// that no server has more than perHostLimit requests in flight. A server
-// has at most about twice that many held; the rest stay in the database,
-// so a slow server never blocks deliveries to the others.
+// dispatcher holds the claimed deliveries and hands them to workers,
+// the earliest made first (a retry before a new post's, a post's before
+// the next one's), so that each post reaches every server as soon as it
+// can rather than all posts at the end together; and so that no server
+// has more than perHostLimit requests in flight, and a failing one (whose
+// last delivery got no answer or a 5xx) one, with no more than
+// failingWorkers of them at once. A server has at most about twice its
+// limit held; the rest stay in the database, so a slow or dead server
+// never blocks deliveries to the others.
 type dispatcher struct {
-	waiting map[string][]*storage.Delivery // claimed, not yet sent, by host
-	busy    map[string]int                 // in flight, by host
-	held    int                            // waiting plus in flight
-	free    int                            // idle workers
+	queue   []*storage.Delivery // claimed, not yet sent, earliest made first
+	waiting map[string]int      // of them, by host
+	busy    map[string]int      // in flight, by host
+	// failing are the servers with work held whose last delivery failed
+	// so, as the claim or a delivery since said; the database remembers
+	// the others.
+	failing     map[string]bool
+	failingBusy map[string]bool // deliveries in flight to failing servers, by id
+	held        int             // waiting plus in flight
+	free        int             // idle workers
+}
+
+func newDispatcher() *dispatcher {
+	return &dispatcher{waiting: map[string]int{}, busy: map[string]int{},
+		failing: map[string]bool{}, failingBusy: map[string]bool{}, free: deliveryWorkers}
+}
+
+// limit is how many requests the server may have in flight.
+func (d *dispatcher) limit(host string) int {
+	if d.failing[host] {
+		return 1
+	}
+	return perHostLimit
 }
 
 // fullHosts are the servers that have as much work held as they may
@@ -48,12 +83,12 @@ type dispatcher struct {
 func (d *dispatcher) fullHosts() []string {
 	var hosts []string
 	for host, n := range d.busy {
-		if n+len(d.waiting[host]) >= perHostLimit {
+		if n+d.waiting[host] >= d.limit(host) {
 			hosts = append(hosts, host)
 		}
 	}
-	for host, list := range d.waiting {
-		if _, busy := d.busy[host]; !busy && len(list) >= perHostLimit {
+	for host, n := range d.waiting {
+		if _, busy := d.busy[host]; !busy && n >= d.limit(host) {
 			hosts = append(hosts, host)
 		}
 	}
@@ -62,40 +97,75 @@ func (d *dispatcher) fullHosts() []string {
 
 func (d *dispatcher) add(list []*storage.Delivery) {
 	for _, del := range list {
-		d.waiting[del.Host] = append(d.waiting[del.Host], del)
+		// Claims come mostly in order: the search ends at the end.
+		i, _ := slices.BinarySearchFunc(d.queue, del, earlierDelivery)
+		d.queue = slices.Insert(d.queue, i, del)
+		d.waiting[del.Host]++
 		d.held++
+		if del.HostFailing {
+			d.failing[del.Host] = true
+		}
 	}
 }
 
-// next takes a delivery whose server has room, or nil.
+// earlierDelivery orders deliveries by when they were made (the post's
+// time, for a post's), then by id.
+func earlierDelivery(a, b *storage.Delivery) int {
+	return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID))
+}
+
+// next takes the earliest made delivery whose server has room, or nil.
+// The queue holds at most heldLimit; those of full servers are passed
+// over.
 func (d *dispatcher) next() *storage.Delivery {
 	if d.free == 0 {
 		return nil
 	}
-	for host, list := range d.waiting {
-		if d.busy[host] >= perHostLimit {
+	for i, del := range d.queue {
+		host := del.Host
+		if d.busy[host] >= d.limit(host) || d.failing[host] && len(d.failingBusy) >= failingWorkers {
 			continue
 		}
-		del := list[0]
-		if len(list) == 1 {
+		d.queue = slices.Delete(d.queue, i, i+1)
+		if d.waiting[host]--; d.waiting[host] == 0 {
 			delete(d.waiting, host)
-		} else {
-			d.waiting[host] = list[1:]
 		}
 		d.busy[host]++
 		d.free--
+		if d.failing[host] {
+			d.failingBusy[del.ID] = true
+		}
 		return del
 	}
 	return nil
 }
 
-func (d *dispatcher) finished(host string) {
+// finished records that a delivery is done, and what its outcome tells
+// of its server.
+func (d *dispatcher) finished(del *storage.Delivery, health storage.HostHealth) {
+	host := del.Host
 	d.busy[host]--
 	if d.busy[host] == 0 {
 		delete(d.busy, host)
 	}
+	delete(d.failingBusy, del.ID)
 	d.held--
 	d.free++
+	switch health {
+	case storage.HostDown:
+		d.failing[host] = true
+	case storage.HostUp:
+		delete(d.failing, host)
+	}
+	if d.waiting[host] == 0 && d.busy[host] == 0 {
+		delete(d.failing, host) // nothing held: the next claim says
+	}
+}
+
+// delivered is a delivery done, and what it told of its server.
+type delivered struct {
+	delivery *storage.Delivery
+	health   storage.HostHealth
 }
 
 // runDeliveries claims due deliveries and sends them with a pool of
@@ -103,16 +173,15 @@ func (d *dispatcher) finished(host string) {
 // not sent stay claimed for the next start to take back.
 func (f *Federator) runDeliveries(ctx context.Context) {
 	jobs := make(chan *storage.Delivery, deliveryWorkers)
-	done := make(chan string, deliveryWorkers)
+	done := make(chan delivered, deliveryWorkers)
 	for range deliveryWorkers {
 		go func() {
 			for del := range jobs {
-				f.deliverSafely(context.WithoutCancel(ctx), del)
-				done <- del.Host
+				done <- delivered{del, f.deliverSafely(context.WithoutCancel(ctx), del)}
 			}
 		}()
 	}
-	d := &dispatcher{waiting: map[string][]*storage.Delivery{}, busy: map[string]int{}, free: deliveryWorkers}
+	d := newDispatcher()
 	defer func() {
 		close(jobs)
 		for inFlight := deliveryWorkers - d.free; inFlight > 0; inFlight-- {
@@ -146,9 +215,9 @@ func (f *Federator) runDeliveries(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case host := <-done:
-			d.finished(host)
-			claim = claim || capped[host] // that server may have more due
+		case out := <-done:
+			d.finished(out.delivery, out.health)
+			claim = claim || capped[out.delivery.Host] // that server may have more due
 		case <-poll.C:
 			claim = true
 		}
@@ -177,24 +246,26 @@ func cappedHosts(claimed []*storage.Delivery, skipped []string) map[string]bool 
 // deliverSafely is deliver, with a panic recorded as the delivery's
 // failure, to be tried again, so that the worker carries on and the
 // dispatcher hears that the delivery finished.
-func (f *Federator) deliverSafely(ctx context.Context, d *storage.Delivery) {
+func (f *Federator) deliverSafely(ctx context.Context, d *storage.Delivery) (health storage.HostHealth) {
 	err := catchPanic(func() error {
-		f.deliver(ctx, d)
+		health = f.deliver(ctx, d)
 		return nil
 	})
 	p, ok := errors.AsType[*panicError](err)
 	if !ok {
-		return
+		return health
 	}
 	f.log.Error("panic while delivering", "inbox", d.Inbox, "attempt", d.Attempts, "err", err, "stack", string(p.stack))
 	failure := storage.DeliveryFailure{Reason: err.Error(), RetryAt: f.now().Add(retryDelay(d.Attempts))}
 	if err := f.db.DeliveryFailed(ctx, d, failure); err != nil {
 		f.log.Error("record failed delivery", "inbox", d.Inbox, "err", err)
 	}
+	return storage.HostUnknown
 }
 
-// deliver sends one delivery and records the outcome.
-func (f *Federator) deliver(ctx context.Context, d *storage.Delivery) {
+// deliver sends one delivery, records the outcome and returns what it
+// tells of the server.
+func (f *Federator) deliver(ctx context.Context, d *storage.Delivery) storage.HostHealth {
 	health := storage.HostUnknown // a failure to sign tells nothing of the server
 	sign, err := f.signer(ctx, d.ActorID)
 	if err == nil {
@@ -205,7 +276,7 @@ func (f *Federator) deliver(ctx context.Context, d *storage.Delivery) {
 		if err := f.db.DeliverySucceeded(ctx, d); err != nil {
 			f.log.Error("record delivery", "inbox", d.Inbox, "err", err)
 		}
-		return
+		return storage.HostUp
 	}
 	retryAt := f.now().Add(retryDelay(d.Attempts))
 	var status *StatusError
@@ -219,6 +290,7 @@ func (f *Federator) deliver(ctx context.Context, d *storage.Delivery) {
 	if err := f.db.DeliveryFailed(ctx, d, storage.DeliveryFailure{Reason: err.Error(), RetryAt: retryAt, Host: health}); err != nil {
 		f.log.Error("record failed delivery", "inbox", d.Inbox, "err", err)
 	}
+	return health
 }
 
 func maxTime(a, b time.Time) time.Time {

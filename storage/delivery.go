@@ -18,6 +18,10 @@ type Delivery struct {
 	Activity  []byte
 	Attempts  int
 	CreatedAt time.Time
+	// HostFailing tells that the server's last delivery, when claimed,
+	// had got no answer or a 5xx: the sender gives such servers fewer of
+	// its workers, so that dead ones do not hold up the rest.
+	HostFailing bool
 }
 
 // ExpandOutbox turns an outbox event into deliveries: it stores the

@@ -130,7 +130,8 @@ func (tx *Tx) dueHosts(ctx context.Context, skip string, limit int) ([]string, e
 // dueDeliveriesQuery reads a server's due deliveries that are not held;
 // see dueDeliveries.
 const dueDeliveriesQuery = `SELECT d.id, d.outbox_id, d.inbox, d.host, o.actor_id, o.activity, d.attempts,
-		d.created_at, d.next_attempt_at
+		d.created_at, d.next_attempt_at,
+		coalesce((SELECT h.failing_since IS NOT NULL FROM hosts h WHERE h.host = d.host), 0)
 	FROM deliveries d JOIN outbox o ON o.id = d.outbox_id
 	WHERE d.host = ? AND d.` + pendingDelivery + ` AND d.next_attempt_at <= ?
 		AND NOT (d.ordering_key <> '' AND EXISTS (SELECT 1 FROM deliveries e
@@ -140,7 +141,8 @@ const dueDeliveriesQuery = `SELECT d.id, d.outbox_id, d.inbox, d.host, o.actor_i
 
 // dueDeliveries reads up to perHost due deliveries of each host, earliest
 // first, leaving out those held behind one of an earlier event about the
-// same object, and returns the earliest limit of them all.
+// same object, and returns the earliest limit of them all, each saying
+// whether its server is failing.
 func (tx *Tx) dueDeliveries(ctx context.Context, hosts []string, perHost, limit int) ([]*Delivery, error) {
 	stmt, err := tx.PrepareContext(ctx, dueDeliveriesQuery)
 	if err != nil {
@@ -160,7 +162,7 @@ func (tx *Tx) dueDeliveries(ctx context.Context, hosts []string, perHost, limit 
 		for rows.Next() {
 			var d Delivery
 			var created, at int64
-			if err := rows.Scan(&d.ID, &d.OutboxID, &d.Inbox, &d.Host, &d.ActorID, &d.Activity, &d.Attempts, &created, &at); err != nil {
+			if err := rows.Scan(&d.ID, &d.OutboxID, &d.Inbox, &d.Host, &d.ActorID, &d.Activity, &d.Attempts, &created, &at, &d.HostFailing); err != nil {
 				rows.Close()
 				return nil, err
 			}

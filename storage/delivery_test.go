@@ -314,3 +314,49 @@ func TestClaimDeliveriesPlan(t *testing.T) {
 		}
 	}
 }
+
+// TestClaimedDeliveriesSayWhetherTheirServerFails: a server whose last
+// delivery got no answer is failing until one succeeds.
+func TestClaimedDeliveriesSayWhetherTheirServerFails(t *testing.T) {
+	db, clock := openTestDB(t)
+	ctx := context.Background()
+	alice := mustCreateMember(t, db, "alice")
+	expand := func() {
+		t.Helper()
+		db.CreatePost(ctx, alice.ID, "news")
+		events, _ := db.PendingOutbox(ctx, 10)
+		if _, err := db.ExpandOutbox(ctx, events[0].ID, []byte(`{}`), "", []string{"https://a.example/inbox", "https://b.example/inbox"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	claim := func() map[string]*Delivery {
+		t.Helper()
+		claimed, err := db.ClaimDeliveries(ctx, 10, 0, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byHost := map[string]*Delivery{}
+		for _, d := range claimed {
+			byHost[d.Host] = d
+		}
+		return byHost
+	}
+	expand()
+	first := claim()
+	if first["a.example"].HostFailing || first["b.example"].HostFailing {
+		t.Fatal("servers never tried are failing")
+	}
+	db.DeliverySucceeded(ctx, first["a.example"])
+	db.DeliveryFailed(ctx, first["b.example"], DeliveryFailure{Reason: "timeout", RetryAt: clock.now.Add(time.Hour), Host: HostDown})
+	expand()
+	second := claim()
+	if second["a.example"].HostFailing || !second["b.example"].HostFailing {
+		t.Errorf("after a.example answered and b.example did not: failing %v and %v, want false and true",
+			second["a.example"].HostFailing, second["b.example"].HostFailing)
+	}
+	db.DeliverySucceeded(ctx, second["b.example"])
+	expand()
+	if third := claim(); third["b.example"].HostFailing {
+		t.Error("b.example still failing after a delivery to it succeeded")
+	}
+}

@@ -7,8 +7,23 @@
 // operation and memory, read from /proc; and the time from starting the
 // server on the existing data to its first answer.
 //
+// The fan-out phase runs only on request (-only fanout), since with
+// 1,000 instances it takes minutes: the bench plays that many remote
+// servers, each an HTTPS server on its own loopback port with a
+// certificate from a CA made for the run (the server trusts it through
+// SSL_CERT_FILE), whose inboxes answer after a latency drawn from
+// -latency-min to -latency-max. An actor on each follows the member;
+// then the member publishes -posts posts through the web pages with
+// every instance live, and again after -dead of them died (half refusing
+// connections, half accepting and never answering). It prints the time
+// from publishing to each live instance's receipt, deliveries per
+// second, the server's CPU per delivery, new TLS connections and the
+// requests each dead host had; every delivery's signature is checked,
+// and a missing, duplicated or badly signed one fails the run.
+//
 //	go run ./cmd/tidings-bench [-tidings PATH] [-creates 3000] [-conns 16]
-//	    [-webfinger 20000] [-actors 10000] [-authors 20] [-only inbox|webfinger|actor]
+//	    [-webfinger 20000] [-actors 10000] [-authors 20] [-only inbox|webfinger|actor|fanout]
+//	    [-instances 1000] [-dead 0.05] [-latency-min 50ms] [-latency-max 150ms] [-posts 5] [-http1]
 //	    [-authorized-fetch] [-cpu-profile FILE] [-timeout 10m] [-keep] [-json]
 package main
 
@@ -45,6 +60,7 @@ type options struct {
 	// the signatures of the actor GETs are verified; else they are
 	// ignored, as for any GET when it is off.
 	authorizedFetch bool
+	fanout          fanoutOptions
 }
 
 // report is everything one run measured.
@@ -61,6 +77,7 @@ type report struct {
 	// the instance fetched during the timed parts.
 	RemoteFetches int64         `json:"remote_fetches"`
 	Phases        []phaseResult `json:"phases"`
+	Fanout        *fanoutReport `json:"fanout,omitempty"`
 	DataDir       string        `json:"data_dir,omitempty"` // when kept
 }
 
@@ -89,7 +106,13 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.webfinger, "webfinger", 20000, "WebFinger GETs")
 	fs.IntVar(&o.actors, "actors", 10000, "signed GETs of the member's actor document")
 	fs.IntVar(&o.authors, "authors", 20, "remote authors (each with an RSA-2048 key) sending the Creates and signing the GETs")
-	fs.StringVar(&o.only, "only", "", "run one phase only: inbox, webfinger or actor")
+	fs.StringVar(&o.only, "only", "", "run one phase only: inbox, webfinger, actor or fanout (fanout runs only when asked)")
+	fs.IntVar(&o.fanout.instances, "instances", 1000, "fanout: remote HTTPS instances, each following the member")
+	fs.Float64Var(&o.fanout.dead, "dead", 0.05, "fanout: share of the instances that die before the second round (0: one round, all live)")
+	fs.DurationVar(&o.fanout.latency.min, "latency-min", 50*time.Millisecond, "fanout: least time an inbox takes to answer")
+	fs.DurationVar(&o.fanout.latency.max, "latency-max", 150*time.Millisecond, "fanout: most time an inbox takes to answer")
+	fs.IntVar(&o.fanout.posts, "posts", 5, "fanout: posts published a round")
+	fs.BoolVar(&o.fanout.http1, "http1", false, "fanout: the instances speak HTTP/1.1 only, not HTTP/2")
 	fs.BoolVar(&o.json, "json", false, "print the report as JSON")
 	fs.BoolVar(&o.keep, "keep", false, "keep the data directory (its path is printed)")
 	fs.BoolVar(&o.authorizedFetch, "authorized-fetch", false, "turn on authorized fetch, so that the instance verifies the actor GETs' signatures")
@@ -101,8 +124,16 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	switch {
 	case fs.NArg() > 0:
 		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	case o.only != "" && o.only != "inbox" && o.only != "webfinger" && o.only != "actor":
-		return o, fmt.Errorf("-only %q: want inbox, webfinger or actor", o.only)
+	case o.only != "" && o.only != "inbox" && o.only != "webfinger" && o.only != "actor" && o.only != "fanout":
+		return o, fmt.Errorf("-only %q: want inbox, webfinger, actor or fanout", o.only)
+	case o.fanout.instances < 1 || o.fanout.instances > 5000:
+		return o, fmt.Errorf("-instances %d: want 1 to 5000", o.fanout.instances)
+	case o.fanout.dead < 0 || o.fanout.dead >= 1:
+		return o, fmt.Errorf("-dead %v: want a share from 0 up to (not including) 1", o.fanout.dead)
+	case o.fanout.latency.min < 0 || o.fanout.latency.max < o.fanout.latency.min:
+		return o, fmt.Errorf("-latency-min %s, -latency-max %s: want 0 <= min <= max", o.fanout.latency.min, o.fanout.latency.max)
+	case o.fanout.posts < 1:
+		return o, errors.New("-posts must be at least 1")
 	case o.creates < 1 || o.webfinger < 1 || o.actors < 1:
 		return o, errors.New("-creates, -webfinger and -actors must be at least 1")
 	case o.conns < 1 || o.conns > 1000:
@@ -152,13 +183,19 @@ func measure(ctx context.Context, o options, dir string, progress io.Writer) (*r
 			return nil, err
 		}
 	}
+	if o.only == "fanout" {
+		rep := &report{Started: time.Now().UTC(), Conns: o.conns}
+		var err error
+		rep.Fanout, err = measureFanout(ctx, bin, dir, o, progress)
+		return rep, err
+	}
 	fmt.Fprintf(progress, "making %d remote authors…\n", o.authors)
 	remote, err := newRemoteServer(o.authors)
 	if err != nil {
 		return nil, err
 	}
 	defer remote.close()
-	in, err := newInstance(bin, dir, "bench", o.authorizedFetch)
+	in, err := newInstance(bin, dir, "bench", o.authorizedFetch, "")
 	if err != nil {
 		return nil, err
 	}
@@ -233,6 +270,10 @@ func measure(ctx context.Context, o options, dir string, progress io.Writer) (*r
 
 // printReport prints the report as a table.
 func printReport(w io.Writer, rep *report) {
+	if rep.Fanout != nil {
+		printFanout(w, rep)
+		return
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "phase\tops\tok\tper s\tp50 ms\tp99 ms\twall s\tserver CPU s\tCPU µs/op\tidle RSS MiB\tpeak RSS MiB\t")
 	for _, p := range rep.Phases {

@@ -25,9 +25,13 @@ type instance struct {
 	cmd    *exec.Cmd
 	logs   *os.File
 	member string
+	env    []string // added to the bench's environment
 	// cpuProfile is passed to serve -cpu-profile when set.
 	cpuProfile string
 }
+
+// benchPassword is the member's password.
+const benchPassword = "a long bench password"
 
 // buildTidings builds cmd/tidings into dir and returns the binary's path.
 func buildTidings(dir string) (string, error) {
@@ -54,10 +58,11 @@ func freeAddr() (string, error) {
 
 // newInstance writes the config of an instance in dir, with registration
 // open and federation allowed to reach loopback (the remote server is
-// this process), and creates the member. Logging stays at the default
+// this process), and more config after it (whole sections), and creates
+// the member. Logging stays at the default
 // level, info, which logs every request (to serve.log in dir), since
 // that is part of what a request costs in production.
-func newInstance(bin, dir, member string, authorizedFetch bool) (*instance, error) {
+func newInstance(bin, dir, member string, authorizedFetch bool, more string) (*instance, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
@@ -77,12 +82,12 @@ allow_private_addresses = true
 authorized_fetch = %t
 [log]
 level = "info"
-`, addr, addr, in.db, authorizedFetch)
+`, addr, addr, in.db, authorizedFetch) + more
 	if err := os.WriteFile(in.config, []byte(config), 0o600); err != nil {
 		return nil, fmt.Errorf("write config: %w", err)
 	}
 	create := exec.Command(bin, "admin", "create-member", member, "--email", member+"@example.org", "-config", in.config)
-	create.Stdin = strings.NewReader("a long bench password\n")
+	create.Stdin = strings.NewReader(benchPassword + "\n")
 	if out, err := create.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("create member: %w\n%s", err, out)
 	}
@@ -103,6 +108,7 @@ func (in *instance) start(ctx context.Context) (time.Duration, error) {
 	}
 	in.cmd = exec.Command(in.bin, args...)
 	in.cmd.Stdout, in.cmd.Stderr = logs, logs
+	in.cmd.Env = append(os.Environ(), in.env...)
 	dieWithBench(in.cmd)
 	began := time.Now()
 	if err := in.cmd.Start(); err != nil {
