@@ -168,22 +168,16 @@ type delivered struct {
 	health   storage.HostHealth
 }
 
-// runDeliveries claims due deliveries and sends them with a pool of
-// workers until ctx ends; sends under way finish first, and claimed ones
+// runDeliveries claims due deliveries and sends them, deliveryWorkers at
+// most at once, until ctx ends; sends under way finish first, and claimed ones
 // not sent stay claimed for the next start to take back.
 func (f *Federator) runDeliveries(ctx context.Context) {
-	jobs := make(chan *storage.Delivery, deliveryWorkers)
+	// A worker is a goroutine started for each delivery the dispatcher
+	// hands out, at most deliveryWorkers at once: an idle instance keeps
+	// none (a pool of 256 waiting held a megabyte of stacks).
 	done := make(chan delivered, deliveryWorkers)
-	for range deliveryWorkers {
-		go func() {
-			for del := range jobs {
-				done <- delivered{del, f.deliverSafely(context.WithoutCancel(ctx), del)}
-			}
-		}()
-	}
 	d := newDispatcher()
 	defer func() {
-		close(jobs)
 		for inFlight := deliveryWorkers - d.free; inFlight > 0; inFlight-- {
 			<-done
 		}
@@ -194,7 +188,7 @@ func (f *Federator) runDeliveries(ctx context.Context) {
 	capped := map[string]bool{} // servers that had more due than were taken
 	for {
 		for del := d.next(); del != nil; del = d.next() {
-			jobs <- del
+			go func() { done <- delivered{del, f.deliverSafely(context.WithoutCancel(ctx), del)} }()
 		}
 		// Claim in batches: each claim walks every server with pending
 		// deliveries, whatever it takes from them.
