@@ -143,6 +143,9 @@ func (run *fanoutRun) round(ctx context.Context, name string, n int) (fanoutRoun
 	r.CPUPerDeliveryUs = r.CPUS / float64(r.Delivered) * 1e6
 	r.PeakRSSMiB = mib(after.HWMKiB)
 	r.TLSHandshakes = fl.newConns() - conns0
+	// The server writes its log in batches, every 100 ms at the latest:
+	// the last failed attempts reach the file only then.
+	time.Sleep(300 * time.Millisecond)
 	refused, err := failedAttempts(run.in, logFrom)
 	if err != nil {
 		return r, err
