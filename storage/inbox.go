@@ -50,11 +50,9 @@ func scanInbound(row interface{ Scan(...any) error }) (*Inbound, error) {
 // what the activity is about (its actor and the object it concerns):
 // activities with the same key are handled one after another, in the
 // order received; "" orders it after nothing. Activities stored at the
-// same time share one commit (see inboundStore).
+// same time share one commit (see writeGroup).
 func (db *DB) StoreInbound(ctx context.Context, activityURI, actorURI, typ, orderKey string, body []byte) (bool, error) {
-	w := &inboundWrite{activityURI: activityURI, actorURI: actorURI, typ: typ, orderKey: orderKey, body: body}
-	db.inbound.store(ctx, db, w)
-	return w.stored, w.err
+	return db.storeInbound(ctx, activityURI, actorURI, "", typ, orderKey, body)
 }
 
 // StoreForwardedInbound records, as StoreInbound, an activity whose
@@ -65,9 +63,27 @@ func (db *DB) StoreForwardedInbound(ctx context.Context, activityURI, actorURI, 
 	if forwardedBy == "" || forwardedBy == actorURI {
 		return false, Errorf(EInvalid, "A forwarded activity needs a forwarder other than its actor.")
 	}
-	w := &inboundWrite{activityURI: activityURI, actorURI: actorURI, forwardedBy: forwardedBy, typ: typ, orderKey: orderKey, body: body}
-	db.inbound.store(ctx, db, w)
-	return w.stored, w.err
+	return db.storeInbound(ctx, activityURI, actorURI, forwardedBy, typ, orderKey, body)
+}
+
+// storeInbound stores an inbound activity unless its id is stored
+// already, and reports whether it stored it. Every inbox request waits
+// for a synced commit, which those arriving together share.
+func (db *DB) storeInbound(ctx context.Context, activityURI, actorURI, forwardedBy, typ, orderKey string, body []byte) (bool, error) {
+	var stored bool
+	err := db.write(ctx, func(tx *Tx) error {
+		tx.keepsDocuments()
+		res, err := tx.execFixed(ctx, `INSERT INTO inbox (id, activity_uri, actor_uri, type, order_key, body, received_at, next_attempt_at, forwarded_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (activity_uri) DO NOTHING`,
+			tx.newID(), activityURI, actorURI, typ, orderKey, body, millis(tx.now), millis(tx.now), forwardedBy)
+		if err != nil {
+			return fmt.Errorf("store inbound %s: %w", activityURI, err)
+		}
+		n, _ := res.RowsAffected()
+		stored = n > 0
+		return nil
+	})
+	return stored, err
 }
 
 // ClaimInbound takes up to limit activities due for processing and holds

@@ -27,8 +27,6 @@ type DB struct {
 
 	// hashing caps the password hashes running at once.
 	hashing hashGate
-	// inbound gathers inbound activities stored together into one commit.
-	inbound inboundStore
 	// writes gathers the write transactions asked for together into one
 	// commit.
 	writes writeGroup

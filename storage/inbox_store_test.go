@@ -9,8 +9,8 @@ import (
 )
 
 // TestInboundStoredTogetherShareACommit holds the writer while 20
-// activities arrive, and checks that they wait as one batch behind the
-// first, then are all stored, each duplicate id once.
+// activities arrive, and checks that they wait as one group behind it,
+// then are all stored, each duplicate id once.
 func TestInboundStoredTogetherShareACommit(t *testing.T) {
 	db, _ := openTestDB(t)
 	ctx := context.Background()
@@ -39,14 +39,14 @@ func TestInboundStoredTogetherShareACommit(t *testing.T) {
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		db.inbound.mu.Lock()
-		waiting := len(db.inbound.waiting)
-		db.inbound.mu.Unlock()
-		if waiting == n-1 {
+		db.writes.mu.Lock()
+		waiting := len(db.writes.waiting)
+		db.writes.mu.Unlock()
+		if waiting == n {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%d activities wait behind the first, want %d", waiting, n-1)
+			t.Fatalf("%d activities wait behind the held write, want %d", waiting, n)
 		}
 		time.Sleep(time.Millisecond)
 	}
