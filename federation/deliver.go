@@ -214,6 +214,8 @@ func (f *Federator) runDeliveries(ctx context.Context) {
 			claim = claim || capped[out.delivery.Host] // that server may have more due
 		case <-poll.C:
 			claim = true
+		case <-f.deliveryWake.wait(): // the outbox was expanded into deliveries
+			claim = true
 		}
 	}
 }

@@ -44,6 +44,9 @@ type Federator struct {
 	// inboxWake wakes the idle inbox workers when the inbox has stored
 	// an activity.
 	inboxWake wakeup
+	// outboxWake wakes the outbox worker when a commit queued events;
+	// deliveryWake wakes the delivery loop when it made deliveries.
+	outboxWake, deliveryWake wakeup
 
 	// inboxHook, when set, is called by process before it handles a
 	// stored inbound activity: tests use it to watch the worker at work
@@ -57,6 +60,9 @@ func New(db *storage.DB, cfg Config, log *slog.Logger) *Federator {
 		cfg.MaxInboxBytes = 1 << 20
 	}
 	f := &Federator{db: db, cfg: cfg, log: log, documents: newDocumentCache(documentCacheItems, documentCacheBytes)}
+	if db != nil { // some tests build a federator for its client alone
+		db.OnOutbox(f.outboxWake.broadcast)
+	}
 	f.client = NewClient(ClientConfig{
 		UserAgent:             f.UserAgent(),
 		AllowPrivateAddresses: cfg.AllowPrivateAddresses,

@@ -80,16 +80,29 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// runOutbox expands outbox events into deliveries as they come.
+// runOutbox expands outbox events into deliveries as they come: woken
+// by the commit that queued them, or at the latest after pollInterval
+// (events the admin commands queued, retries come due).
 func (f *Federator) runOutbox(ctx context.Context) {
 	for {
+		wake := f.outboxWake.wait() // before looking, so that no event is missed
 		n, err := f.expandOutbox(ctx)
 		if err != nil && ctx.Err() == nil {
 			f.log.Error("expand outbox", "err", err)
 		}
-		if n == 0 && !sleep(ctx, pollInterval) {
-			return
+		if n > 0 {
+			f.deliveryWake.broadcast()
+			continue
 		}
+		t := time.NewTimer(pollInterval)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-wake:
+		case <-t.C:
+		}
+		t.Stop()
 	}
 }
 

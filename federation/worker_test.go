@@ -280,3 +280,42 @@ func TestInboxWakesIdleWorkers(t *testing.T) {
 		t.Error("a worker that waits after the wake-up was woken by it")
 	}
 }
+
+// TestPublishingWakesTheOutboxAndDeliveries: a member's post wakes the
+// outbox worker, and expanding it into deliveries wakes the delivery
+// loop, so neither waits for its next look.
+func TestPublishingWakesTheOutboxAndDeliveries(t *testing.T) {
+	a, b := newInboxTestInstance(t), newPeer(t)
+	alice := a.member(t, "alice")
+	bob := b.member("bob")
+	b.send(a, bob, b.activity("Follow", bob, alice.URI))
+	a.drain(t)
+	woken := func(ch <-chan struct{}) bool {
+		select {
+		case <-ch:
+			return true
+		default:
+			return false
+		}
+	}
+	ctx := context.Background()
+	if _, err := a.fed.expandOutbox(ctx); err != nil { // the follow's Accept, before watching
+		t.Fatal(err)
+	}
+	outbox, deliveries := a.fed.outboxWake.wait(), a.fed.deliveryWake.wait()
+	if _, err := a.db.CreatePost(ctx, alice.ID, "The river is rising."); err != nil {
+		t.Fatal(err)
+	}
+	if !woken(outbox) {
+		t.Fatal("publishing did not wake the outbox worker")
+	}
+	if woken(deliveries) {
+		t.Fatal("the delivery loop was woken before anything was expanded")
+	}
+
+	running, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { a.fed.runOutbox(running); close(done) }()
+	defer func() { stop(); <-done }()
+	waitUntil(t, func() bool { return woken(deliveries) })
+}

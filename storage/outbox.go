@@ -84,7 +84,20 @@ func (tx *Tx) enqueueID(ctx context.Context, kind, subjectID, actorID string, pa
 	if err != nil {
 		return "", fmt.Errorf("enqueue %s: %w", kind, err)
 	}
+	tx.onCommitted = append(tx.onCommitted, tx.db.outboxQueued)
 	return id, nil
+}
+
+// OnOutbox has fn called after every commit that queued outbox events,
+// so that whoever expands them need not poll often. Commits by another
+// process (the admin commands) call nothing.
+func (db *DB) OnOutbox(fn func()) { db.onOutbox.Store(&fn) }
+
+// outboxQueued calls the function OnOutbox set, if any.
+func (db *DB) outboxQueued() {
+	if fn := db.onOutbox.Load(); fn != nil {
+		(*fn)()
+	}
 }
 
 // OutboxActivity returns the activity an outbox event was expanded into,

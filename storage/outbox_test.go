@@ -95,3 +95,40 @@ func TestOutboxFailuresBackOffThenPark(t *testing.T) {
 	wantCode(t, db.RetryParkedOutbox(ctx, id), ENotFound)
 	wantCode(t, db.RetryParkedOutbox(ctx, "no such event"), ENotFound)
 }
+
+// TestOnOutboxAfterCommitsThatQueue: the function OnOutbox sets is
+// called once a commit has queued outbox events, and not for a write
+// that queued none or failed.
+func TestOnOutboxAfterCommitsThatQueue(t *testing.T) {
+	db, _ := openTestDB(t)
+	ctx := context.Background()
+	alice := mustCreateMember(t, db, "alice")
+	var calls int
+	db.OnOutbox(func() { calls++ })
+
+	if _, err := db.CreatePost(ctx, alice.ID, "The river is rising."); err != nil {
+		t.Fatal(err)
+	}
+	if calls == 0 {
+		t.Fatal("publishing a post, which queues its Create, called nothing")
+	}
+	before := calls
+	if _, err := db.CreatePost(ctx, alice.ID, ""); err == nil {
+		t.Fatal("an empty post was published")
+	}
+	if err := db.write(ctx, func(tx *Tx) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	refused := Errorf(EInvalid, "refused after queueing")
+	if err := db.write(ctx, func(tx *Tx) error {
+		if err := tx.enqueue(ctx, EventUpdateActor, alice.ID, alice.ID, OutboxPayload{}); err != nil {
+			return err
+		}
+		return refused
+	}); err != refused {
+		t.Fatalf("write: %v, want its own error", err)
+	}
+	if calls != before {
+		t.Errorf("a failed write and one that queued nothing made %d calls", calls-before)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite"
@@ -41,6 +42,8 @@ type DB struct {
 	changes changeGeneration
 	// actors is the remote actors in memory, by key id.
 	actors actorCache
+	// onOutbox is called after commits that queued outbox events.
+	onOutbox atomic.Pointer[func()]
 
 	// Now returns the current time; tests replace it to make time stand still.
 	Now func() time.Time
