@@ -94,9 +94,9 @@ func (tx *Tx) notifyActorID(ctx context.Context, actorID, kind, byActorID, postI
 
 // notifyActorURI notifies the local member with the actor id (URI).
 func (tx *Tx) notifyActorURI(ctx context.Context, uri, kind, byActorID, postID string) error {
-	a, err := tx.actorWhere(ctx, "a.uri = ?", uri)
-	if err != nil {
+	var id string
+	if err := tx.queryRowFixed(ctx, `SELECT id FROM actors WHERE uri = ?`, uri).Scan(&id); err != nil {
 		return nil // not an actor here: nobody to notify
 	}
-	return tx.notifyActorID(ctx, a.ID, kind, byActorID, postID)
+	return tx.notifyActorID(ctx, id, kind, byActorID, postID)
 }
