@@ -70,10 +70,18 @@ func (f *Federator) Run(ctx context.Context) {
 
 // sleep waits for d, or reports false when ctx ends first.
 func sleep(ctx context.Context, d time.Duration) bool {
+	return sleepUnlessWoken(ctx, d, nil)
+}
+
+// sleepUnlessWoken waits for d or until wake is closed, or reports false
+// when ctx ends first.
+func sleepUnlessWoken(ctx context.Context, d time.Duration, wake <-chan struct{}) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
+		return true
+	case <-wake:
 		return true
 	case <-ctx.Done():
 		return false
@@ -94,15 +102,9 @@ func (f *Federator) runOutbox(ctx context.Context) {
 			f.deliveryWake.broadcast()
 			continue
 		}
-		t := time.NewTimer(pollInterval)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if !sleepUnlessWoken(ctx, pollInterval, wake) {
 			return
-		case <-wake:
-		case <-t.C:
 		}
-		t.Stop()
 	}
 }
 
@@ -146,15 +148,9 @@ func (f *Federator) runInbox(ctx context.Context, worker int) {
 		if f.inboxStep(ctx) {
 			continue
 		}
-		t := time.NewTimer(inboxPollInterval)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if !sleepUnlessWoken(ctx, inboxPollInterval, wake) {
 			return
-		case <-wake:
-		case <-t.C:
 		}
-		t.Stop()
 	}
 }
 

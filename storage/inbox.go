@@ -86,6 +86,10 @@ func (db *DB) storeInbound(ctx context.Context, activityURI, actorURI, forwarded
 	return stored, err
 }
 
+// dueInbound is the condition of an inbound activity due for handling,
+// with the time now as its argument.
+const dueInbound = `processed_at IS NULL AND parked_at IS NULL AND next_attempt_at <= ?`
+
 // ClaimInbound takes up to limit activities due for processing and holds
 // them for lease, so that no other worker takes them meanwhile; one not
 // finished within the lease (say, after a crash) is taken again. An
@@ -97,7 +101,7 @@ func (db *DB) ClaimInbound(ctx context.Context, limit int, lease time.Duration) 
 	// a write transaction (and its sync) each time.
 	var due int
 	err := db.queryRowFixed(ctx, `SELECT count(*) FROM (SELECT 1 FROM inbox
-		WHERE processed_at IS NULL AND parked_at IS NULL AND next_attempt_at <= ? LIMIT 1)`, millis(db.Now())).Scan(&due)
+		WHERE `+dueInbound+` LIMIT 1)`, millis(db.Now())).Scan(&due)
 	if err != nil {
 		return nil, fmt.Errorf("claim inbound: %w", err)
 	}
@@ -108,7 +112,7 @@ func (db *DB) ClaimInbound(ctx context.Context, limit int, lease time.Duration) 
 	err = db.write(ctx, func(tx *Tx) error {
 		tx.keepsDocuments()
 		rows, err := tx.queryFixed(ctx, `SELECT `+inboundColumns+` FROM inbox i
-			WHERE processed_at IS NULL AND parked_at IS NULL AND next_attempt_at <= ?
+			WHERE `+dueInbound+`
 			AND NOT (order_key != '' AND EXISTS (SELECT 1 FROM inbox e WHERE e.order_key = i.order_key AND e.id < i.id
 				AND e.processed_at IS NULL AND e.parked_at IS NULL))
 			ORDER BY next_attempt_at, id LIMIT ?`,
