@@ -57,6 +57,11 @@ func (tx *Tx) setAttachments(ctx context.Context, postID string, attachments []A
 	if _, err := tx.ExecContext(ctx, `DELETE FROM post_attachments WHERE post_id = ?`, postID); err != nil {
 		return fmt.Errorf("clear attachments of %s: %w", postID, err)
 	}
+	return tx.addAttachments(ctx, postID, attachments)
+}
+
+// addAttachments gives a post that has none yet the images.
+func (tx *Tx) addAttachments(ctx context.Context, postID string, attachments []Attachment) error {
 	for _, a := range cleanAttachments(attachments) {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO post_attachments (post_id, position, url, media_type, alt, width, height)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, postID, a.Position, a.URL, a.MediaType, a.Alt, a.Width, a.Height); err != nil {

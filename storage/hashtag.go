@@ -82,6 +82,12 @@ func (tx *Tx) setPostTags(ctx context.Context, postID string, tags []string) err
 	if _, err := tx.ExecContext(ctx, `DELETE FROM post_tags WHERE post_id = ?`, postID); err != nil {
 		return fmt.Errorf("clear hashtags of %s: %w", postID, err)
 	}
+	return tx.addPostTags(ctx, postID, tags)
+}
+
+// addPostTags gives a post that has none yet the tags, normalized, as
+// its hashtags.
+func (tx *Tx) addPostTags(ctx context.Context, postID string, tags []string) error {
 	tags = normalizeHashtags(tags)
 	if len(tags) == 0 {
 		return nil

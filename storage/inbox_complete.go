@@ -2,8 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 )
 
@@ -38,23 +36,25 @@ func (tx *Tx) completing(ctx context.Context, fn func(*Tx) error) error {
 		return fn(tx)
 	}
 	id := in.ID
-	var processed sql.NullInt64
-	err := tx.queryRowFixed(ctx, `SELECT processed_at FROM inbox WHERE id = ?`, id).Scan(&processed)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Errorf(ENotFound, "No inbound activity %s.", id)
-	}
+	// Marked first, in one statement: its row count tells whether the
+	// activity was done already; fn's failure undoes the mark with it.
+	res, err := tx.execFixed(ctx, `UPDATE inbox SET processed_at = ?, claimed_at = NULL, last_error = ''
+		WHERE id = ? AND processed_at IS NULL`, millis(tx.now), id)
 	if err != nil {
-		return fmt.Errorf("inbound %s: %w", id, err)
+		return fmt.Errorf("complete inbound %s: %w", id, err)
 	}
-	if processed.Valid {
+	if n, _ := res.RowsAffected(); n == 0 {
+		var known bool
+		if err := tx.queryRowFixed(ctx, `SELECT EXISTS (SELECT 1 FROM inbox WHERE id = ?)`, id).Scan(&known); err != nil {
+			return fmt.Errorf("inbound %s: %w", id, err)
+		}
+		if !known {
+			return Errorf(ENotFound, "No inbound activity %s.", id)
+		}
 		return ErrInboundDone
 	}
 	if err := fn(tx); err != nil {
 		return err
-	}
-	if _, err := tx.execFixed(ctx, `UPDATE inbox SET processed_at = ?, claimed_at = NULL, last_error = '' WHERE id = ?`,
-		millis(tx.now), id); err != nil {
-		return fmt.Errorf("complete inbound %s: %w", id, err)
 	}
 	// Set by the goroutine that commits, read by the caller once its
 	// write has returned.

@@ -208,7 +208,7 @@ func (tx *Tx) insertPost(ctx context.Context, p *Post) error {
 		return fmt.Errorf("insert post %s: %w", p.URI, err)
 	}
 	if p.Local {
-		if err := tx.setPostTags(ctx, p.ID, localHashtags(p)); err != nil {
+		if err := tx.addPostTags(ctx, p.ID, localHashtags(p)); err != nil {
 			return err
 		}
 	}

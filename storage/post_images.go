@@ -41,7 +41,7 @@ func (tx *Tx) attachImages(ctx context.Context, p *Post, images []Attachment) er
 	if len(images) == 0 {
 		return nil
 	}
-	if err := tx.setAttachments(ctx, p.ID, images); err != nil {
+	if err := tx.addAttachments(ctx, p.ID, images); err != nil {
 		return err
 	}
 	p.Attachments = cleanAttachments(images)

@@ -141,7 +141,7 @@ func (db *DB) SaveRemotePost(ctx context.Context, r RemotePost) (*Post, error) {
 			if err := tx.insertPost(ctx, p); err != nil {
 				return err
 			}
-			if err := tx.setPostTags(ctx, p.ID, r.Hashtags); err != nil {
+			if err := tx.addPostTags(ctx, p.ID, r.Hashtags); err != nil {
 				return err
 			}
 			if err := tx.adoptReplies(ctx, p); err != nil {
@@ -150,7 +150,7 @@ func (db *DB) SaveRemotePost(ctx context.Context, r RemotePost) (*Post, error) {
 			if err := tx.addRecipients(ctx, p.ID, append(r.Recipients, r.Mentioned...)); err != nil {
 				return err
 			}
-			if err := tx.setAttachments(ctx, p.ID, r.Attachments); err != nil {
+			if err := tx.addAttachments(ctx, p.ID, r.Attachments); err != nil {
 				return err
 			}
 			if err := tx.setHistory(ctx, p.ID, r.HistoryURI); err != nil {
