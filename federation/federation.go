@@ -44,6 +44,8 @@ type Federator struct {
 	// inboxWake wakes the idle inbox workers when the inbox has stored
 	// an activity.
 	inboxWake wakeup
+	// handoff passes stored activities to the inbox workers in memory.
+	handoff *inboxHandoff
 	// outboxWake wakes the outbox worker when a commit queued events;
 	// deliveryWake wakes the delivery loop when it made deliveries.
 	outboxWake, deliveryWake wakeup
@@ -59,7 +61,8 @@ func New(db *storage.DB, cfg Config, log *slog.Logger) *Federator {
 	if cfg.MaxInboxBytes <= 0 {
 		cfg.MaxInboxBytes = 1 << 20
 	}
-	f := &Federator{db: db, cfg: cfg, log: log, documents: newDocumentCache(documentCacheItems, documentCacheBytes)}
+	f := &Federator{db: db, cfg: cfg, log: log, documents: newDocumentCache(documentCacheItems, documentCacheBytes),
+		handoff: newInboxHandoff()}
 	if db != nil { // some tests build a federator for its client alone
 		db.OnOutbox(f.outboxWake.broadcast)
 	}

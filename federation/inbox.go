@@ -105,9 +105,16 @@ func (f *Federator) serveInbox(w http.ResponseWriter, r *http.Request) {
 	sender := env.Actor
 	if forwardedBy != "" {
 		sender = forwardedBy
-		_, err = f.db.StoreForwardedInbound(r.Context(), env.ID, env.Actor, forwardedBy, env.Type, orderKey(raw, env.Actor), body)
-	} else {
-		_, err = f.db.StoreInbound(r.Context(), env.ID, env.Actor, env.Type, orderKey(raw, env.Actor), body)
+	}
+	hold := f.handoff.reserve(len(body))
+	in := storage.NewInbound{ActivityURI: env.ID, ActorURI: env.Actor, ForwardedBy: forwardedBy, Type: env.Type,
+		OrderKey: orderKey(raw, env.Actor), Body: body}
+	if hold {
+		in.Hold = inboxLease
+	}
+	_, held, err := f.db.ReceiveInbound(r.Context(), in)
+	if hold {
+		f.handoff.put(held, len(body))
 	}
 	if err != nil {
 		f.log.Error("store inbound activity", "id", env.ID, "err", err)

@@ -96,7 +96,7 @@ func signEd25519(t *testing.T, r *http.Request, body []byte, keyID string, key e
 // work does what an inbox worker does until nothing is due: claim the
 // next activity, handle it (a panic caught and logged), record the outcome.
 func (d *inboxFuzzDelivery) work() {
-	for d.fed.inboxStep(context.Background()) {
+	for d.fed.inboxStep(context.Background(), 0) {
 	}
 }
 

@@ -109,7 +109,7 @@ func (in *inboxTestInstance) member(t *testing.T, name string) *storage.Actor {
 func (in *inboxTestInstance) drain(t *testing.T) {
 	t.Helper()
 	for range 100 {
-		if !in.fed.inboxStep(context.Background()) {
+		if !in.fed.inboxStep(context.Background(), 0) {
 			return
 		}
 	}

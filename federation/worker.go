@@ -51,6 +51,11 @@ func (f *Federator) Run(ctx context.Context) {
 	} else if deliveries+inbound > 0 {
 		f.log.Info("resuming unfinished work", "deliveries", deliveries, "inbound", inbound)
 	}
+	// What an earlier Run of this process left in the handoff was just
+	// released with the rest.
+	f.handoff.drop()
+	f.handoff.running.Store(true)
+	defer f.handoff.running.Store(false)
 	var wg sync.WaitGroup
 	run := func(fn func(context.Context)) {
 		wg.Add(1)
@@ -145,7 +150,7 @@ func (f *Federator) runInbox(ctx context.Context, worker int) {
 		// Asked for before looking, so that work stored after the look
 		// still wakes this worker.
 		wake := f.inboxWake.wait()
-		if f.inboxStep(ctx) {
+		if f.inboxStep(ctx, worker) {
 			continue
 		}
 		if !sleepUnlessWoken(ctx, inboxPollInterval, wake) {
@@ -154,9 +159,39 @@ func (f *Federator) runInbox(ctx context.Context, worker int) {
 	}
 }
 
-// inboxStep claims the next inbound activity that is due and handles it.
-// It reports whether there was one.
-func (f *Federator) inboxStep(ctx context.Context) bool {
+// inboxStep handles the next inbound activity: one the inbox handed over,
+// else one claimed from the database. Worker 0 looks in the database
+// first, so that retries and what the handoff had no place for are not
+// left waiting behind a flood. It reports whether there was one.
+func (f *Federator) inboxStep(ctx context.Context, worker int) bool {
+	if worker != 0 && f.takeHandedOver(ctx) {
+		return true
+	}
+	if f.claimAndHandle(ctx) {
+		return true
+	}
+	return worker == 0 && f.takeHandedOver(ctx)
+}
+
+// takeHandedOver handles an activity the inbox handed over, if one
+// waits, and reports whether one did.
+func (f *Federator) takeHandedOver(ctx context.Context) bool {
+	in := f.handoff.take()
+	if in == nil {
+		return false
+	}
+	if f.db.Now().Sub(in.ReceivedAt) > inboxLease-inboxHandlingTimeout {
+		// Its handling could outlast its claim; the database offers it
+		// again once the claim lapses.
+		return true
+	}
+	f.handleInbound(ctx, in)
+	return true
+}
+
+// claimAndHandle claims the next inbound activity that is due in the
+// database and handles it. It reports whether there was one.
+func (f *Federator) claimAndHandle(ctx context.Context) bool {
 	claimed, err := f.db.ClaimInbound(ctx, 1, inboxLease)
 	if err != nil && ctx.Err() == nil {
 		f.log.Error("claim inbound", "err", err)

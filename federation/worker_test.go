@@ -41,8 +41,8 @@ func TestInboxWorkerParksAPanickingActivity(t *testing.T) {
 	b.send(a, bob, b.activity("Like", bob, post.URI))
 
 	// The Follow panics; the worker carries on with the Like at once.
-	a.fed.inboxStep(ctx)
-	a.fed.inboxStep(ctx)
+	a.fed.inboxStep(ctx, 0)
+	a.fed.inboxStep(ctx, 0)
 	if got := reactions(t, a, post.URI, "Like"); got != 1 {
 		t.Errorf("likes after the worker met a panicking Follow = %d, want 1", got)
 	}

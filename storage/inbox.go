@@ -52,7 +52,9 @@ func scanInbound(row interface{ Scan(...any) error }) (*Inbound, error) {
 // order received; "" orders it after nothing. Activities stored at the
 // same time share one commit (see writeGroup).
 func (db *DB) StoreInbound(ctx context.Context, activityURI, actorURI, typ, orderKey string, body []byte) (bool, error) {
-	return db.storeInbound(ctx, activityURI, actorURI, "", typ, orderKey, body)
+	stored, _, err := db.ReceiveInbound(ctx, NewInbound{ActivityURI: activityURI, ActorURI: actorURI, Type: typ,
+		OrderKey: orderKey, Body: body})
+	return stored, err
 }
 
 // StoreForwardedInbound records, as StoreInbound, an activity whose
@@ -63,27 +65,67 @@ func (db *DB) StoreForwardedInbound(ctx context.Context, activityURI, actorURI, 
 	if forwardedBy == "" || forwardedBy == actorURI {
 		return false, Errorf(EInvalid, "A forwarded activity needs a forwarder other than its actor.")
 	}
-	return db.storeInbound(ctx, activityURI, actorURI, forwardedBy, typ, orderKey, body)
+	stored, _, err := db.ReceiveInbound(ctx, NewInbound{ActivityURI: activityURI, ActorURI: actorURI,
+		ForwardedBy: forwardedBy, Type: typ, OrderKey: orderKey, Body: body})
+	return stored, err
 }
 
-// storeInbound stores an inbound activity unless its id is stored
-// already, and reports whether it stored it. Every inbox request waits
-// for a synced commit, which those arriving together share.
-func (db *DB) storeInbound(ctx context.Context, activityURI, actorURI, forwardedBy, typ, orderKey string, body []byte) (bool, error) {
-	var stored bool
-	err := db.write(ctx, func(tx *Tx) error {
+// NewInbound is an inbound activity as received; see StoreInbound and
+// StoreForwardedInbound for its fields.
+type NewInbound struct {
+	ActivityURI, ActorURI, ForwardedBy, Type, OrderKey string
+	Body                                               []byte
+	// Hold, when positive, claims the activity as it is stored, for that
+	// lease, so that the receiver can hand it to a worker in memory: it
+	// then costs no claim of its own (see ClaimInbound). It is not held
+	// while one received before it with the same order key is unfinished.
+	Hold time.Duration
+}
+
+// ReceiveInbound stores an inbound activity as StoreInbound does. It
+// reports whether it stored it and, when it held it (see NewInbound.Hold),
+// the activity claimed for one attempt, as ClaimInbound would return it.
+func (db *DB) ReceiveInbound(ctx context.Context, n NewInbound) (stored bool, held *Inbound, err error) {
+	if n.ForwardedBy == n.ActorURI {
+		n.ForwardedBy = ""
+	}
+	err = db.write(ctx, func(tx *Tx) error {
 		tx.keepsDocuments()
-		res, err := tx.execFixed(ctx, `INSERT INTO inbox (id, activity_uri, actor_uri, type, order_key, body, received_at, next_attempt_at, forwarded_by)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (activity_uri) DO NOTHING`,
-			tx.newID(), activityURI, actorURI, typ, orderKey, body, millis(tx.now), millis(tx.now), forwardedBy)
-		if err != nil {
-			return fmt.Errorf("store inbound %s: %w", activityURI, err)
+		in := &Inbound{ID: tx.newID(), ActivityURI: n.ActivityURI, ActorURI: n.ActorURI, Type: n.Type,
+			OrderKey: n.OrderKey, Body: n.Body, ReceivedAt: tx.now.Truncate(time.Millisecond), ForwardedBy: n.ForwardedBy}
+		hold := n.Hold > 0
+		if hold && n.OrderKey != "" {
+			var waiting bool
+			if err := tx.queryRowFixed(ctx, `SELECT EXISTS (SELECT 1 FROM inbox WHERE order_key = ?
+				AND processed_at IS NULL AND parked_at IS NULL)`, n.OrderKey).Scan(&waiting); err != nil {
+				return fmt.Errorf("store inbound %s: %w", n.ActivityURI, err)
+			}
+			hold = !waiting
 		}
-		n, _ := res.RowsAffected()
-		stored = n > 0
+		due, claimed := millis(tx.now), sql.NullInt64{}
+		if hold {
+			in.Attempts = 1
+			due, claimed = millis(tx.now.Add(n.Hold)), sql.NullInt64{Int64: millis(tx.now), Valid: true}
+		}
+		res, err := tx.execFixed(ctx, `INSERT INTO inbox (id, activity_uri, actor_uri, type, order_key, body, received_at,
+			next_attempt_at, forwarded_by, attempts, claimed_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (activity_uri) DO NOTHING`,
+			in.ID, n.ActivityURI, n.ActorURI, n.Type, n.OrderKey, n.Body, millis(tx.now), due, n.ForwardedBy,
+			in.Attempts, claimed)
+		if err != nil {
+			return fmt.Errorf("store inbound %s: %w", n.ActivityURI, err)
+		}
+		rows, _ := res.RowsAffected()
+		stored = rows > 0
+		if stored && hold {
+			held = in
+		}
 		return nil
 	})
-	return stored, err
+	if err != nil {
+		return false, nil, err
+	}
+	return stored, held, nil
 }
 
 // dueInbound is the condition of an inbound activity due for handling,
