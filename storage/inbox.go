@@ -194,7 +194,7 @@ func (db *DB) ClaimInbound(ctx context.Context, limit int, lease time.Duration) 
 // already completed (see CompletingInbound) keeps that time and gets the
 // note.
 func (db *DB) FinishInbound(ctx context.Context, id, note string) error {
-	return db.write(ctx, func(tx *Tx) error {
+	return db.writeRedoable(ctx, func(tx *Tx) error {
 		tx.keepsDocuments()
 		_, err := tx.execFixed(ctx, `UPDATE inbox SET processed_at = coalesce(processed_at, ?), claimed_at = NULL, last_error = ?
 			WHERE id = ?`, millis(tx.now), note, id)
@@ -208,7 +208,7 @@ func (db *DB) FinishInbound(ctx context.Context, id, note string) error {
 // RetryInbound leaves an inbound activity to be tried again at retryAt;
 // one processed meanwhile stays processed.
 func (db *DB) RetryInbound(ctx context.Context, id, reason string, retryAt time.Time) error {
-	return db.write(ctx, func(tx *Tx) error {
+	return db.writeRedoable(ctx, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE inbox SET next_attempt_at = ?, claimed_at = NULL, last_error = ?
 			WHERE id = ? AND processed_at IS NULL`, millis(retryAt), reason, id)
 		if err != nil {

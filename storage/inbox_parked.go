@@ -9,7 +9,7 @@ import (
 // kept, with its body and the reason, and not taken again until
 // RetryParkedInbound. One processed meanwhile stays processed.
 func (db *DB) ParkInbound(ctx context.Context, id, reason string) error {
-	return db.write(ctx, func(tx *Tx) error {
+	return db.writeRedoable(ctx, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE inbox SET parked_at = ?, claimed_at = NULL, last_error = ?
 			WHERE id = ? AND processed_at IS NULL`, millis(tx.now), reason, id)
 		if err != nil {

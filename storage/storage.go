@@ -31,6 +31,9 @@ type DB struct {
 	// writes gathers the write transactions asked for together into one
 	// commit.
 	writes writeGroup
+	// writerSyncsLazily is the writer's synchronous setting last made
+	// (see syncCommitsFor).
+	writerSyncsLazily bool
 	// domains is the domain blocks in memory.
 	domains domainSet
 	// statements are the compiled statements of the hot queries.
@@ -170,7 +173,13 @@ func (tx *Tx) newID() string {
 // Writes asked for at the same time share one commit (see writeGroup);
 // fn runs as if alone, after those grouped before it.
 func (db *DB) write(ctx context.Context, fn func(*Tx) error) error {
-	w := &groupedWrite{ctx: ctx, fn: fn}
+	_, completing := ctx.Value(completingKey{}).(*Inbound)
+	return db.runWrite(&groupedWrite{ctx: ctx, fn: fn, redoable: completing})
+}
+
+// runWrite runs w in the next group of writes, and raises again in the
+// caller's goroutine a panic of its fn.
+func (db *DB) runWrite(w *groupedWrite) error {
 	db.writes.run(db, w)
 	if w.panicked != nil {
 		panic(w.panicked.value)

@@ -38,6 +38,8 @@ const maxGroupedWrites = 64
 type groupedWrite struct {
 	ctx context.Context
 	fn  func(*Tx) error
+	// redoable writes need not wait for the disk (see writeRedoable).
+	redoable bool
 
 	err      error
 	panicked *panicValue // the panic fn raised, to raise again in the caller
@@ -96,6 +98,12 @@ func (db *DB) commitGroup(batch []*groupedWrite) {
 			close(w.done)
 		}
 	}()
+	if err := db.syncCommitsFor(batch); err != nil {
+		for _, w := range batch {
+			w.err = err
+		}
+		return
+	}
 	if len(batch) == 1 {
 		w := batch[0]
 		w.err, w.panicked = catchWritePanic(func() error {
