@@ -20,6 +20,11 @@ var oauthScopes = strings.Fields(`read write follow push profile
 	admin:write:domain_allows admin:write:domain_blocks admin:write:ip_blocks
 	admin:write:email_domain_blocks admin:write:canonical_email_blocks`)
 
+// OAuthScopes lists the scopes an app may ask for.
+func OAuthScopes() []string {
+	return slices.Clone(oauthScopes)
+}
+
 // followScopes are what the old "follow" scope grants, as in Mastodon.
 var followScopes = []string{"read:follows", "read:blocks", "read:mutes", "write:follows", "write:blocks", "write:mutes"}
 

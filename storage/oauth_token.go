@@ -93,7 +93,7 @@ func (db *DB) IssueClientToken(ctx context.Context, clientID, clientSecret, scop
 		}
 		list, err := parseScopes(scopes, defaultOAuthScopes)
 		if err != nil {
-			return err
+			return Errorf(EForbidden, "%s", ErrorMessage(err)) // the client's scope, not its grant, is wrong
 		}
 		if !scopesWithin(list, app.Scopes) {
 			return Errorf(EForbidden, "The app asks for more than the scopes it registered.")
