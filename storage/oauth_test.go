@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"strings"
 	"testing"
+	"time"
 )
 
 func mustCreateApp(t *testing.T, db *DB, redirect string) *OAuthApp {
@@ -209,5 +210,36 @@ func TestOAuthRefreshRevokeAndSuspension(t *testing.T) {
 	}
 	if _, err := db.OAuthGrantByToken(ctx, token); ErrorCode(err) != EUnauthorized {
 		t.Errorf("suspended member's token: %v, want %s", err, EUnauthorized)
+	}
+}
+
+func TestDeletedAccountTakesItsTokens(t *testing.T) {
+	w := newDeletionWorld(t)
+	ctx := context.Background()
+	app := mustCreateApp(t, w.db, OutOfBandRedirect)
+	token, err := w.db.IssueMemberToken(ctx, app.ID, w.alice.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.CreateAuthorizationCode(ctx, w.alice.ID, AuthorizationRequest{ClientID: app.ClientID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.RequestAccountDeletion(ctx, w.alice.ID, "correct horse", 7*24*time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.Advance(7*24*time.Hour + time.Minute)
+	if d, err := w.db.DeleteDueAccount(ctx); err != nil || d == nil {
+		t.Fatalf("delete due = %v, %v", d, err)
+	}
+	for _, table := range []string{"oauth_tokens", "oauth_codes"} {
+		if n := count(t, w.db, `SELECT count(*) FROM `+table+` WHERE member_id = ?1`, w.alice.ID); n != 0 {
+			t.Errorf("%s left: %d", table, n)
+		}
+	}
+	if _, err := w.db.OAuthGrantByToken(ctx, token); ErrorCode(err) != EUnauthorized {
+		t.Errorf("deleted member's token: %v, want %s", err, EUnauthorized)
+	}
+	if _, err := w.db.OAuthAppByClientID(ctx, app.ClientID); err != nil {
+		t.Errorf("the app went with the member: %v", err)
 	}
 }
