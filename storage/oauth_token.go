@@ -53,7 +53,7 @@ func (tx *Tx) activeMember(ctx context.Context, memberID string) (*Member, error
 }
 
 // IssueMemberToken gives the app a token acting for the member with the
-// scopes (space-separated, within the app's): what a member's consent
+// scopes (space-separated, within the app's; "" for all of them): what a member's consent
 // gives, and how a test signs in with one call.
 func (db *DB) IssueMemberToken(ctx context.Context, appID, memberID, scopes string) (string, error) {
 	var tok *OAuthToken

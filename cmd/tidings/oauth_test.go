@@ -69,8 +69,11 @@ func TestOAuthSignInWithPKCE(t *testing.T) {
 		t.Fatalf("authorize without a session = %d to %q, want the sign-in page", p.Status, p.Location)
 	}
 	next, _ := url.Parse(p.Location)
-	if back := next.Query().Get("next"); !strings.HasPrefix(back, "/oauth/authorize?") {
-		t.Errorf("sign-in leads back to %q", back)
+	back := next.Query().Get("next")
+	stranger.get(p.Location)
+	signedIn := stranger.post("/signin", url.Values{"username": {"alice"}, "password": {"a long password"}, "next": {back}})
+	if signedIn.Status != http.StatusSeeOther || signedIn.Location != "/oauth/authorize?"+query.Encode() {
+		t.Errorf("sign-in = %d to %q, want back to the consent page", signedIn.Status, signedIn.Location)
 	}
 
 	consent := alice.get("/oauth/authorize?" + query.Encode())

@@ -131,3 +131,24 @@ func TestParamsBooleanAndInteger(t *testing.T) {
 		t.Errorf("integer(x) = given %v, err %v; want an error", given, err)
 	}
 }
+
+func TestBearerToken(t *testing.T) {
+	tests := []struct {
+		header, query, want string
+	}{
+		{"Bearer abc", "", "abc"},
+		{"bearer abc", "", "abc"},
+		{"Basic abc", "access_token=q", ""},
+		{"", "access_token=q", "q"},
+		{"", "", ""},
+	}
+	for _, tt := range tests {
+		req := httptest.NewRequest(http.MethodGet, "/api/v1/streaming?"+tt.query, nil)
+		if tt.header != "" {
+			req.Header.Set("Authorization", tt.header)
+		}
+		if got := bearerToken(req); got != tt.want {
+			t.Errorf("bearerToken(%q, %q) = %q, want %q", tt.header, tt.query, got, tt.want)
+		}
+	}
+}

@@ -102,3 +102,48 @@ func TestPanicAnswersJSON(t *testing.T) {
 	body, _ := io.ReadAll(resp.Body)
 	wantJSONAnswer(t, answer{Status: resp.StatusCode, Header: resp.Header, Body: string(body)}, http.StatusInternalServerError)
 }
+
+func TestWhoMayCall(t *testing.T) {
+	ta := startAPI(t, Config{})
+	ctx := context.Background()
+	app, err := ta.db.CreateOAuthApp(ctx, storage.OAuthAppCreate{Name: "Bot", RedirectURIs: []string{storage.OutOfBandRedirect}, Scopes: "read"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := ta.db.IssueClientToken(ctx, app.ClientID, app.ClientSecret, "read")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := New(ta.db, nil, Config{}, slog.New(slog.DiscardHandler))
+	reached := func(w http.ResponseWriter, r *http.Request, c *caller) {
+		writeJSON(w, http.StatusOK, map[string]bool{"member": c.Member != nil, "grant": c.Grant != nil})
+	}
+	tests := []struct {
+		name    string
+		handler http.Handler
+		token   string
+		status  int
+		body    string
+	}{
+		{"app's own token where a member is needed", a.signedIn("read", reached), own.AccessToken, http.StatusUnprocessableEntity,
+			`{"error":"This method requires an authenticated user"}`},
+		{"app's own token on an app endpoint", a.appSignedIn("read", reached), own.AccessToken, http.StatusOK, `{"grant":true,"member":false}`},
+		{"the public where it may read", a.maybeSignedIn("read", reached), "", http.StatusOK, `{"grant":false,"member":false}`},
+		{"a bad token where the public may read", a.maybeSignedIn("read", reached), "forged", http.StatusUnauthorized,
+			`{"error":"The access token is invalid"}`},
+		{"no token on an app endpoint", a.appSignedIn("", reached), "", http.StatusUnauthorized, `{"error":"The access token is invalid"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			req := httptest.NewRequest(http.MethodGet, "/", nil)
+			if tt.token != "" {
+				req.Header.Set("Authorization", "Bearer "+tt.token)
+			}
+			tt.handler.ServeHTTP(rec, req)
+			if rec.Code != tt.status || strings.TrimSpace(rec.Body.String()) != tt.body {
+				t.Errorf("got %d %s, want %d %s", rec.Code, rec.Body.String(), tt.status, tt.body)
+			}
+		})
+	}
+}
