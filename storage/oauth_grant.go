@@ -28,8 +28,9 @@ func (g *OAuthGrant) Allows(scope string) bool {
 // OAuthGrantByToken returns the grant of a live access token, with its
 // app and member. A token unknown, revoked, or of a member who may not
 // sign in (suspended, pending, deleted) is EUnauthorized. It is the API's
-// hot path: one read by the unique index on the token's hash, the same
-// cost as a page's session, so it is not cached and a revocation or a
+// hot path: a read by the unique index on the token's hash, then the app
+// and member by key, some 60 µs (BenchmarkOAuthGrantByToken, beside 35 µs
+// for a page's session), so it is not cached and a revocation or a
 // suspension takes effect at once.
 func (db *DB) OAuthGrantByToken(ctx context.Context, token string) (*OAuthGrant, error) {
 	refused := Errorf(EUnauthorized, "The access token is invalid")
