@@ -243,3 +243,36 @@ func TestDeletedAccountTakesItsTokens(t *testing.T) {
 		t.Errorf("the app went with the member: %v", err)
 	}
 }
+
+func TestPruneOAuthCodesAndRevokedTokens(t *testing.T) {
+	db, clock := openTestDB(t)
+	ctx := context.Background()
+	alice := mustCreateMember(t, db, "alice")
+	app := mustCreateApp(t, db, OutOfBandRedirect)
+	code, err := db.CreateAuthorizationCode(ctx, alice.ID, AuthorizationRequest{ClientID: app.ClientID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := db.ExchangeAuthorizationCode(ctx, CodeExchange{ClientID: app.ClientID, ClientSecret: app.ClientSecret, Code: code, RedirectURI: OutOfBandRedirect})
+	if err != nil {
+		t.Fatal(err)
+	}
+	live, err := db.IssueMemberToken(ctx, app.ID, alice.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RevokeOAuthToken(ctx, app.ClientID, app.ClientSecret, tok.AccessToken); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := db.Prune(ctx, Retention{}, 100); err != nil || p.OAuthCodes != 0 || p.OAuthTokens != 0 {
+		t.Fatalf("prune at once = %+v, %v; want no code, no token", p, err)
+	}
+	clock.Advance(AuthorizationCodeLifetime + oauthKeptAfterUse)
+	p, err := db.Prune(ctx, Retention{}, 100)
+	if err != nil || p.OAuthCodes != 1 || p.OAuthTokens != 1 {
+		t.Fatalf("prune a day later = %+v, %v; want a code and a token", p, err)
+	}
+	if _, err := db.OAuthGrantByToken(ctx, live); err != nil {
+		t.Errorf("the live token went: %v", err)
+	}
+}

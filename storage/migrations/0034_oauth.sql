@@ -35,6 +35,7 @@ CREATE TABLE oauth_codes (
 
 CREATE INDEX oauth_codes_app ON oauth_codes (app_id);
 CREATE INDEX oauth_codes_member ON oauth_codes (member_id);
+CREATE INDEX oauth_codes_expiry ON oauth_codes (expires_at); -- the janitor
 
 -- oauth_tokens: an access token and its refresh token. member_id is NULL
 -- for an app's own token (client_credentials). A revoked token stays, so
@@ -52,3 +53,4 @@ CREATE TABLE oauth_tokens (
 
 CREATE INDEX oauth_tokens_member ON oauth_tokens (member_id, app_id);
 CREATE INDEX oauth_tokens_app ON oauth_tokens (app_id);
+CREATE INDEX oauth_tokens_revoked ON oauth_tokens (revoked_at) WHERE revoked_at IS NOT NULL; -- the janitor
