@@ -27,11 +27,13 @@ type Pruned struct {
 	SignInFailures int
 	SignIns        int // good sign-ins, past the time they are remembered
 	Tombstones     int
+	OAuthCodes     int // authorization codes, a day after they expired
+	OAuthTokens    int // revoked OAuth tokens, a day after
 }
 
 // Total is everything a Prune changed; zero when nothing was left.
 func (p Pruned) Total() int {
-	return p.InboxBodies + p.InboxRecords + p.OutboxEvents + p.Deliveries + p.Sessions + p.SignInFailures + p.SignIns + p.Tombstones
+	return p.InboxBodies + p.InboxRecords + p.OutboxEvents + p.Deliveries + p.Sessions + p.SignInFailures + p.SignIns + p.Tombstones + p.OAuthCodes + p.OAuthTokens
 }
 
 // Add counts q in p, for a total over batches.
@@ -44,6 +46,8 @@ func (p *Pruned) Add(q Pruned) {
 	p.SignInFailures += q.SignInFailures
 	p.SignIns += q.SignIns
 	p.Tombstones += q.Tombstones
+	p.OAuthCodes += q.OAuthCodes
+	p.OAuthTokens += q.OAuthTokens
 }
 
 // pruneStep is one kind of record Prune removes: its statement takes the
@@ -87,13 +91,27 @@ var pruneSteps = []pruneStep{
 	{`DELETE FROM tombstones WHERE rowid IN (SELECT rowid FROM tombstones
 		WHERE deleted_at <= ? ORDER BY deleted_at LIMIT ?)`,
 		func(r Retention) time.Duration { return r.Tombstones }, func(p *Pruned) *int { return &p.Tombstones }},
+	// A code used or expired is no good after its lifetime; it is kept a
+	// day so that one presented again still takes back its token. A
+	// revoked token is kept as long, then is as unknown as any other.
+	{`DELETE FROM oauth_codes WHERE code_hash IN (SELECT code_hash FROM oauth_codes
+		WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)`,
+		func(Retention) time.Duration { return oauthKeptAfterUse }, func(p *Pruned) *int { return &p.OAuthCodes }},
+	{`DELETE FROM oauth_tokens WHERE id IN (SELECT id FROM oauth_tokens
+		WHERE revoked_at <= ? ORDER BY revoked_at LIMIT ?)`,
+		func(Retention) time.Duration { return oauthKeptAfterUse }, func(p *Pruned) *int { return &p.OAuthTokens }},
 }
+
+// oauthKeptAfterUse is how long codes past their lifetime and revoked
+// tokens are kept.
+const oauthKeptAfterUse = 24 * time.Hour
 
 // Prune removes, in one short transaction, up to batch rows of each kind
 // that are older than r keeps them, oldest first: it deletes the rows of
 // handled inbound activities and clears the bodies of younger ones;
 // deletes the deliveries of finished outbox events, then the events; and
-// deletes expired sessions, old sign-in attempts and old tombstones. Work
+// deletes expired sessions, old sign-in attempts, old tombstones, and
+// OAuth codes and revoked tokens a day past their use. Work
 // not finished (inbound activities not handled, outbox events not
 // expanded or parked, events with a delivery pending) is kept whatever
 // its age. Callers prune in small batches until Total is zero, so that

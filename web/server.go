@@ -15,6 +15,7 @@ import (
 
 	"github.com/tidings-social/tidings/federation"
 	"github.com/tidings-social/tidings/storage"
+	"github.com/tidings-social/tidings/web/api"
 )
 
 // Config is what the web layer needs to know about the instance.
@@ -53,6 +54,7 @@ type Server struct {
 	limits  *rateLimits
 	mail    *mailer
 	stripe  *stripe.Client // nil when Stripe is off
+	api     *api.API       // the Mastodon client API
 	handler http.Handler
 }
 
@@ -68,7 +70,9 @@ func NewServer(ctx context.Context, db *storage.DB, fed *federation.Federator, c
 	}
 	s := &Server{db: db, fed: fed, cfg: cfg, log: log, pages: pages, csrfKey: key, limits: newRateLimits(cfg.Limits),
 		mail: newMailer(db, cfg, log), stripe: newStripeClient(cfg.Stripe)}
-	s.handler = s.recoverPanics(s.logRequests(s.secureHeaders(s.loadSession(s.routes()))))
+	s.api = api.New(db, fed, api.Config{Domain: cfg.Domain, Scheme: cfg.Scheme, InstanceName: cfg.InstanceName,
+		Description: cfg.Description, Version: cfg.Version, Contact: cfg.Contact, ClientIP: s.clientIP}, log)
+	s.handler = s.recoverPanics(s.logRequests(api.CORS(s.secureHeaders(s.loadSession(s.routes())))))
 	return s, nil
 }
 
@@ -88,6 +92,7 @@ func (s *Server) routes() http.Handler {
 	s.fed.Routes(r)
 	s.mediaRoutes(r)
 	s.feedRoutes(r)
+	s.api.Routes(r) // before the site's routes, and without CSRF: tokens, not cookies
 
 	site := r.NewRoute().Subrouter()
 	site.Use(s.checkCSRF)
@@ -141,6 +146,10 @@ func (s *Server) routes() http.Handler {
 	site.Handle("/s/{name}/bans", s.membersOnly(s.banAccount)).Methods(http.MethodPost)
 	site.Handle("/s/{name}/bans/{id}/lift", s.membersOnly(s.liftBan)).Methods(http.MethodPost)
 	site.Handle("/settings/bans", s.membersOnly(s.myBans)).Methods(http.MethodGet)
+	site.Handle("/settings/apps", s.membersOnly(s.authorizedApps)).Methods(http.MethodGet)
+	site.Handle("/settings/apps/{id}/revoke", s.membersOnly(s.revokeApp)).Methods(http.MethodPost)
+	site.Handle("/oauth/authorize", s.membersOnly(s.authorizeForm)).Methods(http.MethodGet)
+	site.Handle("/oauth/authorize", s.membersOnly(s.authorize)).Methods(http.MethodPost)
 	site.HandleFunc("/about", s.about).Methods(http.MethodGet)
 	site.HandleFunc("/privacy", s.privacy).Methods(http.MethodGet)
 	site.Handle("/admin/members", s.adminsOnly(s.adminMembers)).Methods(http.MethodGet)

@@ -18,6 +18,7 @@ type a11ySite struct {
 	inst                 *instance
 	newsID, discussionID string
 	ada, bob, carol      *visitor
+	appClientID          string // an app bob authorized, for the consent and apps pages
 }
 
 // newA11ySite starts and fills the instance.
@@ -61,6 +62,20 @@ func newA11ySite(t *testing.T) *a11ySite {
 	wantStatus(t, bob.post("/settings/mutes/words", url.Values{"word": {"horoscope"}}), http.StatusSeeOther)
 	bob.get("/invites")
 	wantStatus(t, bob.post("/invites", nil), http.StatusSeeOther)
+	app, err := inst.DB.CreateOAuthApp(context.Background(), storage.OAuthAppCreate{Name: "Tusky", Website: "https://tusky.app",
+		RedirectURIs: []string{"oauth2redirect://com.keylesspalace.tusky/"}, Scopes: "read write follow push"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bobMember, err := inst.DB.MemberByUsername(context.Background(), "bob")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bobID := bobMember.ID
+	if _, err := inst.DB.IssueMemberToken(context.Background(), app.ID, bobID, "read write follow push"); err != nil {
+		t.Fatal(err)
+	}
+	site.appClientID = app.ClientID
 	return site
 }
 

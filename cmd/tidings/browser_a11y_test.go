@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -274,6 +275,8 @@ func TestBrowserAccessibility(t *testing.T) {
 			{name: "settings: password", path: "/settings/password"},
 			{name: "settings: mutes", path: "/settings/mutes"},
 			{name: "settings: bans", path: "/settings/bans"},
+			{name: "settings: apps", path: "/settings/apps"},
+			{name: "app consent", path: "/oauth/authorize?response_type=code&scope=read+write+follow+push&redirect_uri=oauth2redirect%3A%2F%2Fcom.keylesspalace.tusky%2F&client_id=" + url.QueryEscape(site.appClientID)},
 			{name: "settings: supporting", path: "/settings/supporting"},
 			{name: "follow requests", path: "/follow-requests"},
 			{name: "invites", path: "/invites"},
