@@ -131,11 +131,13 @@ func BenchmarkInboxSignedCreate(b *testing.B) {
 		defer func() { stop(); workers.Wait() }()
 		b.ReportAllocs()
 		b.ResetTimer()
+		use := fx.db.WriterUse()
 		cpu := cpuTime()
 		fx.serveParallel(b, reqs)
 		fx.waitProcessed(b)
 		b.StopTimer()
 		reportCPU(b, cpu)
+		reportWriterUse(b, fx.db, use)
 		if kept := fx.keptPosts(b); kept != b.N {
 			b.Fatalf("%d of %d activities were kept as posts", kept, b.N)
 		}
@@ -152,11 +154,13 @@ func BenchmarkInboxSignedCreate(b *testing.B) {
 		defer func() { stop(); workers.Wait() }()
 		b.ReportAllocs()
 		b.ResetTimer()
+		use := fx.db.WriterUse()
 		cpu := cpuTime()
 		workers.Go(func() { fx.fed.Run(ctx) })
 		fx.waitProcessed(b)
 		b.StopTimer()
 		reportCPU(b, cpu)
+		reportWriterUse(b, fx.db, use)
 		if kept := fx.keptPosts(b); kept != b.N {
 			b.Fatalf("%d of %d activities were kept as posts", kept, b.N)
 		}

@@ -324,6 +324,16 @@ func cpuTime() time.Duration {
 
 // reportCPU reports the CPU time used since start per operation, in
 // microseconds.
+// reportWriterUse reports the share of the time the writer connection
+// was busy since before, and the writes each of its commits carried.
+func reportWriterUse(b *testing.B, db *storage.DB, before storage.WriterUse) {
+	now := db.WriterUse()
+	b.ReportMetric(100*float64(now.Busy-before.Busy)/float64(b.Elapsed()), "writer-busy-%")
+	if groups := now.Groups - before.Groups; groups > 0 {
+		b.ReportMetric(float64(now.Writes-before.Writes)/float64(groups), "writes/commit")
+	}
+}
+
 func reportCPU(b *testing.B, start time.Duration) {
 	b.ReportMetric(float64((cpuTime()-start).Microseconds())/float64(b.N), "cpu-us/op")
 }

@@ -34,6 +34,7 @@ type DB struct {
 	// writerSyncsLazily is the writer's synchronous setting last made
 	// (see syncCommitsFor).
 	writerSyncsLazily bool
+	writerUse         writerUse
 	// domains is the domain blocks in memory.
 	domains domainSet
 	// statements are the compiled statements of the hot queries.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"sync"
+	"time"
 )
 
 // writeGroup commits the write transactions that are asked for at the
@@ -77,7 +78,9 @@ func (g *writeGroup) run(db *DB, w *groupedWrite) {
 	g.waiting = g.waiting[n:]
 	g.mu.Unlock()
 
+	began := time.Now()
 	db.commitGroup(batch)
+	db.writerUse.record(time.Since(began), len(batch))
 
 	g.mu.Lock()
 	if len(g.waiting) == 0 {

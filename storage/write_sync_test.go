@@ -55,3 +55,24 @@ func TestOnlyRedoableWritesSkipTheSync(t *testing.T) {
 		t.Errorf("after completing an inbound activity, synchronous = %d, want 1", got)
 	}
 }
+
+func TestWriterUseCountsGroupsAndWrites(t *testing.T) {
+	db, _ := openTestDB(t)
+	ctx := context.Background()
+	before := db.WriterUse()
+	for range 3 {
+		if err := db.write(ctx, func(*Tx) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	after := db.WriterUse()
+	if got := after.Writes - before.Writes; got != 3 {
+		t.Errorf("writes counted %d, want 3", got)
+	}
+	if got := after.Groups - before.Groups; got < 1 || got > 3 {
+		t.Errorf("groups counted %d, want 1 to 3", got)
+	}
+	if after.Busy <= before.Busy {
+		t.Errorf("busy %v then %v; want it to grow", before.Busy, after.Busy)
+	}
+}
