@@ -44,6 +44,9 @@ type Federator struct {
 	// inboxWake wakes the idle inbox workers when the inbox has stored
 	// an activity.
 	inboxWake wakeup
+	// calmWake wakes the inbox workers that wait while a flood is being
+	// answered, once it is over (see inboxBusyRequests).
+	calmWake wakeup
 	// handoff passes stored activities to the inbox workers in memory.
 	handoff *inboxHandoff
 	// outboxWake wakes the outbox worker when a commit queued events;

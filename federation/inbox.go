@@ -56,7 +56,11 @@ func readEnvelope(raw map[string]any) (envelope, error) {
 // except fetching the key of a sender never seen before.
 func (f *Federator) serveInbox(w http.ResponseWriter, r *http.Request) {
 	f.receiving.Add(1)
-	defer f.receiving.Add(-1)
+	defer func() {
+		if f.receiving.Add(-1) == inboxBusyRequests {
+			f.calmWake.broadcast() // the flood is over: the waiting workers go on
+		}
+	}()
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, f.cfg.MaxInboxBytes))
 	if err != nil {
 		var tooBig *http.MaxBytesError

@@ -31,11 +31,12 @@ const inboxWorkers = 16
 // in the end takes the instance for down. While more than
 // inboxBusyRequests inbox requests are being answered, only the first
 // inboxWorkersWhenBusy workers go on (so processing never stops under a
-// flood); the others wait inboxYield and look again.
+// flood); the others wait until the inbox is calm again (calmWake), or
+// inboxYield at most.
 const (
 	inboxBusyRequests    = 2
 	inboxWorkersWhenBusy = 2
-	inboxYield           = 5 * time.Millisecond
+	inboxYield           = 100 * time.Millisecond
 )
 
 // Run does the federation work that happens off the request path until
@@ -141,11 +142,14 @@ func inboxRetryDelay(attempts int) time.Duration {
 // from 0.
 func (f *Federator) runInbox(ctx context.Context, worker int) {
 	for {
-		if worker >= inboxWorkersWhenBusy && f.receiving.Load() > inboxBusyRequests {
-			if !sleep(ctx, inboxYield) {
-				return
+		if worker >= inboxWorkersWhenBusy {
+			calm := f.calmWake.wait() // before looking, so that the end is not missed
+			if f.receiving.Load() > inboxBusyRequests {
+				if !sleepUnlessWoken(ctx, inboxYield, calm) {
+					return
+				}
+				continue
 			}
-			continue
 		}
 		// Asked for before looking, so that work stored after the look
 		// still wakes this worker.
