@@ -125,7 +125,11 @@ func (f *Federator) serveInbox(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusServiceUnavailable, "the activity could not be stored; try again later")
 		return
 	}
-	f.inboxWake.broadcast()
+	if held == nil {
+		// Stored in the database only: every idle worker looks there. One
+		// handed over wakes one worker by itself.
+		f.inboxWake.broadcast()
+	}
 	if err := f.db.HostAnswered(r.Context(), hostOf(sender)); err != nil {
 		f.log.Warn("mark host available", "host", hostOf(sender), "err", err)
 	}

@@ -69,11 +69,21 @@ func (h *inboxHandoff) put(in *storage.Inbound, size int) {
 func (h *inboxHandoff) take() *storage.Inbound {
 	select {
 	case in := <-h.waiting:
-		h.release(len(in.Body))
-		return in
+		return h.taken(in)
 	default:
 		return nil
 	}
+}
+
+// arrivals is where an idle worker waits for the next activity: each
+// reaches one worker only. What it receives there it passes to taken.
+func (h *inboxHandoff) arrivals() <-chan *storage.Inbound { return h.waiting }
+
+// taken gives back the place of an activity received from arrivals, and
+// returns it.
+func (h *inboxHandoff) taken(in *storage.Inbound) *storage.Inbound {
+	h.release(len(in.Body))
+	return in
 }
 
 // release gives back a place and its bytes.

@@ -157,10 +157,28 @@ func (f *Federator) runInbox(ctx context.Context, worker int) {
 		if f.inboxStep(ctx, worker) {
 			continue
 		}
-		if !sleepUnlessWoken(ctx, inboxPollInterval, wake) {
+		if !f.awaitInbound(ctx, wake) {
 			return
 		}
 	}
+}
+
+// awaitInbound waits, idle, for the next activity handed over (which
+// wakes one worker only, and is handled here), for work stored in the
+// database (wake), or for inboxPollInterval; it reports false when ctx
+// ends first.
+func (f *Federator) awaitInbound(ctx context.Context, wake <-chan struct{}) bool {
+	t := time.NewTimer(inboxPollInterval)
+	defer t.Stop()
+	select {
+	case in := <-f.handoff.arrivals():
+		f.handleHandedOver(ctx, f.handoff.taken(in))
+	case <-wake:
+	case <-t.C:
+	case <-ctx.Done():
+		return false
+	}
+	return true
 }
 
 // inboxStep handles the next inbound activity: one the inbox handed over,
@@ -184,13 +202,18 @@ func (f *Federator) takeHandedOver(ctx context.Context) bool {
 	if in == nil {
 		return false
 	}
+	f.handleHandedOver(ctx, in)
+	return true
+}
+
+// handleHandedOver handles an activity the inbox handed over, unless it
+// waited so long that its handling could outlast its claim: the database
+// offers it again once the claim lapses.
+func (f *Federator) handleHandedOver(ctx context.Context, in *storage.Inbound) {
 	if f.db.Now().Sub(in.ReceivedAt) > inboxLease-inboxHandlingTimeout {
-		// Its handling could outlast its claim; the database offers it
-		// again once the claim lapses.
-		return true
+		return
 	}
 	f.handleInbound(ctx, in)
-	return true
 }
 
 // claimAndHandle claims the next inbound activity that is due in the
