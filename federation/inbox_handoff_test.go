@@ -35,7 +35,13 @@ func TestInboxHandsActivitiesToRunningWorkers(t *testing.T) {
 
 	a.fed.handoff.running.Store(true)
 	defer a.fed.handoff.running.Store(false)
+	wake := a.fed.inboxWake.wait()
 	b.send(a, bob, b.activity("Like", bob, other.URI))
+	select {
+	case <-wake:
+		t.Error("an activity handed over woke every idle worker; want it to reach one through the handoff")
+	default:
+	}
 	if a.fed.claimAndHandle(ctx) {
 		t.Fatal("the database offered the activity the inbox handed over")
 	}
