@@ -133,3 +133,16 @@ func (tx *Tx) accountFields(ctx context.Context, list string, cards map[string]*
 	}
 	return rows.Err()
 }
+
+// FollowRequestCount counts the follows waiting for the member's
+// approval.
+func (db *DB) FollowRequestCount(ctx context.Context, memberID string) (int, error) {
+	var n int
+	err := db.read(ctx, func(tx *Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT count(*) FROM follows WHERE followee_id = ? AND state = 'pending'`, memberID).Scan(&n)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("count follow requests of %s: %w", memberID, err)
+	}
+	return n, nil
+}
