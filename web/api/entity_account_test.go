@@ -31,7 +31,7 @@ func (ta *testAPI) tokenOf(m *storage.Member, scopes string) string {
 	ta.t.Helper()
 	ctx := context.Background()
 	app, err := ta.db.CreateOAuthApp(ctx, storage.OAuthAppCreate{Name: "Test app",
-		RedirectURIs: []string{storage.OutOfBandRedirect}, Scopes: "read write follow push"})
+		RedirectURIs: []string{storage.OutOfBandRedirect}, Scopes: "read write follow push profile"})
 	if err != nil {
 		ta.t.Fatal(err)
 	}
