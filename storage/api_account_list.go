@@ -59,6 +59,19 @@ func (tx *Tx) networkHidden(ctx context.Context, viewerID, actorID string) (bool
 	return hidden, nil
 }
 
+// NetworkShown reports whether the viewer ("" for a stranger) may see
+// whom the actor follows and who follows it: always, but for a member
+// here who hides it from everyone but themselves. The profile page, the
+// follow lists and the client API all ask it.
+func (db *DB) NetworkShown(ctx context.Context, viewerID, actorID string) (bool, error) {
+	var hidden bool
+	err := db.read(ctx, func(tx *Tx) (err error) {
+		hidden, err = tx.networkHidden(ctx, viewerID, actorID)
+		return err
+	})
+	return !hidden, err
+}
+
 // followPage pages through one side of the accepted follows of the
 // actor, unless the viewer may not see it.
 func (db *DB) followPage(ctx context.Context, viewerID, actorID, join, side string, page IDPage) (*AccountPage, error) {
