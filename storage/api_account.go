@@ -87,8 +87,8 @@ func (tx *Tx) accountStats(ctx context.Context, list string, cards map[string]*A
 	return rows.Err()
 }
 
-// accountBios reads the bios of members among the cards; one written
-// before bios were Markdown is shown as the text it was (memberBio).
+// accountBios reads the bios of members among the cards, as memberBio
+// does.
 func (tx *Tx) accountBios(ctx context.Context, list string, cards map[string]*AccountCard) error {
 	rows, err := tx.QueryContext(ctx, `SELECT id, bio, bio_html, hide_network FROM members
 		WHERE id IN (SELECT value FROM json_each(?))`, list)
@@ -106,10 +106,7 @@ func (tx *Tx) accountBios(ctx context.Context, list string, cards map[string]*Ac
 		if c == nil {
 			continue
 		}
-		c.BioSource, c.BioHTML, c.HideNetwork = source, html, hide
-		if html == "" {
-			c.BioHTML = TextToHTML(source)
-		}
+		c.BioSource, c.BioHTML, c.HideNetwork = source, bioHTML(source, html), hide
 	}
 	return rows.Err()
 }
