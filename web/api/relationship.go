@@ -12,26 +12,26 @@ import (
 // notes, endorsements, per-account notifications or domain blocks of
 // members, so those are always off.
 type relationship struct {
-	ID                  string    `json:"id"`
-	Following           bool      `json:"following"`
-	ShowingReblogs      bool      `json:"showing_reblogs"`
-	Notifying           bool      `json:"notifying"`
-	Languages           *[]string `json:"languages"`
-	FollowedBy          bool      `json:"followed_by"`
-	Blocking            bool      `json:"blocking"`
-	BlockedBy           bool      `json:"blocked_by"`
-	Muting              bool      `json:"muting"`
-	MutingNotifications bool      `json:"muting_notifications"`
-	Requested           bool      `json:"requested"`
-	RequestedBy         bool      `json:"requested_by"`
-	DomainBlocking      bool      `json:"domain_blocking"`
-	Endorsed            bool      `json:"endorsed"`
-	Note                string    `json:"note"`
+	ID                  string   `json:"id"`
+	Following           bool     `json:"following"`
+	ShowingReblogs      bool     `json:"showing_reblogs"`
+	Notifying           bool     `json:"notifying"`
+	Languages           []string `json:"languages"` // [] for all, as no filter is kept
+	FollowedBy          bool     `json:"followed_by"`
+	Blocking            bool     `json:"blocking"`
+	BlockedBy           bool     `json:"blocked_by"`
+	Muting              bool     `json:"muting"`
+	MutingNotifications bool     `json:"muting_notifications"`
+	Requested           bool     `json:"requested"`
+	RequestedBy         bool     `json:"requested_by"`
+	DomainBlocking      bool     `json:"domain_blocking"`
+	Endorsed            bool     `json:"endorsed"`
+	Note                string   `json:"note"`
 }
 
 func newRelationship(id string, r storage.Relationship) relationship {
 	return relationship{
-		ID: id, Following: r.Following, ShowingReblogs: r.Following || r.Requested,
+		ID: id, Languages: []string{}, Following: r.Following, ShowingReblogs: r.Following || r.Requested,
 		FollowedBy: r.FollowedBy, Blocking: r.Blocking, BlockedBy: r.BlockedBy,
 		// A mute here hides the account's doings from notifications too.
 		Muting: r.Muting, MutingNotifications: r.Muting,

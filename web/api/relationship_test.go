@@ -13,7 +13,7 @@ var relationshipKeys = map[string]string{
 	"id": "string", "following": "bool", "showing_reblogs": "bool", "notifying": "bool",
 	"followed_by": "bool", "blocking": "bool", "blocked_by": "bool", "muting": "bool",
 	"muting_notifications": "bool", "requested": "bool", "requested_by": "bool",
-	"domain_blocking": "bool", "endorsed": "bool", "note": "string", "languages": "null",
+	"domain_blocking": "bool", "endorsed": "bool", "note": "string", "languages": "array",
 }
 
 // wantRelationship fails unless v is a Relationship whose fields named in
