@@ -15,9 +15,9 @@ import (
 	"github.com/tidings-social/tidings/storage"
 )
 
-// appToken signs the instance's member in through a new app, as the
+// memberAppToken signs the instance's member in through a new app, as the
 // OAuth flow ends, with the scopes apps ask for.
-func appToken(t *testing.T, inst *instance, name string) string {
+func memberAppToken(t *testing.T, inst *instance, name string) string {
 	t.Helper()
 	ctx := context.Background()
 	app, err := inst.DB.CreateOAuthApp(ctx, storage.OAuthAppCreate{Name: "Phone app",
@@ -32,8 +32,8 @@ func appToken(t *testing.T, inst *instance, name string) string {
 	return token
 }
 
-// apiList calls the client API for a JSON array.
-func apiList(t *testing.T, inst *instance, path, token string) []map[string]any {
+// getJSONArray calls the client API for a JSON array.
+func getJSONArray(t *testing.T, inst *instance, path, token string) []map[string]any {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, inst.URL+path, nil)
 	if err != nil {
@@ -53,8 +53,8 @@ func apiList(t *testing.T, inst *instance, path, token string) []map[string]any 
 	return list
 }
 
-// fetchImage fetches an image the API named, failing unless it is one.
-func fetchImage(t *testing.T, address string) {
+// wantImageAt fetches an image the API named, failing unless it is one.
+func wantImageAt(t *testing.T, address string) {
 	t.Helper()
 	resp, err := http.Get(address)
 	if err != nil {
@@ -73,7 +73,7 @@ func TestNewAppSignsInAndFollows(t *testing.T) {
 	inst := startInstance(t, nil)
 	alice := member(t, inst, "alice")
 	member(t, inst, "bob")
-	token := appToken(t, inst, "alice")
+	token := memberAppToken(t, inst, "alice")
 	domain := inst.Config.Server.Domain
 
 	a := apiCall(t, inst, http.MethodGet, "/api/v2/instance", "", "", "")
@@ -93,8 +93,8 @@ func TestNewAppSignsInAndFollows(t *testing.T) {
 	if source, _ := me.JSON["source"].(map[string]any); me.str("username") != "alice" || source["privacy"] != "public" {
 		t.Errorf("verify_credentials = %s, want alice with her source", me.Body)
 	}
-	fetchImage(t, me.str("avatar"))
-	fetchImage(t, me.str("header"))
+	wantImageAt(t, me.str("avatar"))
+	wantImageAt(t, me.str("header"))
 
 	bob := apiCall(t, inst, http.MethodGet, "/api/v1/accounts/lookup?acct=bob@"+domain, "", "", "")
 	wantAPIStatus(t, bob, http.StatusOK)
@@ -109,11 +109,11 @@ func TestNewAppSignsInAndFollows(t *testing.T) {
 	}
 	wantBody(t, alice.get("/@alice/following"), "@bob")
 
-	rel := apiList(t, inst, "/api/v1/accounts/relationships?id[]="+bob.str("id"), token)
+	rel := getJSONArray(t, inst, "/api/v1/accounts/relationships?id[]="+bob.str("id"), token)
 	if len(rel) != 1 || rel[0]["following"] != true || rel[0]["followed_by"] != false {
 		t.Errorf("relationships = %v, want alice following bob", rel)
 	}
-	followers := apiList(t, inst, "/api/v1/accounts/"+bob.str("id")+"/followers", token)
+	followers := getJSONArray(t, inst, "/api/v1/accounts/"+bob.str("id")+"/followers", token)
 	if len(followers) != 1 || followers[0]["acct"] != "alice" {
 		t.Errorf("bob's followers = %v, want alice", followers)
 	}
@@ -122,7 +122,7 @@ func TestNewAppSignsInAndFollows(t *testing.T) {
 func TestUpdateCredentialsTakesAnAvatar(t *testing.T) {
 	inst := startInstance(t, nil)
 	alice := member(t, inst, "alice")
-	token := appToken(t, inst, "alice")
+	token := memberAppToken(t, inst, "alice")
 	var body bytes.Buffer
 	form := multipart.NewWriter(&body)
 	form.WriteField("display_name", "Alice from the app")
@@ -135,7 +135,7 @@ func TestUpdateCredentialsTakesAnAvatar(t *testing.T) {
 	if a.str("display_name") != "Alice from the app" || !strings.Contains(a.str("avatar"), "/media/avatar/") {
 		t.Fatalf("account = %s, want the new name and avatar", a.Body)
 	}
-	fetchImage(t, a.str("avatar"))
+	wantImageAt(t, a.str("avatar"))
 	if m := memberOf(t, inst, "alice"); !strings.Contains(m.AvatarURL, "/media/u/") {
 		t.Errorf("avatar = %q, want an upload here", m.AvatarURL)
 	}
@@ -158,10 +158,10 @@ func TestAppFollowsAccountOnAnotherServer(t *testing.T) {
 	b := startInstance(t, federating)
 	member(t, a, "alice")
 	member(t, b, "bob")
-	token := appToken(t, a, "alice")
+	token := memberAppToken(t, a, "alice")
 	handle := "@bob@" + b.Config.Server.Domain
 
-	found := apiList(t, a, "/api/v1/accounts/search?resolve=true&q="+url.QueryEscape(handle), token)
+	found := getJSONArray(t, a, "/api/v1/accounts/search?resolve=true&q="+url.QueryEscape(handle), token)
 	if len(found) == 0 || found[0]["acct"] != "bob@"+b.Config.Server.Domain {
 		t.Fatalf("search %s = %v, want bob resolved", handle, found)
 	}
@@ -173,7 +173,7 @@ func TestAppFollowsAccountOnAnotherServer(t *testing.T) {
 	}
 	waitFor(t, "alice following bob on B", 10*time.Second, func() bool { return followersOf(t, b, "bob") == 1 })
 	waitFor(t, "the follow accepted on A", 10*time.Second, func() bool {
-		rel := apiList(t, a, "/api/v1/accounts/relationships?id[]="+id, token)
+		rel := getJSONArray(t, a, "/api/v1/accounts/relationships?id[]="+id, token)
 		return len(rel) == 1 && rel[0]["following"] == true
 	})
 }

@@ -42,14 +42,14 @@ func TestVerifyCredentials(t *testing.T) {
 			{[]string{"role", "highlighted"}, false},
 		}
 		for _, tt := range tests {
-			if got := path(v, tt.keys...); got != tt.want {
+			if got := jsonAt(v, tt.keys...); got != tt.want {
 				t.Errorf("scope %s: %s = %#v, want %#v", scope, strings.Join(tt.keys, "."), got, tt.want)
 			}
 		}
-		if f, _ := path(v, "source", "fields").([]any); len(f) != 1 || path(f[0], "value") != "https://alice.example" {
-			t.Errorf("source.fields = %v, want the field as written", path(v, "source", "fields"))
+		if f, _ := jsonAt(v, "source", "fields").([]any); len(f) != 1 || jsonAt(f[0], "value") != "https://alice.example" {
+			t.Errorf("source.fields = %v, want the field as written", jsonAt(v, "source", "fields"))
 		}
-		if note, _ := path(v, "note").(string); !strings.Contains(note, "<strong>Bold</strong>") {
+		if note, _ := jsonAt(v, "note").(string); !strings.Contains(note, "<strong>Bold</strong>") {
 			t.Errorf("note = %q, want the bio rendered", note)
 		}
 	}
@@ -65,9 +65,9 @@ func TestVerifyCredentials(t *testing.T) {
 	}
 }
 
-// multipartBody is a multipart form of the fields, and of files given
+// credentialsForm is a multipart form of the fields, and of files given
 // as name → content.
-func multipartBody(t *testing.T, fields url.Values, files map[string][]byte) (contentType, body string) {
+func credentialsForm(t *testing.T, fields url.Values, files map[string][]byte) (contentType, body string) {
 	t.Helper()
 	var b bytes.Buffer
 	w := multipart.NewWriter(&b)
@@ -104,7 +104,7 @@ func TestUpdateCredentials(t *testing.T) {
 		"source":{"privacy":"public","language":"en"}}`)
 	wantJSONAnswer(t, a, http.StatusOK)
 	wantAccountShape(t, v)
-	if path(v, "display_name") != "Alice A." || path(v, "locked") != true || path(v, "source", "note") != "Hello *there*" {
+	if jsonAt(v, "display_name") != "Alice A." || jsonAt(v, "locked") != true || jsonAt(v, "source", "note") != "Hello *there*" {
 		t.Errorf("account after JSON update = %v", v)
 	}
 	m, err := ta.db.MemberByID(ctx, alice.ID)
@@ -122,18 +122,18 @@ func TestUpdateCredentials(t *testing.T) {
 	a, v = patch("application/x-www-form-urlencoded", url.Values{"locked": {"false"}, "hide_collections": {"1"},
 		"fields_attributes[0][name]": {"Site"}, "fields_attributes[0][value]": {"https://alice.example/new"}}.Encode())
 	wantJSONAnswer(t, a, http.StatusOK)
-	if f, _ := path(v, "fields").([]any); len(f) != 1 || !strings.Contains(path(f[0], "value").(string), "alice.example/new") {
-		t.Errorf("fields after form update = %v, want the one new field", path(v, "fields"))
+	if f, _ := jsonAt(v, "fields").([]any); len(f) != 1 || !strings.Contains(jsonAt(f[0], "value").(string), "alice.example/new") {
+		t.Errorf("fields after form update = %v, want the one new field", jsonAt(v, "fields"))
 	}
-	if path(v, "locked") != false || path(v, "hide_collections") != true || path(v, "display_name") != "Alice A." {
+	if jsonAt(v, "locked") != false || jsonAt(v, "hide_collections") != true || jsonAt(v, "display_name") != "Alice A." {
 		t.Errorf("account after form update = %v", v)
 	}
 
-	ct, body := multipartBody(t, url.Values{"display_name": {"Alice M."}}, nil)
+	ct, body := credentialsForm(t, url.Values{"display_name": {"Alice M."}}, nil)
 	a, v = patch(ct, body)
 	wantJSONAnswer(t, a, http.StatusOK)
-	if path(v, "display_name") != "Alice M." {
-		t.Errorf("display_name after multipart update = %v", path(v, "display_name"))
+	if jsonAt(v, "display_name") != "Alice M." {
+		t.Errorf("display_name after multipart update = %v", jsonAt(v, "display_name"))
 	}
 
 	refusals := []struct {
@@ -149,11 +149,11 @@ func TestUpdateCredentials(t *testing.T) {
 	}
 	for _, tt := range refusals {
 		if tt.what == "no uploads here" {
-			tt.contentType, tt.body = multipartBody(t, nil, map[string][]byte{"avatar": []byte("not an image")})
+			tt.contentType, tt.body = credentialsForm(t, nil, map[string][]byte{"avatar": []byte("not an image")})
 		}
 		a, v := patch(tt.contentType, tt.body)
 		wantJSONAnswer(t, a, tt.status)
-		if msg, _ := path(v, "error").(string); msg == "" {
+		if msg, _ := jsonAt(v, "error").(string); msg == "" {
 			t.Errorf("%s: body = %s, want a reason", tt.what, a.Body)
 		}
 	}

@@ -11,8 +11,8 @@ import (
 	"github.com/tidings-social/tidings/storage"
 )
 
-// nextLink is the path of the Link header's rel="next", "" for none.
-func nextLink(t *testing.T, ta *testAPI, a answer) string {
+// nextPagePath is the path of the Link header's rel="next", "" for none.
+func nextPagePath(t *testing.T, ta *testAPI, a answer) string {
 	t.Helper()
 	m := regexp.MustCompile(`<([^>]+)>; rel="next"`).FindStringSubmatch(a.Header.Get("Link"))
 	if m == nil {
@@ -44,12 +44,12 @@ func TestFollowersPageThrough(t *testing.T) {
 		}
 		a := ta.call(http.MethodGet, next, "", "", "")
 		wantJSONAnswer(t, a, http.StatusOK)
-		list := a.list(t)
+		list := a.jsonList(t)
 		for _, v := range list {
 			wantAccountShape(t, v)
 		}
 		got = append(got, accts(list)...)
-		next = nextLink(t, ta, a)
+		next = nextPagePath(t, ta, a)
 		if len(list) == 0 {
 			break
 		}
@@ -59,11 +59,11 @@ func TestFollowersPageThrough(t *testing.T) {
 	}
 	a := ta.call(http.MethodGet, "/api/v1/accounts/"+alice.ID+"/following", "", "", "")
 	wantJSONAnswer(t, a, http.StatusOK)
-	if got := accts(a.list(t)); len(got) != 0 {
+	if got := accts(a.jsonList(t)); len(got) != 0 {
 		t.Errorf("alice follows %v, want nobody", got)
 	}
 	fan, _ := ta.db.MemberByUsername(ctx, "fan0")
-	if got := accts(ta.call(http.MethodGet, "/api/v1/accounts/"+fan.ID+"/following", "", "", "").list(t)); strings.Join(got, " ") != "alice" {
+	if got := accts(ta.call(http.MethodGet, "/api/v1/accounts/"+fan.ID+"/following", "", "", "").jsonList(t)); strings.Join(got, " ") != "alice" {
 		t.Errorf("fan0 follows %v, want alice", got)
 	}
 	wantJSONAnswer(t, ta.call(http.MethodGet, "/api/v1/accounts/01ARZ3NDEKTSV4RRFFQ69G5FAV/followers", "", "", ""), http.StatusNotFound)
@@ -91,13 +91,13 @@ func TestHiddenNetworkIsEmptyToOthers(t *testing.T) {
 	} {
 		a := ta.call(http.MethodGet, "/api/v1/accounts/"+alice.ID+"/followers", "", "", tt.token)
 		wantJSONAnswer(t, a, http.StatusOK)
-		if got := len(a.list(t)); got != tt.want {
+		if got := len(a.jsonList(t)); got != tt.want {
 			t.Errorf("%s sees %d followers of alice, want %d", tt.who, got, tt.want)
 		}
 	}
 	var v any
 	ta.call(http.MethodGet, "/api/v1/accounts/"+alice.ID, "", "", "").json(t, &v)
-	if path(v, "hide_collections") != true || path(v, "followers_count") != 1.0 {
+	if jsonAt(v, "hide_collections") != true || jsonAt(v, "followers_count") != 1.0 {
 		t.Errorf("alice's account = %v, want hide_collections and her count", v)
 	}
 }
@@ -118,12 +118,12 @@ func TestFollowRequestsBlocksAndMutes(t *testing.T) {
 	token := ta.tokenOf(alice, "read write follow")
 	a := ta.call(http.MethodGet, "/api/v1/follow_requests", "", "", token)
 	wantJSONAnswer(t, a, http.StatusOK)
-	if got := accts(a.list(t)); strings.Join(got, " ") != "cat bob" {
+	if got := accts(a.jsonList(t)); strings.Join(got, " ") != "cat bob" {
 		t.Errorf("follow requests = %v, want cat bob", got)
 	}
 	var v any
 	ta.call(http.MethodGet, "/api/v1/accounts/verify_credentials", "", "", token).json(t, &v)
-	if got := path(v, "source", "follow_requests_count"); got != 2.0 {
+	if got := jsonAt(v, "source", "follow_requests_count"); got != 2.0 {
 		t.Errorf("follow_requests_count = %v, want 2", got)
 	}
 	a = ta.call(http.MethodPost, "/api/v1/follow_requests/"+bob.ID+"/authorize", "", "", token)
@@ -153,7 +153,7 @@ func TestFollowRequestsBlocksAndMutes(t *testing.T) {
 	} {
 		a := ta.call(http.MethodGet, tt.path, "", "", token)
 		wantJSONAnswer(t, a, http.StatusOK)
-		list := a.list(t)
+		list := a.jsonList(t)
 		for _, v := range list {
 			wantAccountShape(t, v)
 		}

@@ -11,7 +11,7 @@ import (
 )
 
 // list decodes an answer that is a JSON array.
-func (a answer) list(t *testing.T) []any {
+func (a answer) jsonList(t *testing.T) []any {
 	t.Helper()
 	var v []any
 	a.json(t, &v)
@@ -22,7 +22,7 @@ func (a answer) list(t *testing.T) []any {
 func accts(list []any) []string {
 	out := []string{}
 	for _, v := range list {
-		s, _ := path(v, "acct").(string)
+		s, _ := jsonAt(v, "acct").(string)
 		out = append(out, s)
 	}
 	return out
@@ -32,7 +32,7 @@ func TestShowAndLookUpAccounts(t *testing.T) {
 	ta := startAPI(t, Config{})
 	ctx := context.Background()
 	alice := ta.signedUpMember("alice")
-	carol := ta.remoteActor(storage.KindPerson, "carol", "remote.example", nil)
+	carol := ta.remoteAccount(storage.KindPerson, "carol", "remote.example", nil)
 	ta.db.Registration = storage.RegistrationApproval
 	waiting, err := ta.db.Register(ctx, storage.Registration{MemberCreate: storage.MemberCreate{
 		Username: "wanda", Email: "wanda@example.org", Password: "correct horse", JoinReason: "I read news."}})
@@ -67,11 +67,11 @@ func TestShowAndLookUpAccounts(t *testing.T) {
 		switch {
 		case tt.status == http.StatusNotFound && strings.TrimSpace(a.Body) != `{"error":"Record not found"}`:
 			t.Errorf("%s: body = %s, want Mastodon's 404", tt.path, a.Body)
-		case tt.status != http.StatusOK && path(v, "error") == nil:
+		case tt.status != http.StatusOK && jsonAt(v, "error") == nil:
 			t.Errorf("%s: body = %s, want an error", tt.path, a.Body)
 		case tt.status == http.StatusOK:
 			wantAccountShape(t, v)
-			if got := path(v, "acct"); got != tt.acct {
+			if got := jsonAt(v, "acct"); got != tt.acct {
 				t.Errorf("%s: acct = %v, want %s", tt.path, got, tt.acct)
 			}
 		}
@@ -92,8 +92,8 @@ func TestSearchAccounts(t *testing.T) {
 	if _, err := ta.db.UpdateProfile(ctx, bob.ID, storage.ProfileUpdate{DisplayName: &name}); err != nil {
 		t.Fatal(err)
 	}
-	ta.remoteActor(storage.KindPerson, "alma", "remote.example", nil)
-	ta.remoteActor(storage.KindPerson, "zoe", "alpha.example", nil)
+	ta.remoteAccount(storage.KindPerson, "alma", "remote.example", nil)
+	ta.remoteAccount(storage.KindPerson, "zoe", "alpha.example", nil)
 	token := ta.tokenOf(alice, "read")
 	tests := []struct {
 		q    string
@@ -110,7 +110,7 @@ func TestSearchAccounts(t *testing.T) {
 	for _, tt := range tests {
 		a := ta.call(http.MethodGet, "/api/v1/accounts/search?resolve=true&q="+url.QueryEscape(tt.q), "", "", token)
 		wantJSONAnswer(t, a, http.StatusOK)
-		list := a.list(t)
+		list := a.jsonList(t)
 		for _, v := range list {
 			wantAccountShape(t, v)
 		}
@@ -119,10 +119,10 @@ func TestSearchAccounts(t *testing.T) {
 			t.Errorf("search %q = %v, want %v", tt.q, got, tt.want)
 		}
 	}
-	if got := accts(ta.call(http.MethodGet, "/api/v1/accounts/search?q=al&limit=1", "", "", "").list(t)); len(got) != 1 {
+	if got := accts(ta.call(http.MethodGet, "/api/v1/accounts/search?q=al&limit=1", "", "", "").jsonList(t)); len(got) != 1 {
 		t.Errorf("search with limit 1 = %v, want one account", got)
 	}
-	if got := accts(ta.call(http.MethodGet, "/api/v1/accounts/search?q=al&offset=40", "", "", "").list(t)); len(got) != 0 {
+	if got := accts(ta.call(http.MethodGet, "/api/v1/accounts/search?q=al&offset=40", "", "", "").jsonList(t)); len(got) != 0 {
 		t.Errorf("search past the first page = %v, want none", got)
 	}
 	for _, bad := range []string{"", "limit=x&q=al", "resolve=maybe&q=al"} {

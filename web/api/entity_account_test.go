@@ -42,8 +42,8 @@ func (ta *testAPI) tokenOf(m *storage.Member, scopes string) string {
 	return token
 }
 
-// remoteActor stores an account of another server.
-func (ta *testAPI) remoteActor(kind, username, host string, change func(*storage.RemoteActor)) *storage.Actor {
+// remoteAccount stores an account of another server.
+func (ta *testAPI) remoteAccount(kind, username, host string, change func(*storage.RemoteActor)) *storage.Actor {
 	ta.t.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -93,7 +93,7 @@ func wantAccountShape(t *testing.T, v any) map[string]any {
 			t.Errorf("account %v has no %q", m["acct"], key)
 			continue
 		}
-		if got := jsonType(val); got != strings.TrimSuffix(typ, "?") && !(typ == "string?" && got == "null") {
+		if got := jsonKind(val); got != strings.TrimSuffix(typ, "?") && !(typ == "string?" && got == "null") {
 			t.Errorf("account %v: %s is %s, want %s", m["acct"], key, got, typ)
 		}
 	}
@@ -108,7 +108,7 @@ func wantAccountShape(t *testing.T, v any) map[string]any {
 	return m
 }
 
-func jsonType(v any) string {
+func jsonKind(v any) string {
 	switch v.(type) {
 	case nil:
 		return "null"
@@ -131,8 +131,8 @@ func isAPITime(s string) bool {
 	return err == nil
 }
 
-// asJSON is v as a client decodes it.
-func asJSON(t *testing.T, v any) any {
+// roundTripJSON is v as a client decodes it.
+func roundTripJSON(t *testing.T, v any) any {
 	t.Helper()
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -172,13 +172,13 @@ func TestAccountEntities(t *testing.T) {
 	if _, err := ta.db.Follow(ctx, bob.ID, alice.ID); err != nil {
 		t.Fatal(err)
 	}
-	carol := ta.remoteActor(storage.KindPerson, "carol", "remote.example", func(r *storage.RemoteActor) {
+	carol := ta.remoteAccount(storage.KindPerson, "carol", "remote.example", func(r *storage.RemoteActor) {
 		r.Summary = `<p>Hi<script>alert(1)</script></p>`
 		r.IconURL = "https://remote.example/carol.png"
 		r.ManuallyApprovesFollowers = true
 	})
-	lemmy := ta.remoteActor(storage.KindGroup, "rust", "lemmy.example", nil)
-	bot := ta.remoteActor(storage.KindService, "feeds", "remote.example", nil)
+	lemmy := ta.remoteAccount(storage.KindGroup, "rust", "lemmy.example", nil)
+	bot := ta.remoteAccount(storage.KindService, "feeds", "remote.example", nil)
 
 	var actors []*storage.Actor
 	for _, id := range []string{alice.ID, climate.ID, carol.ID, lemmy.ID, bot.ID, bob.ID} {
@@ -192,7 +192,7 @@ func TestAccountEntities(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	decoded, _ := asJSON(t, list).([]any)
+	decoded, _ := roundTripJSON(t, list).([]any)
 	if len(decoded) != len(actors) {
 		t.Fatalf("%d accounts, want %d", len(decoded), len(actors))
 	}

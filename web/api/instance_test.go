@@ -9,8 +9,8 @@ import (
 	"github.com/tidings-social/tidings/storage"
 )
 
-// path walks a decoded JSON value down the keys.
-func path(v any, keys ...string) any {
+// jsonAt walks a decoded JSON value down the keys.
+func jsonAt(v any, keys ...string) any {
 	for _, k := range keys {
 		m, _ := v.(map[string]any)
 		v = m[k]
@@ -59,31 +59,31 @@ func TestInstanceV2(t *testing.T) {
 		{[]string{"usage", "users", "active_month"}, 0.0},
 	}
 	for _, tt := range tests {
-		if got := path(v, tt.keys...); got != tt.want {
+		if got := jsonAt(v, tt.keys...); got != tt.want {
 			t.Errorf("%s = %#v, want %#v", strings.Join(tt.keys, "."), got, tt.want)
 		}
 	}
-	wantAccountShape(t, path(v, "contact", "account"))
+	wantAccountShape(t, jsonAt(v, "contact", "account"))
 	for _, key := range []string{"languages", "rules", "icon"} {
-		if _, ok := path(v, key).([]any); !ok {
-			t.Errorf("%s = %#v, want an array", key, path(v, key))
+		if _, ok := jsonAt(v, key).([]any); !ok {
+			t.Errorf("%s = %#v, want an array", key, jsonAt(v, key))
 		}
 	}
 	for _, key := range []string{"vapid", "media_attachments", "polls", "statuses", "accounts", "urls"} {
-		if _, ok := path(v, "configuration", key).(map[string]any); !ok {
-			t.Errorf("configuration.%s = %#v, want an object", key, path(v, "configuration", key))
+		if _, ok := jsonAt(v, "configuration", key).(map[string]any); !ok {
+			t.Errorf("configuration.%s = %#v, want an object", key, jsonAt(v, "configuration", key))
 		}
 	}
-	rules, _ := path(v, "rules").([]any)
+	rules, _ := jsonAt(v, "rules").([]any)
 	if len(rules) != 2+len(storage.FlagCategories) {
 		t.Fatalf("rules = %v, want the 2 rules and the flag categories", rules)
 	}
 	for i, want := range []string{"1", "2", storage.FlagMisleadingHeadline} {
-		if got := path(rules[i], "id"); got != want {
+		if got := jsonAt(rules[i], "id"); got != want {
 			t.Errorf("rule %d id = %#v, want %q", i, got, want)
 		}
 	}
-	if got := path(rules[1], "text"); got != "Cite sources." {
+	if got := jsonAt(rules[1], "text"); got != "Cite sources." {
 		t.Errorf("rule 2 = %#v, want the second rule", got)
 	}
 }
@@ -115,13 +115,13 @@ func TestInstanceRegistrationsFollowTheSignUpMode(t *testing.T) {
 		var v2, v1 any
 		ta.call(http.MethodGet, "/api/v2/instance", "", "", "").json(t, &v2)
 		ta.call(http.MethodGet, "/api/v1/instance", "", "", "").json(t, &v1)
-		if got := path(v2, "registrations", "enabled"); got != tt.enabled {
+		if got := jsonAt(v2, "registrations", "enabled"); got != tt.enabled {
 			t.Errorf("%s: v2 registrations.enabled = %v, want %v", tt.mode, got, tt.enabled)
 		}
-		if got := path(v2, "registrations", "approval_required"); got != tt.approval {
+		if got := jsonAt(v2, "registrations", "approval_required"); got != tt.approval {
 			t.Errorf("%s: v2 registrations.approval_required = %v, want %v", tt.mode, got, tt.approval)
 		}
-		if got := path(v1, "registrations"); got != tt.enabled {
+		if got := jsonAt(v1, "registrations"); got != tt.enabled {
 			t.Errorf("%s: v1 registrations = %v, want %v", tt.mode, got, tt.enabled)
 		}
 	}
@@ -129,7 +129,7 @@ func TestInstanceRegistrationsFollowTheSignUpMode(t *testing.T) {
 
 func TestInstanceV1(t *testing.T) {
 	ta := startAPI(t, Config{InstanceName: "Tidings Test", Contact: "https://news.example/contact"})
-	ta.remoteActor(storage.KindPerson, "carol", "remote.example", nil)
+	ta.remoteAccount(storage.KindPerson, "carol", "remote.example", nil)
 	a := ta.call(http.MethodGet, "/api/v1/instance", "", "", "")
 	wantJSONAnswer(t, a, http.StatusOK)
 	var v any
@@ -151,19 +151,19 @@ func TestInstanceV1(t *testing.T) {
 		{[]string{"configuration", "statuses", "characters_reserved_per_url"}, 23.0},
 	}
 	for _, tt := range tests {
-		if got := path(v, tt.keys...); got != tt.want {
+		if got := jsonAt(v, tt.keys...); got != tt.want {
 			t.Errorf("%s = %#v, want %#v", strings.Join(tt.keys, "."), got, tt.want)
 		}
 	}
-	if rules, ok := path(v, "rules").([]any); !ok || len(rules) != len(storage.FlagCategories) {
-		t.Errorf("rules = %#v, want the flag categories", path(v, "rules"))
+	if rules, ok := jsonAt(v, "rules").([]any); !ok || len(rules) != len(storage.FlagCategories) {
+		t.Errorf("rules = %#v, want the flag categories", jsonAt(v, "rules"))
 	}
 }
 
 func TestInstanceListsAndStubs(t *testing.T) {
 	ta := startAPI(t, Config{})
-	ta.remoteActor(storage.KindPerson, "carol", "remote.example", nil)
-	ta.remoteActor(storage.KindGroup, "rust", "lemmy.example", nil)
+	ta.remoteAccount(storage.KindPerson, "carol", "remote.example", nil)
+	ta.remoteAccount(storage.KindGroup, "rust", "lemmy.example", nil)
 	alice := ta.signedUpMember("alice")
 	token := ta.tokenOf(alice, "read")
 	tests := []struct {

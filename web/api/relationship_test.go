@@ -27,7 +27,7 @@ func wantRelationship(t *testing.T, what string, v any, want map[string]any) {
 	for key, typ := range relationshipKeys {
 		if _, present := m[key]; !present {
 			t.Errorf("%s: relationship has no %q", what, key)
-		} else if got := jsonType(m[key]); got != typ {
+		} else if got := jsonKind(m[key]); got != typ {
 			t.Errorf("%s: %s is %s, want %s", what, key, got, typ)
 		}
 	}
@@ -42,7 +42,7 @@ func TestFollowAndRelationships(t *testing.T) {
 	ta := startAPI(t, Config{})
 	ctx := context.Background()
 	alice, bob := ta.signedUpMember("alice"), ta.signedUpMember("bob")
-	carol := ta.remoteActor(storage.KindPerson, "carol", "remote.example", nil)
+	carol := ta.remoteAccount(storage.KindPerson, "carol", "remote.example", nil)
 	climate, err := ta.db.CreateSubwiki(ctx, storage.SubwikiCreate{Name: "climate", Title: "Climate"}, bob.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +74,7 @@ func TestFollowAndRelationships(t *testing.T) {
 	}
 	a = ta.call(http.MethodGet, acc+"relationships?id[]="+bob.ID+"&id[]="+carol.ID+"&id[]=01ARZ3NDEKTSV4RRFFQ69G5FAV&id[]="+bob.ID, "", "", token)
 	wantJSONAnswer(t, a, http.StatusOK)
-	list := a.list(t)
+	list := a.jsonList(t)
 	if len(list) != 2 {
 		t.Fatalf("relationships = %v, want bob's and carol's", list)
 	}
@@ -119,7 +119,7 @@ func TestFollowAndRelationships(t *testing.T) {
 		a := ta.call(http.MethodPost, tt.path, "", "", tt.token)
 		wantJSONAnswer(t, a, tt.status)
 		a.json(t, &v)
-		if path(v, "error") == nil {
+		if jsonAt(v, "error") == nil {
 			t.Errorf("%s: body = %s, want an error", tt.what, a.Body)
 		}
 	}
