@@ -33,6 +33,9 @@ func TestShowAndLookUpAccounts(t *testing.T) {
 	ctx := context.Background()
 	alice := ta.signedUpMember("alice")
 	carol := ta.remoteAccount(storage.KindPerson, "carol", "remote.example", nil)
+	if _, err := ta.db.CreateSubwiki(ctx, storage.SubwikiCreate{Name: "climate", Title: "Climate"}, alice.ID); err != nil {
+		t.Fatal(err)
+	}
 	ta.db.Registration = storage.RegistrationApproval
 	waiting, err := ta.db.Register(ctx, storage.Registration{MemberCreate: storage.MemberCreate{
 		Username: "wanda", Email: "wanda@example.org", Password: "correct horse", JoinReason: "I read news."}})
@@ -53,6 +56,7 @@ func TestShowAndLookUpAccounts(t *testing.T) {
 		{"/api/v1/accounts/lookup?acct=@Alice", http.StatusOK, "alice"},
 		{"/api/v1/accounts/lookup?acct=alice@" + host, http.StatusOK, "alice"},
 		{"/api/v1/accounts/lookup?acct=carol@remote.example", http.StatusOK, "carol@remote.example"},
+		{"/api/v1/accounts/lookup?acct=climate", http.StatusOK, "climate"},
 		{"/api/v1/accounts/lookup?acct=carol@REMOTE.example", http.StatusOK, "carol@remote.example"},
 		{"/api/v1/accounts/lookup?acct=dave@remote.example", http.StatusNotFound, ""},
 		{"/api/v1/accounts/lookup?acct=wanda", http.StatusNotFound, ""},
@@ -74,8 +78,12 @@ func TestShowAndLookUpAccounts(t *testing.T) {
 			if got := jsonAt(v, "acct"); got != tt.acct {
 				t.Errorf("%s: acct = %v, want %s", tt.path, got, tt.acct)
 			}
+			if got, want := jsonAt(v, "group"), tt.acct == "climate"; got != want {
+				t.Errorf("%s: group = %v, want %v", tt.path, got, want)
+			}
 		}
 	}
+	wantJSONAnswer(t, ta.call(http.MethodDelete, "/api/v1/accounts/"+alice.ID, "", "", ""), http.StatusMethodNotAllowed)
 	// A token sent must be good, even where none is needed.
 	wantJSONAnswer(t, ta.call(http.MethodGet, "/api/v1/accounts/"+alice.ID, "", "", "not-a-token"), http.StatusUnauthorized)
 	wantJSONAnswer(t, ta.call(http.MethodGet, "/api/v1/accounts/"+alice.ID, "", "", ta.tokenOf(alice, "write")), http.StatusForbidden)
