@@ -78,10 +78,18 @@ func (tx *Tx) memberBio(ctx context.Context, memberID string, p *Profile) error 
 		return fmt.Errorf("read bio of %s: %w", memberID, err)
 	}
 	p.BioMarkdown = p.BioHTML != ""
-	if !p.BioMarkdown {
-		p.BioHTML = TextToHTML(p.BioSource)
-	}
+	p.BioHTML = bioHTML(p.BioSource, p.BioHTML)
 	return nil
+}
+
+// bioHTML is what a member's bio shows: the stored rendering of its
+// Markdown, or, for a bio written before bios were Markdown (none
+// stored), the text as it was.
+func bioHTML(source, rendered string) string {
+	if rendered == "" {
+		return TextToHTML(source)
+	}
+	return rendered
 }
 
 func (tx *Tx) profileFields(ctx context.Context, actorID string) ([]ProfileField, error) {

@@ -120,7 +120,7 @@ func (s *Server) compose(w http.ResponseWriter, r *http.Request) {
 	p, err := s.db.Publish(ctx, storage.PostCreate{
 		AuthorID: me.ID, SubwikiID: form.SubwikiID, Kind: form.Kind,
 		Headline: form.Headline, LinkURL: form.LinkURL, Text: form.Text,
-		ContentWarning: form.ContentWarning, Mentions: s.resolveMentions(ctx, form.Text),
+		ContentWarning: form.ContentWarning, Mentions: s.fed.ResolveMentions(ctx, form.Text),
 		Images: images, LinkDescription: form.LinkDescription,
 	})
 	if err != nil {

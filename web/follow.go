@@ -107,8 +107,12 @@ func (s *Server) followList(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	me := currentMember(r)
-	if m.HideNetwork && (me == nil || me.ID != m.ID) {
+	shown, err := s.db.NetworkShown(ctx, viewerOf(r), m.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !shown {
 		s.renderError(w, r, http.StatusForbidden, "@"+m.Username+" keeps this list private.")
 		return
 	}

@@ -38,7 +38,7 @@ func (s *Server) editText(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	text, warning := r.PostForm.Get("text"), r.PostForm.Get("content_warning")
 	p, err := s.db.EditPost(ctx, storage.PostEdit{MemberID: currentMember(r).ID, PostID: mux.Vars(r)["id"],
-		Text: text, ContentWarning: warning, Mentions: s.resolveMentions(ctx, text)})
+		Text: text, ContentWarning: warning, Mentions: s.fed.ResolveMentions(ctx, text)})
 	if err != nil {
 		status, msg := s.failure(r, err)
 		p, perr := s.visiblePost(r, mux.Vars(r)["id"])

@@ -79,8 +79,12 @@ func (s *Server) profileOf(r *http.Request, actor *storage.Actor, member *storag
 	ctx, me := r.Context(), currentMember(r)
 	page := &profilePage{Actor: actor, Member: member, Group: actor.Kind == storage.KindGroup}
 	page.Mine = me != nil && me.ID == actor.ID
-	page.ShowNetwork = member != nil && (!member.HideNetwork || page.Mine)
 	var err error
+	if member != nil {
+		if page.ShowNetwork, err = s.db.NetworkShown(ctx, viewerOf(r), member.ID); err != nil {
+			return nil, err
+		}
+	}
 	if page.Followers, page.Following, err = s.db.FollowCounts(ctx, actor.ID); err != nil {
 		return nil, err
 	}

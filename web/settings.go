@@ -46,7 +46,7 @@ func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request) {
 	}
 	fields := postedFields(r)
 	m, err := s.db.UpdateProfile(r.Context(), currentMember(r).ID, storage.ProfileUpdate{
-		DisplayName: &form.DisplayName, Bio: &form.Bio, BioMentions: s.resolveMentions(r.Context(), form.Bio),
+		DisplayName: &form.DisplayName, Bio: &form.Bio, BioMentions: s.fed.ResolveMentions(r.Context(), form.Bio),
 		Fields:                    &fields,
 		ManuallyApprovesFollowers: &form.ManuallyApprovesFollowers, HideNetwork: &form.HideNetwork,
 		ShowOriginalHeadlines: &form.ShowOriginalHeadlines,

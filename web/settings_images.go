@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -60,52 +61,83 @@ func (s *Server) saveProfileImage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusNotFound, "This server takes no image uploads.")
 		return
 	}
-	url := ""
+	var data []byte
 	if r.PostForm.Get("remove") == "" {
-		name, err := s.storeUpload(r, kind)
-		var problem *uploadProblem
-		if errors.As(err, &problem) {
-			s.renderError(w, r, problem.status, problem.msg)
+		var err error
+		if data, err = s.readUpload(r); err != nil {
+			s.failUpload(w, r, err)
 			return
 		}
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		url = s.db.Site.UploadURL(name)
 	}
-	replaced, err := s.db.SetProfileImage(r.Context(), currentMember(r).ID, kind, url)
-	if err != nil {
-		s.removeUpload(url)
-		s.fail(w, r, err)
+	if err := s.replaceProfileImage(r.Context(), currentMember(r).ID, kind, data); err != nil {
+		s.failUpload(w, r, err)
 		return
 	}
-	s.removeUpload(replaced)
 	what := map[string]string{storage.MediaAvatar: "avatar", storage.MediaHeader: "header image"}[kind]
-	if url == "" {
+	if data == nil {
 		s.redirect(w, r, "/settings/profile", "Your "+what+" is removed.")
 		return
 	}
 	s.redirect(w, r, "/settings/profile", "Your "+what+" is saved.")
 }
 
-// storeUpload reads the uploaded image, makes it the profile image of
-// the kind, and keeps it under a new random name, which it returns.
-func (s *Server) storeUpload(r *http.Request, kind string) (string, error) {
-	maxBytes, maxSide := s.cfg.Media.uploadLimits()
+// failUpload answers an upload refused with its reason, or any other
+// failure.
+func (s *Server) failUpload(w http.ResponseWriter, r *http.Request, err error) {
+	var problem *uploadProblem
+	if errors.As(err, &problem) {
+		s.renderError(w, r, problem.status, problem.msg)
+		return
+	}
+	s.fail(w, r, err)
+}
+
+// readUpload reads the uploaded file of the field "image", up to the
+// upload limit.
+func (s *Server) readUpload(r *http.Request) ([]byte, error) {
+	maxBytes, _ := s.cfg.Media.uploadLimits()
 	file, header, err := r.FormFile("image")
 	if err != nil {
-		return "", &uploadProblem{http.StatusBadRequest, "Choose an image file to upload."}
+		return nil, &uploadProblem{http.StatusBadRequest, "Choose an image file to upload."}
 	}
 	defer file.Close()
 	if header.Size > maxBytes {
-		return "", &uploadProblem{http.StatusRequestEntityTooLarge,
+		return nil, &uploadProblem{http.StatusRequestEntityTooLarge,
 			"The file is larger than " + sizeText(maxBytes) + "."}
 	}
 	data, err := io.ReadAll(io.LimitReader(file, maxBytes+1))
 	if err != nil {
-		return "", fmt.Errorf("read upload: %w", err)
+		return nil, fmt.Errorf("read upload: %w", err)
 	}
+	return data, nil
+}
+
+// replaceProfileImage makes the image in data the member's avatar or
+// header (kind), or removes it when data is nil; the file it replaces
+// is deleted. The settings page and the client API both change
+// profile images through it.
+func (s *Server) replaceProfileImage(ctx context.Context, memberID, kind string, data []byte) error {
+	url := ""
+	if data != nil {
+		name, err := s.storeUpload(data, kind)
+		if err != nil {
+			return err
+		}
+		url = s.db.Site.UploadURL(name)
+	}
+	replaced, err := s.db.SetProfileImage(ctx, memberID, kind, url)
+	if err != nil {
+		s.removeUpload(url)
+		return err
+	}
+	s.removeUpload(replaced)
+	return nil
+}
+
+// storeUpload makes the uploaded file into the profile image of the
+// kind and keeps it under a new random name, which it returns.
+func (s *Server) storeUpload(data []byte, kind string) (string, error) {
+	maxBytes, maxSide := s.cfg.Media.uploadLimits()
 	if int64(len(data)) > maxBytes {
 		return "", &uploadProblem{http.StatusRequestEntityTooLarge,
 			"The file is larger than " + sizeText(maxBytes) + "."}
@@ -163,3 +195,23 @@ func sizeText(n int64) string {
 	}
 	return fmt.Sprintf("%d KiB", n>>10)
 }
+
+// apiProfileImages lets the client API change profile images the way
+// the settings page does.
+type apiProfileImages struct{ s *Server }
+
+// SetProfileImage implements api.ProfileImages.
+func (p apiProfileImages) SetProfileImage(ctx context.Context, memberID, kind string, data []byte) error {
+	if p.s.cfg.Media.UploadDir == "" {
+		return storage.Errorf(storage.EInvalid, "This server takes no image uploads.")
+	}
+	err := p.s.replaceProfileImage(ctx, memberID, kind, data)
+	var problem *uploadProblem
+	if errors.As(err, &problem) {
+		return storage.Errorf(storage.EInvalid, "%s", problem.msg)
+	}
+	return err
+}
+
+// UploadLimits implements api.ProfileImages.
+func (p apiProfileImages) UploadLimits() (bytes int64, side int) { return p.s.cfg.Media.uploadLimits() }

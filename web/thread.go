@@ -79,7 +79,7 @@ func (s *Server) comment(w http.ResponseWriter, r *http.Request) {
 	}
 	c, err := s.db.Comment(ctx, storage.CommentCreate{
 		AuthorID: currentMember(r).ID, ParentID: form.ParentID, Text: form.Text,
-		ContentWarning: form.ContentWarning, Mentions: s.resolveMentions(ctx, form.Text),
+		ContentWarning: form.ContentWarning, Mentions: s.fed.ResolveMentions(ctx, form.Text),
 		Images: images,
 	})
 	if err != nil {

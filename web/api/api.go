@@ -34,6 +34,9 @@ type Config struct {
 	// address without one; zero fields take Mastodon's 300 per 5 minutes.
 	RateLimit  int
 	RateWindow time.Duration
+	// ProfileImages changes members' avatars and headers as the settings
+	// page does; nil takes no images.
+	ProfileImages ProfileImages
 }
 
 // baseURL is the instance's address, e.g. "https://news.example".
@@ -72,6 +75,9 @@ func (a *API) Routes(r *mux.Router) {
 	own.MethodNotAllowedHandler = http.HandlerFunc(methodNotAllowed)
 	a.oauthRoutes(own)
 	a.appRoutes(own)
+	a.instanceRoutes(own)
+	a.accountRoutes(own)
+	a.stubRoutes(own)
 
 	h := a.guard(own)
 	r.PathPrefix("/api/").Handler(h)

@@ -1,4 +1,4 @@
-package web
+package federation
 
 import (
 	"context"
@@ -16,22 +16,24 @@ const (
 	mentionTimeout = 10 * time.Second
 )
 
-// resolveMentions finds the accounts the handles in a member's Markdown
+// ResolveMentions finds the accounts the handles in a member's Markdown
 // name: @name is a member or subwiki here, @name@host anyone. Handles
 // that name nobody (or whose server does not answer in time) stay text.
-func (s *Server) resolveMentions(ctx context.Context, text string) []storage.Mention {
+// The site's forms and the client API both resolve mentions by it.
+func (f *Federator) ResolveMentions(ctx context.Context, text string) []storage.Mention {
 	ctx, cancel := context.WithTimeout(ctx, mentionTimeout)
 	defer cancel()
+	domain := f.cfg.Site.Domain
 	var mentions []storage.Mention
 	for _, handle := range storage.FindMentions(text) {
 		if len(mentions) == maxMentions {
 			break
 		}
 		user, host, remote := strings.Cut(handle, "@")
-		if !remote || strings.EqualFold(host, s.cfg.Domain) {
-			host = s.cfg.Domain
+		if !remote || strings.EqualFold(host, domain) {
+			host = domain
 		}
-		actor, err := s.fed.ResolveHandle(ctx, user+"@"+host)
+		actor, err := f.ResolveHandle(ctx, user+"@"+host)
 		if err != nil {
 			continue
 		}
