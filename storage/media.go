@@ -2,9 +2,12 @@ package storage
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -115,4 +118,26 @@ func (tx *Tx) setActorImage(ctx context.Context, uri, imageURL string) error {
 		return fmt.Errorf("set header of %s: %w", uri, err)
 	}
 	return nil
+}
+
+// MediaVersion names one address of an image in its local URL, so that
+// a changed avatar gets a new URL, and browsers may keep each for long.
+func MediaVersion(remote string) string {
+	sum := sha256.Sum256([]byte(remote))
+	return hex.EncodeToString(sum[:8])
+}
+
+// MediaPath is the local URL of the image at remote, the path that
+// MediaSource answers for: the avatar or header of the actor with the
+// id, or an attachment of the post with the id at the position. It is
+// "" when there is no image. The site's pages and the client API both
+// show images by it, so that no remote server sees who looks.
+func MediaPath(kind, ownerID string, position int, remote string) string {
+	if remote == "" {
+		return ""
+	}
+	if kind == MediaAttachment {
+		return "/media/" + kind + "/" + ownerID + "/" + strconv.Itoa(position) + "/" + MediaVersion(remote)
+	}
+	return "/media/" + kind + "/" + ownerID + "/" + MediaVersion(remote)
 }

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"os"
@@ -40,29 +38,9 @@ func (s *Server) mediaRoutes(r *mux.Router) {
 	r.HandleFunc("/media/{kind:attachment}/{owner}/{position:[0-9]}/{version}", s.serveMedia).Methods(get...)
 }
 
-// mediaVersion names one address of an image in its local URL, so that
-// a changed avatar gets a new URL, and browsers may keep each for long.
-func mediaVersion(remote string) string {
-	sum := sha256.Sum256([]byte(remote))
-	return hex.EncodeToString(sum[:8])
-}
-
-// mediaPath is the local URL of the image at remote: the avatar or
-// header of the actor with the id, or an attachment of the post with the
-// id at the position.
-func mediaPath(kind, ownerID string, position int, remote string) string {
-	if remote == "" {
-		return ""
-	}
-	if kind == storage.MediaAttachment {
-		return "/media/" + kind + "/" + ownerID + "/" + strconv.Itoa(position) + "/" + mediaVersion(remote)
-	}
-	return "/media/" + kind + "/" + ownerID + "/" + mediaVersion(remote)
-}
-
 // attachmentPath is the local URL of an image of the post.
 func attachmentPath(p *storage.Post, a storage.Attachment) string {
-	return mediaPath(storage.MediaAttachment, p.ID, a.Position, a.URL)
+	return storage.MediaPath(storage.MediaAttachment, p.ID, a.Position, a.URL)
 }
 
 // headerPath is the local URL of the header image of an actor or a
@@ -70,9 +48,9 @@ func attachmentPath(p *storage.Post, a storage.Attachment) string {
 func headerPath(v any) string {
 	switch x := v.(type) {
 	case *storage.Actor:
-		return mediaPath(storage.MediaHeader, x.ID, 0, x.HeaderURL)
+		return storage.MediaPath(storage.MediaHeader, x.ID, 0, x.HeaderURL)
 	case *storage.Member:
-		return mediaPath(storage.MediaHeader, x.ID, 0, x.HeaderURL)
+		return storage.MediaPath(storage.MediaHeader, x.ID, 0, x.HeaderURL)
 	}
 	return ""
 }
@@ -90,7 +68,7 @@ func (s *Server) serveMedia(w http.ResponseWriter, r *http.Request) {
 		viewer = me.ID
 	}
 	remote, shared, err := s.db.MediaSource(r.Context(), viewer, vars["kind"], vars["owner"], position)
-	if err != nil || mediaVersion(remote) != vars["version"] {
+	if err != nil || storage.MediaVersion(remote) != vars["version"] {
 		if err != nil && storage.ErrorCode(err) == storage.EInternal {
 			s.log.Error("media source", "path", r.URL.Path, "err", err)
 		}

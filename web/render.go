@@ -74,13 +74,13 @@ type avatarData struct {
 func avatarOf(v any) avatarData {
 	switch x := v.(type) {
 	case *storage.Member:
-		return avatarData{URL: mediaPath(storage.MediaAvatar, x.ID, 0, x.AvatarURL), Name: x.DisplayName}
+		return avatarData{URL: storage.MediaPath(storage.MediaAvatar, x.ID, 0, x.AvatarURL), Name: x.DisplayName}
 	case *storage.Actor:
 		name := x.DisplayName
 		if name == "" {
 			name = x.Username
 		}
-		return avatarData{URL: mediaPath(storage.MediaAvatar, x.ID, 0, x.IconURL), Name: name}
+		return avatarData{URL: storage.MediaPath(storage.MediaAvatar, x.ID, 0, x.IconURL), Name: name}
 	}
 	return avatarData{Name: "?"}
 }
