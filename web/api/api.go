@@ -72,6 +72,9 @@ func (a *API) Routes(r *mux.Router) {
 	own.MethodNotAllowedHandler = http.HandlerFunc(methodNotAllowed)
 	a.oauthRoutes(own)
 	a.appRoutes(own)
+	a.statusRoutes(own)
+	a.timelineRoutes(own)
+	a.listRoutes(own)
 
 	h := a.guard(own)
 	r.PathPrefix("/api/").Handler(h)
