@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/tidings-social/tidings/storage"
 )
@@ -20,8 +21,9 @@ type statusEdit struct {
 
 // statusHistory answers the versions of a status (GET .../history),
 // oldest first: each headline revision of a news post or discussion is
-// a version, headlined as it was then, and a change of the text after
-// the last revision is one more. The site keeps no earlier texts, so
+// a version, headlined as it was then and dated as the revision dated
+// the post, and a change of the text after the last revision is one
+// more. The site keeps no earlier texts, so
 // every version shows the text as it is now.
 func (a *API) statusHistory(w http.ResponseWriter, r *http.Request, c *caller) {
 	p, ok := a.visiblePost(w, r, c)
@@ -52,20 +54,21 @@ func (a *API) statusEdits(p *storage.Post, revisions []*storage.Revision, author
 			Sensitive: p.Sensitive || p.ContentWarning != "", CreatedAt: at, Account: author,
 			MediaAttachments: a.mediaAttachments(p), Emojis: []struct{}{}}
 	}
-	last := p.Published
 	out := []statusEdit{}
+	var revised time.Time // the updated time the revisions gave the post
 	for i, rev := range revisions {
-		at := rev.CreatedAt
-		if i == 0 {
-			at = p.Published
+		at := p.Published
+		if i > 0 {
+			revised = storage.EditTime(p.Published, revised, rev.CreatedAt)
+			at = revised
 		}
 		out = append(out, version(rev.Headline, apiTime(at)))
-		last = at
 	}
 	if len(out) == 0 {
 		out = append(out, version(p.Headline, apiTime(p.Published)))
 	}
-	if !p.Updated.IsZero() && p.Updated.After(last) {
+	if !p.Updated.IsZero() && p.Updated.After(revised) {
+		// Updated later than the revisions made it: the text was edited.
 		out = append(out, version(p.Headline, apiTime(p.Updated)))
 	}
 	return out
