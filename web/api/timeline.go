@@ -113,7 +113,7 @@ func (a *API) bookmarks(w http.ResponseWriter, r *http.Request, c *caller) {
 
 // accountStatuses are an account's posts and comments the caller may
 // see (GET /api/v1/accounts/:id/statuses), or with pinned=true the
-// posts it pinned.
+// posts it pinned; a subwiki's are the posts in it.
 func (a *API) accountStatuses(w http.ResponseWriter, r *http.Request, c *caller) {
 	p, err := readParams(r)
 	if err != nil {
@@ -131,17 +131,26 @@ func (a *API) accountStatuses(w http.ResponseWriter, r *http.Request, c *caller)
 	}
 	f.Tagged = p.string("tagged")
 	ctx, id := r.Context(), mux.Vars(r)["id"]
-	if _, err := a.db.ActorByID(ctx, id); err != nil {
+	actor, err := a.db.ActorByID(ctx, id)
+	if err != nil {
 		a.failPost(w, r, err)
 		return
 	}
-	if pinned {
+	switch {
+	case actor.Kind == storage.KindGroup && pinned:
+		writeJSON(w, http.StatusOK, []status{})
+	case actor.Kind == storage.KindGroup:
+		// A subwiki's statuses are the posts in it, as its page shows.
+		a.answerTimeline(w, r, c, func(ctx context.Context, page storage.IDPage) (*storage.Timeline, error) {
+			return a.db.SubwikiTimeline(ctx, viewerOf(c), id, page)
+		})
+	case pinned:
 		a.pinnedStatuses(w, r, c, id)
-		return
+	default:
+		a.answerTimeline(w, r, c, func(ctx context.Context, page storage.IDPage) (*storage.Timeline, error) {
+			return a.db.ActorPosts(ctx, viewerOf(c), id, f, page)
+		})
 	}
-	a.answerTimeline(w, r, c, func(ctx context.Context, page storage.IDPage) (*storage.Timeline, error) {
-		return a.db.ActorPosts(ctx, viewerOf(c), id, f, page)
-	})
 }
 
 // pinnedStatuses are the posts the member pinned that the caller may
