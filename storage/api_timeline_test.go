@@ -26,7 +26,6 @@ func publishMany(t *testing.T, db *DB, clock *testClock, m *Member, n int) []*Po
 
 func timelineIDs(tl *Timeline) []string { return ids(tl.Posts) }
 
-
 func TestHomeTimelinePages(t *testing.T) {
 	db, clock := openTestDB(t)
 	ctx := context.Background()
