@@ -9,3 +9,6 @@ CREATE TABLE api_idempotency_keys (
     created_at INTEGER NOT NULL,
     PRIMARY KEY (member_id, key)
 ) WITHOUT ROWID;
+
+-- Deleting a post finds its keys by this index.
+CREATE INDEX api_idempotency_keys_post ON api_idempotency_keys (post_id);
