@@ -71,7 +71,8 @@ func NewServer(ctx context.Context, db *storage.DB, fed *federation.Federator, c
 	s := &Server{db: db, fed: fed, cfg: cfg, log: log, pages: pages, csrfKey: key, limits: newRateLimits(cfg.Limits),
 		mail: newMailer(db, cfg, log), stripe: newStripeClient(cfg.Stripe)}
 	s.api = api.New(db, fed, api.Config{Domain: cfg.Domain, Scheme: cfg.Scheme, InstanceName: cfg.InstanceName,
-		Description: cfg.Description, Version: cfg.Version, Contact: cfg.Contact, ClientIP: s.clientIP}, log)
+		Description: cfg.Description, Version: cfg.Version, Contact: cfg.Contact, ClientIP: s.clientIP,
+		Allowance: s.apiAllowance}, log)
 	s.handler = s.recoverPanics(s.logRequests(api.CORS(s.secureHeaders(s.loadSession(s.routes())))))
 	return s, nil
 }

@@ -85,3 +85,28 @@ func apiList(t *testing.T, inst *instance, path string) []map[string]any {
 	}
 	return list
 }
+
+// TestStatusesCountAgainstThePostLimit checks that an app posts no faster
+// than the compose page allows: the site's limits on posts and comments
+// hold for statuses.
+func TestStatusesCountAgainstThePostLimit(t *testing.T) {
+	inst := startInstance(t, func(c *Config) {
+		c.Limits.PostsPerHour, c.Limits.CommentsPerHour = 1, 1
+	})
+	newVisitor(t, inst).signUp("alice", "correct horse battery", nil)
+	token := memberToken(t, inst, "alice", "write")
+
+	first := apiCall(t, inst, http.MethodPost, "/api/v1/statuses", "application/json", `{"status":"One a day"}`, token)
+	wantAPIStatus(t, first, http.StatusOK)
+	second := apiCall(t, inst, http.MethodPost, "/api/v1/statuses", "application/json", `{"status":"Two a day"}`, token)
+	wantAPIStatus(t, second, http.StatusTooManyRequests)
+	if !strings.Contains(second.str("error"), "You can post again in") {
+		t.Errorf("error = %q, want the site's refusal", second.str("error"))
+	}
+	reply := apiCall(t, inst, http.MethodPost, "/api/v1/statuses", "application/json",
+		`{"status":"A comment","in_reply_to_id":"`+first.str("id")+`"}`, token)
+	wantAPIStatus(t, reply, http.StatusOK)
+	again := apiCall(t, inst, http.MethodPost, "/api/v1/statuses", "application/json",
+		`{"status":"Another","in_reply_to_id":"`+first.str("id")+`"}`, token)
+	wantAPIStatus(t, again, http.StatusTooManyRequests)
+}

@@ -34,7 +34,19 @@ type Config struct {
 	// address without one; zero fields take Mastodon's 300 per 5 minutes.
 	RateLimit  int
 	RateWindow time.Duration
+	// Allowance takes one from what the member may still do of an
+	// action the site limits (ActionPost, ActionComment), and refuses
+	// (ERateLimited) when nothing is left: the site's own limits, so
+	// that an app posts no faster than the compose page. nil limits
+	// nothing.
+	Allowance func(action, memberID string) error
 }
+
+// The actions Config.Allowance limits.
+const (
+	ActionPost    = "post"
+	ActionComment = "comment"
+)
 
 // baseURL is the instance's address, e.g. "https://news.example".
 func (c Config) baseURL() string { return c.Scheme + "://" + c.Domain }

@@ -90,8 +90,20 @@ func (a *API) publishStatus(ctx context.Context, me *storage.Member, p params) (
 	if _, _, err := p.boolean("sensitive"); err != nil {
 		return nil, err
 	}
+	parent := p.string("in_reply_to_id")
+	action := ActionPost
+	if parent != "" {
+		action = ActionComment
+	}
+	// Counted whether or not it is then refused, as the compose page
+	// counts, so that statuses sent at once cannot all pass first.
+	if a.cfg.Allowance != nil {
+		if err := a.cfg.Allowance(action, me.ID); err != nil {
+			return nil, err
+		}
+	}
 	mentions := a.resolveMentions(ctx, text)
-	if parent := p.string("in_reply_to_id"); parent != "" {
+	if parent != "" {
 		return a.db.Comment(ctx, storage.CommentCreate{AuthorID: me.ID, ParentID: parent, Text: text,
 			Mentions: mentions, ContentWarning: warning})
 	}
