@@ -150,8 +150,10 @@ func (a *API) linkPreview(ctx context.Context, link string) (*federation.LinkPre
 // (none can be uploaded yet, so every id is unknown), polls and
 // scheduling.
 func refuseUnsupported(p params) error {
-	if ids := p.strings("media_ids"); len(ids) > 0 {
-		return unprocessable("No media with the id " + ids[0] + ".")
+	for _, id := range p.strings("media_ids") {
+		if id != "" {
+			return unprocessable("No media with the id " + id + ".")
+		}
 	}
 	if p.has("poll[options][]") || p.has("poll[expires_in]") {
 		return unprocessable("Polls are not supported here.")

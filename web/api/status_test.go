@@ -227,9 +227,12 @@ func TestCreateStatusRefusals(t *testing.T) {
 			}
 		})
 	}
+	ans := ta.call(http.MethodPost, "/api/v1/statuses", "application/x-www-form-urlencoded",
+		"status=Empty+media+is+none&media_ids%5B%5D=", token)
+	wantJSONAnswer(t, ans, http.StatusOK)
 	page, err := ta.db.PostsBy(context.Background(), alice.ID, alice.ID, "", 10)
-	if err != nil || len(page.Posts) != 0 {
-		t.Errorf("posts after refusals = %v (%v), want none", page, err)
+	if err != nil || len(page.Posts) != 1 {
+		t.Errorf("posts after refusals = %v (%v), want only the one with empty media_ids", page, err)
 	}
 }
 
