@@ -35,8 +35,10 @@ func (db *DB) FactsOf(ctx context.Context, viewerID string, posts []*Post) (*Pos
 		return nil, err
 	}
 	err = db.read(ctx, func(tx *Tx) error {
-		pairs := func(query string, add func(postID, value string)) error {
-			rows, err := tx.QueryContext(ctx, query, string(list), viewerID)
+		// pairs reads (post id, value) rows of a query of the posts ?1
+		// and, where it asks, the viewer ?2.
+		pairs := func(query string, add func(postID, value string), args ...any) error {
+			rows, err := tx.QueryContext(ctx, query, append([]any{string(list)}, args...)...)
 			if err != nil {
 				return err
 			}
@@ -52,19 +54,19 @@ func (db *DB) FactsOf(ctx context.Context, viewerID string, posts []*Post) (*Pos
 		}
 		in := `IN (SELECT value FROM json_each(?1))`
 		if err := pairs(`SELECT post_id, '' FROM reactions WHERE post_id `+in+` AND actor_id = ?2 AND kind = 'like'`,
-			func(id, _ string) { f.Liked[id] = true }); err != nil {
+			func(id, _ string) { f.Liked[id] = true }, viewerID); err != nil {
 			return err
 		}
 		if err := pairs(`SELECT post_id, '' FROM pins WHERE post_id `+in+` AND member_id = ?2`,
-			func(id, _ string) { f.Pinned[id] = true }); err != nil {
+			func(id, _ string) { f.Pinned[id] = true }, viewerID); err != nil {
 			return err
 		}
-		if err := pairs(`SELECT post_id, tag FROM post_tags WHERE post_id `+in+` AND ?2 = ?2 ORDER BY post_id, tag`,
+		if err := pairs(`SELECT post_id, tag FROM post_tags WHERE post_id `+in+` ORDER BY post_id, tag`,
 			func(id, tag string) { f.Tags[id] = append(f.Tags[id], tag) }); err != nil {
 			return err
 		}
 		if err := pairs(`SELECT p.id, q.author_id FROM posts p JOIN posts q ON q.id = p.parent_id
-			WHERE p.id `+in+` AND ?2 = ?2`, func(id, author string) { f.ParentAuthors[id] = author }); err != nil {
+			WHERE p.id `+in, func(id, author string) { f.ParentAuthors[id] = author }); err != nil {
 			return err
 		}
 		return tx.mentionedIn(ctx, string(list), f.Mentioned)
