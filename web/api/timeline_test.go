@@ -173,3 +173,57 @@ func TestFollowersOnlyPostStaysWithFollowers(t *testing.T) {
 		t.Errorf("bob's home = %v, want both of carol's notes", ids)
 	}
 }
+
+func TestTagTimelineAndMedia(t *testing.T) {
+	ta := startStatusAPI(t)
+	ctx := context.Background()
+	alice := ta.signedUpMember("alice")
+	carol := ta.remoteActor(storage.KindPerson, "carol", "remote.example", nil)
+	tagged, err := ta.db.Publish(ctx, storage.PostCreate{AuthorID: alice.ID, Kind: storage.KindDiscussion,
+		Headline: "Floods", Text: "The #Rivers rise"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ta.publish(alice, "Untagged", "")
+	image := "https://remote.example/media/1.jpg"
+	pictured, err := ta.db.SaveRemotePost(ctx, storage.RemotePost{URI: "https://remote.example/notes/9", AuthorID: carol.ID,
+		Content: "<p>Look</p>", Visibility: storage.Public, Published: time.Now().Add(-time.Minute),
+		Attachments: []storage.Attachment{{URL: image, MediaType: "image/jpeg", Alt: "A river", Width: 800, Height: 600}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	ids, _ := ta.timeline("/api/v1/timelines/tag/rivers", "")
+	if !sameIDs(ids, tagged) {
+		t.Errorf("tag timeline = %v, want the tagged post", ids)
+	}
+	wantJSONAnswer(t, ta.call(http.MethodGet, "/api/v1/timelines/tag/%20", "", "", ""), http.StatusUnprocessableEntity)
+
+	var s status
+	ta.call(http.MethodGet, "/api/v1/statuses/"+tagged.ID, "", "", "").json(t, &s)
+	if len(s.Tags) != 1 || s.Tags[0] != (statusTag{Name: "rivers", URL: ta.db.Site.TagBase() + "rivers"}) {
+		t.Errorf("tags = %+v, want rivers with its page", s.Tags)
+	}
+
+	ans := ta.call(http.MethodGet, "/api/v1/statuses/"+pictured.ID, "", "", "")
+	var raw map[string]any
+	ans.json(t, &raw)
+	media, _ := raw["media_attachments"].([]any)
+	if len(media) != 1 {
+		t.Fatalf("media_attachments = %v, want the image", raw["media_attachments"])
+	}
+	m := media[0].(map[string]any)
+	for _, key := range []string{"id", "type", "url", "preview_url", "remote_url", "meta", "description", "blurhash"} {
+		if _, ok := m[key]; !ok {
+			t.Errorf("media attachment has no %q", key)
+		}
+	}
+	url, _ := m["url"].(string)
+	if m["type"] != "image" || !strings.HasPrefix(url, ta.URL+"/media/attachment/"+pictured.ID+"/0/") ||
+		m["remote_url"] != image || m["description"] != "A river" || m["blurhash"] != nil {
+		t.Errorf("media attachment = %v, want the image at the site's media address", m)
+	}
+	if original, _ := m["meta"].(map[string]any)["original"].(map[string]any); original["width"] != 800.0 {
+		t.Errorf("meta = %v, want the original's size", m["meta"])
+	}
+}
