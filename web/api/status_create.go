@@ -102,12 +102,18 @@ func (a *API) publishStatus(ctx context.Context, me *storage.Member, p params) (
 			return nil, err
 		}
 	}
+	visibility := p.string("visibility")
+	if parent != "" {
+		if err := a.replyMayBe(ctx, me.ID, parent, visibility); err != nil {
+			return nil, err
+		}
+	}
 	mentions := a.resolveMentions(ctx, text)
 	if parent != "" {
 		return a.db.Comment(ctx, storage.CommentCreate{AuthorID: me.ID, ParentID: parent, Text: text,
 			Mentions: mentions, ContentWarning: warning})
 	}
-	if v := p.string("visibility"); v != "" && v != storage.Public {
+	if visibility != "" && visibility != storage.Public {
 		return nil, unprocessable("Posts here are public: visibility must be public.")
 	}
 	create := storage.PostCreate{AuthorID: me.ID, SubwikiID: a.subwikiMentioned(ctx, mentions), Text: text,
@@ -144,6 +150,24 @@ func (a *API) linkPreview(ctx context.Context, link string) (*federation.LinkPre
 		return nil, &federation.PreviewError{Reason: "links cannot be read here", Err: errors.New("no federator")}
 	}
 	return a.fed.FetchLinkPreview(ctx, link)
+}
+
+// replyMayBe refuses a reply asked to be private or direct in a thread
+// for everyone: a comment is as public as its thread (storage.Comment),
+// and a reply is never published wider than asked. Unlisted is taken
+// as public.
+func (a *API) replyMayBe(ctx context.Context, memberID, parentID, visibility string) error {
+	if visibility != "private" && visibility != storage.Direct {
+		return nil
+	}
+	parent, err := a.db.VisiblePost(ctx, memberID, parentID)
+	if err != nil {
+		return err
+	}
+	if storage.Listed(parent.Visibility) {
+		return unprocessable("This thread is public, and so are its replies: visibility must be public.")
+	}
+	return nil
 }
 
 // refuseUnsupported refuses what a status here cannot carry: media

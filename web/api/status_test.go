@@ -203,6 +203,7 @@ func TestCreateStatusRefusals(t *testing.T) {
 	alice := ta.signedUpMember("alice")
 	token := ta.tokenOf(alice, "write:statuses")
 	readOnly := ta.tokenOf(alice, "read")
+	public := ta.publish(ta.signedUpMember("bob"), "A public thread", "")
 	for _, tc := range []struct {
 		name, token, body string
 		status            int
@@ -215,6 +216,8 @@ func TestCreateStatusRefusals(t *testing.T) {
 		{"unknown media", token, `{"status":"Hello there","media_ids":["123"]}`, http.StatusUnprocessableEntity},
 		{"poll", token, `{"status":"Hello there","poll":{"options":["a","b"],"expires_in":600}}`, http.StatusUnprocessableEntity},
 		{"bad sensitive", token, `{"status":"Hello there","sensitive":"maybe"}`, http.StatusUnprocessableEntity},
+		{"direct reply in a public thread", token, `{"status":"Psst","visibility":"direct","in_reply_to_id":"` + public.ID + `"}`,
+			http.StatusUnprocessableEntity},
 		{"unknown parent", token, `{"status":"Hello there","in_reply_to_id":"01NOPE"}`, http.StatusNotFound},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -172,6 +172,12 @@ func TestFollowersOnlyPostStaysWithFollowers(t *testing.T) {
 	if ids, _ := ta.timeline("/api/v1/timelines/home", bobToken); !sameIDs(ids, private, public) {
 		t.Errorf("bob's home = %v, want both of carol's notes", ids)
 	}
+
+	_, reply := ta.postStatus(ta.tokenOf(bob, "write"), `{"status":"Agreed","visibility":"private","in_reply_to_id":"`+private.ID+`"}`)
+	if reply == nil || reply["visibility"] != "direct" {
+		t.Fatalf("reply to the followers-only note = %v, want a direct status", reply)
+	}
+	wantJSONAnswer(t, ta.call(http.MethodGet, "/api/v1/statuses/"+reply["id"].(string), "", "", doraToken), http.StatusNotFound)
 }
 
 func TestTagTimelineAndMedia(t *testing.T) {
