@@ -56,7 +56,7 @@ func (a *API) statusSource(w http.ResponseWriter, r *http.Request, c *caller) {
 
 // deleteStatus deletes the member's own status (DELETE
 // /api/v1/statuses/:id) as the site does, and answers it with its text,
-// so that an app can offer to write it again.
+// so that an app can offer to write it again (redraftText).
 func (a *API) deleteStatus(w http.ResponseWriter, r *http.Request, c *caller) {
 	p, ok := a.visiblePost(w, r, c)
 	if !ok {
@@ -71,8 +71,22 @@ func (a *API) deleteStatus(w http.ResponseWriter, r *http.Request, c *caller) {
 		a.fail(w, r, err)
 		return
 	}
-	s.Text = &p.Source
+	text := redraftText(p)
+	s.Text = &text
 	writeJSON(w, http.StatusOK, s)
+}
+
+// redraftText is what an app offers to post again after a deletion
+// ("delete and redraft"): what the author wrote, and a news post's link
+// after it, so that posting it again makes the news post again.
+func redraftText(p *storage.Post) string {
+	if p.Kind != storage.KindNews || p.LinkURL == "" {
+		return p.Source
+	}
+	if p.Source == "" {
+		return p.LinkURL
+	}
+	return p.Source + "\n\n" + p.LinkURL
 }
 
 // editStatus changes the text and content warning of the member's own

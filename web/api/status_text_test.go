@@ -87,3 +87,18 @@ func TestDescendantsOf(t *testing.T) {
 		}
 	}
 }
+
+func TestRedraftText(t *testing.T) {
+	for _, tc := range []struct {
+		post storage.Post
+		want string
+	}{
+		{storage.Post{Kind: storage.KindDiscussion, Source: "Bridges\nneed repair"}, "Bridges\nneed repair"},
+		{storage.Post{Kind: storage.KindNews, LinkURL: "https://news.example/a"}, "https://news.example/a"},
+		{storage.Post{Kind: storage.KindNews, LinkURL: "https://news.example/a", Source: "Read it"}, "Read it\n\nhttps://news.example/a"},
+	} {
+		if got := redraftText(&tc.post); got != tc.want {
+			t.Errorf("redraftText(%+v) = %q, want %q", tc.post, got, tc.want)
+		}
+	}
+}
