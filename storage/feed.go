@@ -187,11 +187,7 @@ func (db *DB) PostsBy(ctx context.Context, viewerID, actorID, before string, lim
 // see and that reach them (domain_block_reach.go), newest first. Muted
 // authors and muted words are left out.
 func (db *DB) SubwikiFeed(ctx context.Context, viewerID, groupID, before string, limit int) (*FeedPage, error) {
-	visible, args := visibleTo(viewerID)
-	reach, reachArgs := reachTo(viewerID)
-	cond := `p.subwiki_id = ? AND p.kind <> 'comment' AND p.visibility <> 'direct' AND ` + visible + ` AND ` + reach +
-		` AND ` + notMutedSQL("?", "p.author_id")
-	args = append(append(append([]any{groupID}, args...), reachArgs...), viewerID)
+	cond, args := subwikiFeedCond(viewerID, groupID)
 	return db.withoutMutedWords(ctx, viewerID, before, limit, func(before string) (*FeedPage, error) {
 		return db.listPosts(ctx, cond, before, limit, args...)
 	})

@@ -309,9 +309,16 @@ func (tx *Tx) mayModerate(ctx context.Context, memberID string, c *correctionTar
 // these times at the second (that is all ActivityPub documents carry),
 // and Mastodon applies an Update only when updated is newer.
 func editTime(p *Post, now time.Time) time.Time {
-	floor := p.Published
-	if p.Updated.After(floor) {
-		floor = p.Updated
+	return EditTime(p.Published, p.Updated, now)
+}
+
+// EditTime is editTime of a post published and last updated at the
+// times (updated zero when never): what a reader of a post's history
+// needs to tell a headline's revision from a later edit of the text.
+func EditTime(published, updated, now time.Time) time.Time {
+	floor := published
+	if updated.After(floor) {
+		floor = updated
 	}
 	floor = floor.Truncate(time.Second).Add(time.Second)
 	if now.Before(floor) {

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/tidings-social/tidings/storage"
+	"github.com/tidings-social/tidings/web/api"
 )
 
 // Limits are how often one member, or one network, may do the things
@@ -67,6 +68,20 @@ func (s *Server) allow(w http.ResponseWriter, l *rateLimiter, key string) error 
 	}
 	setRetryAfter(w, wait)
 	return storage.Errorf(storage.ERateLimited, l.refusal, minutes(wait))
+}
+
+// apiAllowance is the site's limits on posts and comments for the
+// client API (api.Config.Allowance): an app's statuses count against
+// the same allowance as the compose page and the comment form.
+func (s *Server) apiAllowance(action, memberID string) error {
+	l := s.limits.posts
+	if action == api.ActionComment {
+		l = s.limits.comments
+	}
+	if wait := l.take(memberID); wait > 0 {
+		return storage.Errorf(storage.ERateLimited, l.refusal, minutes(wait))
+	}
+	return nil
 }
 
 // setRetryAfter tells the client in how many whole seconds to come back.

@@ -37,7 +37,19 @@ type Config struct {
 	// ProfileImages changes members' avatars and headers as the settings
 	// page does; nil takes no images.
 	ProfileImages ProfileImages
+	// Allowance takes one from what the member may still do of an
+	// action the site limits (ActionPost, ActionComment), and refuses
+	// (ERateLimited) when nothing is left: the site's own limits, so
+	// that an app posts no faster than the compose page. nil limits
+	// nothing.
+	Allowance func(action, memberID string) error
 }
+
+// The actions Config.Allowance limits.
+const (
+	ActionPost    = "post"
+	ActionComment = "comment"
+)
 
 // baseURL is the instance's address, e.g. "https://news.example".
 func (c Config) baseURL() string { return c.Scheme + "://" + c.Domain }
@@ -77,6 +89,9 @@ func (a *API) Routes(r *mux.Router) {
 	a.appRoutes(own)
 	a.instanceRoutes(own)
 	a.accountRoutes(own)
+	a.statusRoutes(own)
+	a.timelineRoutes(own)
+	a.listRoutes(own)
 	a.stubRoutes(own)
 
 	h := a.guard(own)
