@@ -57,7 +57,7 @@ func (f *Federator) onCreate(ctx context.Context, in *incoming) error {
 func (f *Federator) keepPost(ctx context.Context, in *incoming, author *storage.Actor, post postable, via *storage.Actor) error {
 	r := remotePost(author, post)
 	r.Revision = f.revisionOf(ctx, in, author, post, r.HistoryURI)
-	group, err := f.groupOf(ctx, post, via)
+	group, err := f.groupOf(ctx, post, author, via)
 	if err != nil {
 		return err
 	}
@@ -158,6 +158,9 @@ func (f *Federator) relatedHere(ctx context.Context, actor *storage.Actor, post 
 		if !f.cfg.Site.IsLocal(uri) {
 			continue
 		}
+		if f.localNonGroup(uri) {
+			return true, nil // a member here, or nothing a lookup could find a group under
+		}
 		a, err := f.db.ActorByURI(ctx, uri)
 		if err != nil && storage.ErrorCode(err) != storage.ENotFound {
 			return false, err
@@ -185,13 +188,15 @@ func (f *Federator) recipients(post postable) []string {
 // another server that is none of these is no more than a booster: else
 // any group could file any post under itself, and then decide on its
 // headline.
-func (f *Federator) groupOf(ctx context.Context, post postable, via *storage.Actor) (*storage.Actor, error) {
+func (f *Federator) groupOf(ctx context.Context, post postable, author, via *storage.Actor) (*storage.Actor, error) {
 	named := append(iris(post.GetActivityStreamsAudience()), f.recipients(post)...)
 	if via != nil && (sameHost(via.URI, idOf(post)) || slices.Contains(named, via.URI) || f.inThreadOf(ctx, post, via)) {
 		return via, nil
 	}
 	for _, uri := range named {
-		if uri == publicCollection || f.localNonGroup(uri) {
+		// What cannot be a group is not looked up; Mastodon's posts all
+		// name their author's followers.
+		if uri == publicCollection || f.localNonGroup(uri) || uri == author.Followers {
 			continue
 		}
 		a, err := f.db.ActorByURI(ctx, uri)
