@@ -92,6 +92,7 @@ func (a *API) Routes(r *mux.Router) {
 	a.statusRoutes(own)
 	a.timelineRoutes(own)
 	a.listRoutes(own)
+	a.notificationRoutes(own)
 	a.stubRoutes(own)
 
 	h := a.guard(own)
