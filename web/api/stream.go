@@ -1,6 +1,7 @@
 package api
 
 import (
+	"net/http"
 	"sync"
 	"time"
 
@@ -24,6 +25,16 @@ const (
 	streamPing = 30 * time.Second
 	// streamWrite bounds the sending of one message.
 	streamWrite = 10 * time.Second
+	// maxMemberStreams is how many streams one member may hold open:
+	// each costs a goroutine and reads for every change, and an app
+	// needs a few (one a tab).
+	maxMemberStreams = 16
+)
+
+// Texts of the streams that cannot be opened.
+const (
+	tooManyStreamsText = "Too many open streams: close some first."
+	stoppingText       = "The server is stopping."
 )
 
 // streamHub hands each committed change to the open streams.
@@ -52,17 +63,27 @@ func (h *streamHub) publish(c storage.Change) {
 	}
 }
 
-// open registers a new stream of the member, nil once the hub is closed.
-func (h *streamHub) open(memberID string) *stream {
+// open registers a new stream of the member. It refuses when the
+// member holds maxMemberStreams already, or the hub is closed.
+func (h *streamHub) open(memberID string) (*stream, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
-		return nil
+		return nil, &requestError{http.StatusServiceUnavailable, stoppingText}
+	}
+	open := 0
+	for s := range h.streams {
+		if s.memberID == memberID {
+			open++
+		}
+	}
+	if open >= maxMemberStreams {
+		return nil, &requestError{http.StatusTooManyRequests, tooManyStreamsText}
 	}
 	s := &stream{memberID: memberID, changes: make(chan storage.Change, streamQueue),
 		done: make(chan struct{}), subs: map[string]subscription{}}
 	h.streams[s] = struct{}{}
-	return s
+	return s, nil
 }
 
 // leave forgets the stream.

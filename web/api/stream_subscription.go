@@ -17,6 +17,10 @@ const (
 	streamHashtag          = "hashtag"
 	streamHashtagLocal     = "hashtag:local"
 	streamList             = "list"
+	// streamDirect carries conversations, which Tidings does not serve
+	// yet: it is accepted and stays quiet, since masto.js ends every
+	// subscription of a connection on an error message.
+	streamDirect = "direct"
 )
 
 // subscription is one stream a connection is subscribed to: a name and,
@@ -82,7 +86,7 @@ const (
 // Tidings does not serve, or a missing tag or list, is a requestError.
 func parseSubscription(name, tag, list string) (subscription, error) {
 	switch name {
-	case streamUser, streamUserNotification, streamPublic, streamPublicLocal, streamPublicRemote:
+	case streamUser, streamUserNotification, streamPublic, streamPublicLocal, streamPublicRemote, streamDirect:
 		return subscription{Name: name}, nil
 	case streamHashtag, streamHashtagLocal:
 		// The tag stays as the client wrote it: the event's stream field

@@ -250,7 +250,7 @@ func TestStreamRefusals(t *testing.T) {
 		{"/api/v1/streaming/user", "", http.StatusUnauthorized, invalidTokenText},
 		{"/api/v1/streaming/user", "wrong", http.StatusUnauthorized, invalidTokenText},
 		{"/api/v1/streaming/user", write, http.StatusForbidden, outOfScopeText},
-		{"/api/v1/streaming/direct", read, http.StatusBadRequest, unknownStreamText},
+		{"/api/v1/streaming/public/media", read, http.StatusBadRequest, unknownStreamText},
 		{"/api/v1/streaming/hashtag", read, http.StatusBadRequest, noTagText},
 		{"/api/v1/streaming/list", read, http.StatusBadRequest, noListText},
 		{"/api/v1/streaming/list?list=" + alice.ID, read, http.StatusNotFound, recordNotFound},
@@ -320,7 +320,8 @@ func TestStreamServerSentEvents(t *testing.T) {
 
 func TestStreamHubEndsASlowStream(t *testing.T) {
 	h := newStreamHub()
-	slow, quick := h.open("slow"), h.open("quick")
+	slow, _ := h.open("slow")
+	quick, _ := h.open("quick")
 	for range streamQueue {
 		h.publish(storage.Change{Kind: storage.ChangePostCreated, PostID: "p"})
 	}
@@ -341,8 +342,16 @@ func TestStreamHubEndsASlowStream(t *testing.T) {
 	if got := len(quick.changes); got != 1 {
 		t.Errorf("quick stream has %d changes queued, want 1", got)
 	}
+	for i := 1; i < maxMemberStreams; i++ {
+		if _, err := h.open("quick"); err != nil {
+			t.Fatalf("stream %d of a member: %v", i+1, err)
+		}
+	}
+	if _, err := h.open("quick"); err == nil || err.(*requestError).status != http.StatusTooManyRequests {
+		t.Errorf("one stream too many: %v, want 429", err)
+	}
 	h.close()
-	if h.open("late") != nil {
+	if _, err := h.open("late"); err == nil {
 		t.Error("a closed hub opened a stream")
 	}
 	select {
@@ -367,7 +376,8 @@ func TestParseSubscription(t *testing.T) {
 		{"hashtag", "no spaces", "", nil, http.StatusBadRequest},
 		{"list", "", "01ABC", []string{"list", "01ABC"}, 0},
 		{"list", "", "", nil, http.StatusBadRequest},
-		{"direct", "", "", nil, http.StatusBadRequest},
+		{"direct", "", "", []string{"direct"}, 0},
+		{"public:media", "", "", nil, http.StatusBadRequest},
 		{"", "", "", nil, http.StatusBadRequest},
 	}
 	for _, tt := range tests {

@@ -40,9 +40,9 @@ func (a *API) streamWebSocket(w http.ResponseWriter, r *http.Request, c *caller)
 		}
 		first = &sub
 	}
-	s := a.streams.open(c.Member.ID)
-	if s == nil {
-		writeError(w, http.StatusServiceUnavailable, "The server is stopping.")
+	s, err := a.streams.open(c.Member.ID)
+	if err != nil {
+		a.streamFailed(w, r, err)
 		return
 	}
 	defer a.streams.leave(s)
