@@ -394,3 +394,34 @@ func TestParseSubscription(t *testing.T) {
 		}
 	}
 }
+
+// A list stream is a joined subwiki's feed, opened with the token in the
+// query as Pinafore opens it; its events name the list.
+func TestStreamListWithQueryToken(t *testing.T) {
+	ta := startStatusAPI(t)
+	ctx := context.Background()
+	alice, bob := ta.signedUpMember("alice"), ta.signedUpMember("bob")
+	climate, err := ta.db.CreateSubwiki(ctx, storage.SubwikiCreate{Name: "climate", Title: "Climate"}, alice.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ta.db.Follow(ctx, bob.ID, climate.ID); err != nil {
+		t.Fatal(err)
+	}
+	dial, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	conn, _, err := websocket.Dial(dial, "ws"+strings.TrimPrefix(ta.URL, "http")+"/api/v1/streaming?stream=list&list="+
+		climate.ID+"&access_token="+ta.tokenOf(bob, "read"), nil)
+	if err != nil {
+		t.Fatalf("open stream: %v", err)
+	}
+	defer conn.CloseNow()
+	if got := conn.Subprotocol(); got != "" {
+		t.Errorf("subprotocol %q chosen, none offered", got)
+	}
+	bobStream := &testStream{t: t, conn: conn}
+	bobStream.syncStream()
+	ta.publish(alice, "Outside the subwiki", "")
+	inside := ta.publish(alice, "Inside the subwiki", climate.ID)
+	bobStream.wantStatusEvent("list "+climate.ID, "update", inside.ID)
+}
