@@ -65,8 +65,12 @@ func (tx *Tx) postDeleted(ctx context.Context, p *Post) error {
 	}
 	c := Change{Kind: ChangePostDeleted, PostID: p.ID, Listed: Listed(p.Visibility)}
 	if !c.Listed {
-		rows, err := tx.QueryContext(ctx, `SELECT m.id FROM members m JOIN posts p ON p.id = ?
-			WHERE m.status = 'active' AND `+visibleSQL("p", "m.id"), p.ID)
+		// Only its author, those it names and the author's followers may
+		// see such a post (visibility.go), so only they are asked the rule.
+		rows, err := tx.QueryContext(ctx, `SELECT m.id FROM posts p JOIN members m ON m.id IN (
+				SELECT p.author_id UNION SELECT actor_id FROM post_recipients WHERE post_id = p.id
+				UNION SELECT follower_id FROM follows WHERE followee_id = p.author_id AND state = 'accepted')
+			WHERE p.id = ? AND m.status = 'active' AND `+visibleSQL("p", "m.id"), p.ID)
 		if err != nil {
 			return fmt.Errorf("audience of %s: %w", p.ID, err)
 		}
