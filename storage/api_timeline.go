@@ -69,6 +69,12 @@ func (db *DB) withoutMutedWordsOf(ctx context.Context, viewerID string, posts []
 // as in Mastodon's public timelines; muted authors are left out. With
 // local it lists what PublicFeed lists.
 func (db *DB) PublicTimeline(ctx context.Context, viewerID string, local, remote bool, page IDPage) (*Timeline, error) {
+	cond, args := publicTimelineCond(viewerID, local, remote)
+	return db.idPagePosts(ctx, viewerID, cond, page, args...)
+}
+
+// publicTimelineCond selects the posts of PublicTimeline.
+func publicTimelineCond(viewerID string, local, remote bool) (string, []any) {
 	visible, args := visibleTo(viewerID)
 	reach, reachArgs := reachTo(viewerID)
 	cond := `p.kind <> 'comment' AND p.visibility = 'public' AND ` + visible + ` AND ` + reach +
@@ -79,25 +85,29 @@ func (db *DB) PublicTimeline(ctx context.Context, viewerID string, local, remote
 	case remote:
 		cond = `p.local = 0 AND ` + cond
 	}
-	args = append(append(args, reachArgs...), viewerID)
-	return db.idPagePosts(ctx, viewerID, cond, page, args...)
+	return cond, append(append(args, reachArgs...), viewerID)
 }
 
 // TagTimeline pages through what the hashtag's page lists (Search of
 // the hashtag, the same rule), by IDPage.
 func (db *DB) TagTimeline(ctx context.Context, viewerID, tag string, page IDPage) (*Timeline, error) {
-	if NormalizeHashtag(tag) == "" {
-		return nil, Errorf(EInvalid, "That is not a hashtag: hashtags are letters, digits and _.")
-	}
-	terms, err := SearchQuery{Tag: tag}.parse()
-	if err != nil {
-		return nil, err
-	}
-	cond, args, err := db.searchCond(ctx, viewerID, terms)
+	cond, args, err := db.tagTimelineCond(ctx, viewerID, tag)
 	if err != nil {
 		return nil, err
 	}
 	return db.idPagePosts(ctx, viewerID, cond, page, args...)
+}
+
+// tagTimelineCond selects the posts of TagTimeline.
+func (db *DB) tagTimelineCond(ctx context.Context, viewerID, tag string) (string, []any, error) {
+	if NormalizeHashtag(tag) == "" {
+		return "", nil, Errorf(EInvalid, "That is not a hashtag: hashtags are letters, digits and _.")
+	}
+	terms, err := SearchQuery{Tag: tag}.parse()
+	if err != nil {
+		return "", nil, err
+	}
+	return db.searchCond(ctx, viewerID, terms)
 }
 
 // SubwikiTimeline pages through what SubwikiFeed lists, by IDPage.

@@ -76,12 +76,16 @@ func (tx *Tx) notify(ctx context.Context, n notice) error {
 			return err
 		}
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO notifications (id, member_id, kind, actor_id, post_id, revision,
+	id := tx.newID()
+	res, err := tx.ExecContext(ctx, `INSERT INTO notifications (id, member_id, kind, actor_id, post_id, revision,
 		subject_id, subject_kind, subject, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-		tx.newID(), n.memberID, n.kind, nullable(n.actorID), nullable(n.postID), n.revision,
+		id, n.memberID, n.kind, nullable(n.actorID), nullable(n.postID), n.revision,
 		n.subjectID, n.subjectKind, n.subject, n.reason, millis(tx.now))
 	if err != nil {
 		return fmt.Errorf("notify %s of %s: %w", n.memberID, n.kind, err)
+	}
+	if made, err := res.RowsAffected(); err == nil && made == 1 {
+		tx.changed(Change{Kind: ChangeNotified, NotificationID: id, MemberID: n.memberID})
 	}
 	return nil
 }

@@ -46,35 +46,15 @@ func (db *DB) Notifications(ctx context.Context, memberID, before string, limit 
 	}
 	page := &NotificationPage{}
 	err := db.write(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+noticeColumns+` FROM notifications n
-			WHERE n.member_id = ? AND n.id < ? AND `+shownNoticeSQL+` ORDER BY n.id DESC LIMIT ?`, memberID, before, limit+1)
+		list, err := tx.notices(ctx, `n.member_id = ? AND n.id < ? AND `+shownNoticeSQL+` ORDER BY n.id DESC LIMIT ?`,
+			memberID, before, limit+1)
 		if err != nil {
 			return err
 		}
-		refs := map[*Notification][2]string{}
-		for rows.Next() {
-			var n Notification
-			var actorID, postID string
-			var created int64
-			if err := rows.Scan(&n.ID, &n.Kind, &actorID, &postID, &n.Revision, &n.SubjectID, &n.SubjectKind,
-				&n.Subject, &n.Reason, &created, &n.Read); err != nil {
-				rows.Close()
-				return err
-			}
-			n.CreatedAt = fromMillis(created)
-			refs[&n] = [2]string{actorID, postID}
-			page.Notifications = append(page.Notifications, &n)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
+		page.Notifications = list
 		if len(page.Notifications) > limit {
 			page.Notifications = page.Notifications[:limit]
 			page.Next = page.Notifications[limit-1].ID
-		}
-		if err := tx.loadNoticeRefs(ctx, page.Notifications, refs); err != nil {
-			return err
 		}
 		return tx.markRead(ctx, memberID, page.Notifications)
 	})

@@ -224,6 +224,7 @@ func (tx *Tx) insertPost(ctx context.Context, p *Post) error {
 	if p.RootID != "" && Listed(p.Visibility) {
 		_, err = tx.execFixed(ctx, `UPDATE posts SET comment_count = comment_count + 1 WHERE id = ?`, p.RootID)
 	}
+	tx.changed(Change{Kind: ChangePostCreated, PostID: p.ID})
 	return err
 }
 
@@ -289,6 +290,9 @@ func (tx *Tx) parentAuthor(ctx context.Context, p *Post) string {
 // deletePost removes a post and leaves a tombstone for its id. Comments
 // on it stay, so a thread keeps its shape; the thread's count drops.
 func (tx *Tx) deletePost(ctx context.Context, p *Post) error {
+	if err := tx.postDeleted(ctx, p); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM posts WHERE id = ?`, p.ID); err != nil {
 		return fmt.Errorf("delete post %s: %w", p.URI, err)
 	}

@@ -51,6 +51,7 @@ func (db *DB) EditPost(ctx context.Context, e PostEdit) (*Post, error) {
 		if err := tx.reindexPost(ctx, p); err != nil {
 			return err
 		}
+		tx.changed(Change{Kind: ChangePostUpdated, PostID: p.ID})
 		eventID, err := tx.enqueueID(ctx, EventUpdatePost, p.ID, e.MemberID, OutboxPayload{})
 		if err != nil {
 			return err

@@ -178,6 +178,7 @@ func (db *DB) SaveRemotePost(ctx context.Context, r RemotePost) (*Post, error) {
 		if err != nil {
 			return fmt.Errorf("update post %s: %w", p.URI, err)
 		}
+		tx.changed(Change{Kind: ChangePostUpdated, PostID: p.ID})
 		if err := tx.reindexPost(ctx, p); err != nil {
 			return err
 		}

@@ -76,5 +76,6 @@ func (tx *Tx) addRevision(ctx context.Context, p *Post, headline, editorID, reas
 		return fmt.Errorf("revise %s: %w", p.URI, err)
 	}
 	p.Headline, p.Revision = headline, next
+	tx.changed(Change{Kind: ChangePostUpdated, PostID: p.ID})
 	return nil
 }

@@ -48,6 +48,8 @@ type DB struct {
 	actors actorCache
 	// onOutbox is called after commits that queued outbox events.
 	onOutbox atomic.Pointer[func()]
+	// onChange is told of the changes open streams show (OnChange).
+	onChange atomic.Pointer[func(Change)]
 
 	// Now returns the current time; tests replace it to make time stand still.
 	Now func() time.Time
@@ -161,6 +163,8 @@ type Tx struct {
 	afterCommit []func()
 	// onCommitted runs only once the transaction has committed.
 	onCommitted []func()
+	// changes are what the transaction tells OnChange's function of.
+	changes []Change
 }
 
 // newID returns a fresh time-sortable id.

@@ -77,6 +77,11 @@ func NewServer(ctx context.Context, db *storage.DB, fed *federation.Federator, c
 	return s, nil
 }
 
+// CloseStreams ends the client API's open streams and accepts no more:
+// they last for hours, so the server's shutdown ends them rather than
+// waits for them.
+func (s *Server) CloseStreams() { s.api.CloseStreams() }
+
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.handler.ServeHTTP(w, r)

@@ -125,6 +125,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
 	}
+	m.server.RegisterOnShutdown(site.CloseStreams)
 	workCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	m.stopWork, m.workDone = stop, make(chan struct{})
 	go func() {

@@ -61,6 +61,8 @@ type API struct {
 	cfg    Config
 	log    *slog.Logger
 	limits *rateWindows
+	// streams are the open streams of the streaming API.
+	streams *streamHub
 }
 
 // New builds the API on db and fed.
@@ -74,7 +76,12 @@ func New(db *storage.DB, fed *federation.Federator, cfg Config, log *slog.Logger
 	if cfg.ClientIP == nil {
 		cfg.ClientIP = connectionAddress
 	}
-	return &API{db: db, fed: fed, cfg: cfg, log: log, limits: newRateWindows(cfg.RateLimit, cfg.RateWindow, maxRateKeys)}
+	a := &API{db: db, fed: fed, cfg: cfg, log: log, limits: newRateWindows(cfg.RateLimit, cfg.RateWindow, maxRateKeys),
+		streams: newStreamHub()}
+	if db != nil { // a test's API without a database streams nothing
+		db.OnChange(a.streams.publish)
+	}
+	return a
 }
 
 // Routes mounts every path of the API on the site's router r: the paths
@@ -92,6 +99,8 @@ func (a *API) Routes(r *mux.Router) {
 	a.statusRoutes(own)
 	a.timelineRoutes(own)
 	a.listRoutes(own)
+	a.notificationRoutes(own)
+	a.streamRoutes(own)
 	a.stubRoutes(own)
 
 	h := a.guard(own)
