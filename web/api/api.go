@@ -93,6 +93,7 @@ func (a *API) Routes(r *mux.Router) {
 	a.timelineRoutes(own)
 	a.listRoutes(own)
 	a.notificationRoutes(own)
+	a.markerRoutes(own)
 	a.stubRoutes(own)
 
 	h := a.guard(own)
