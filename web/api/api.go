@@ -38,7 +38,8 @@ type Config struct {
 	// page does; nil takes no images.
 	ProfileImages ProfileImages
 	// Allowance takes one from what the member may still do of an
-	// action the site limits (ActionPost, ActionComment), and refuses
+	// action the site limits (ActionPost, ActionComment, ActionFlag,
+	// ActionLookup), and refuses
 	// (ERateLimited) when nothing is left: the site's own limits, so
 	// that an app posts no faster than the compose page. nil limits
 	// nothing.
@@ -49,6 +50,8 @@ type Config struct {
 const (
 	ActionPost    = "post"
 	ActionComment = "comment"
+	ActionFlag    = "flag"   // a report
+	ActionLookup  = "lookup" // a search that fetches from another server
 )
 
 // baseURL is the instance's address, e.g. "https://news.example".
@@ -94,6 +97,7 @@ func (a *API) Routes(r *mux.Router) {
 	a.listRoutes(own)
 	a.notificationRoutes(own)
 	a.markerRoutes(own)
+	a.reportRoutes(own)
 	a.stubRoutes(own)
 
 	h := a.guard(own)
