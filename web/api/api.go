@@ -37,6 +37,9 @@ type Config struct {
 	// ProfileImages changes members' avatars and headers as the settings
 	// page does; nil takes no images.
 	ProfileImages ProfileImages
+	// PostImages keeps the images of posts as the compose page does; nil
+	// takes no media.
+	PostImages PostImages
 	// Allowance takes one from what the member may still do of an
 	// action the site limits (ActionPost, ActionComment, ActionFlag,
 	// ActionLookup), and refuses
@@ -98,6 +101,7 @@ func (a *API) Routes(r *mux.Router) {
 	a.notificationRoutes(own)
 	a.markerRoutes(own)
 	a.reportRoutes(own)
+	a.mediaRoutes(own)
 	a.stubRoutes(own)
 
 	h := a.guard(own)
