@@ -102,6 +102,7 @@ func (a *API) Routes(r *mux.Router) {
 	a.markerRoutes(own)
 	a.reportRoutes(own)
 	a.mediaRoutes(own)
+	a.searchRoutes(own)
 	a.stubRoutes(own)
 
 	h := a.guard(own)
