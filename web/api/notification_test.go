@@ -89,10 +89,13 @@ func TestNotificationsOfLikesFollowsAndCorrections(t *testing.T) {
 			t.Errorf("%s has status %v, want the post", n["type"], n["status"])
 		}
 	}
+	if got := list[2]["group_key"]; got != "follow" {
+		t.Errorf("follow group_key = %v", got)
+	}
 	if _, ok := list[2]["status"]; ok {
 		t.Errorf("a follow has a status: %v", list[2]["status"])
 	}
-	if got := list[1]["group_key"]; got != "favourite-like-"+p.ID {
+	if got := list[1]["group_key"]; got != "favourite-"+p.ID {
 		t.Errorf("favourite group_key = %v", got)
 	}
 	if got := list[0]["group_key"]; got != "ungrouped-"+list[0]["id"].(string) {

@@ -109,7 +109,7 @@ func (a *API) createReport(w http.ResponseWriter, r *http.Request, c *caller) {
 		a.failAccount(w, r, err)
 		return
 	}
-	statusIDs := nonEmpty(p.strings("status_ids"))
+	statusIDs := distinct(nonEmpty(p.strings("status_ids")))
 	base := storage.FlagCreate{ReporterID: c.Member.ID, Category: category, Comment: comment, Forward: forward}
 	var flags []storage.FlagCreate
 	for _, id := range statusIDs {
@@ -154,6 +154,20 @@ func (a *API) createReport(w http.ResponseWriter, r *http.Request, c *caller) {
 	writeJSON(w, http.StatusOK, report{ID: made[0].ID, Category: shownCategory, Comment: made[0].Comment,
 		Forwarded: made[0].Forwarded, CreatedAt: apiTime(made[0].CreatedAt), StatusIDs: append([]string{}, statusIDs...),
 		RuleIDs: append([]string{}, ruleIDs...), TargetAccount: entity})
+}
+
+// distinct leaves out the values given before in the list: a status
+// named twice is flagged once.
+func distinct(list []string) []string {
+	seen := map[string]bool{}
+	out := list[:0:0]
+	for _, v := range list {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // nonEmpty leaves out the empty values of a list parameter.

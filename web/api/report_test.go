@@ -31,7 +31,7 @@ func TestReportIsAFlagInTheModeratorsQueue(t *testing.T) {
 	token := ta.tokenOf(bob, "write:reports")
 
 	ans := ta.call(http.MethodPost, "/api/v1/reports", "application/json", `{"account_id":"`+alice.ID+`",
-		"status_ids":["`+p1.ID+`","`+p2.ID+`"],"comment":"Made up.","category":"violation",
+		"status_ids":["`+p1.ID+`","`+p2.ID+`","`+p1.ID+`"],"comment":"Made up.","category":"violation",
 		"rule_ids":["2","false_news"],"forward":false}`, token)
 	wantJSONAnswer(t, ans, http.StatusOK)
 	var rep map[string]any
