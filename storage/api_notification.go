@@ -34,15 +34,15 @@ func (db *DB) NotificationsPage(ctx context.Context, memberID string, f Notifica
 	list := &NotificationList{}
 	err = db.read(ctx, func(tx *Tx) error {
 		list.Notifications, err = tx.notices(ctx, cond+shownNoticeSQL+` AND `+pageCond+` `+orderLimit, args...)
-		return err
+		if err != nil {
+			return err
+		}
+		return tx.withListedPosts(ctx, list.Notifications)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("notifications of %s: %w", memberID, err)
 	}
 	newestFirst(page, list.Notifications)
-	if err := db.withListedPosts(ctx, list.Notifications); err != nil {
-		return nil, fmt.Errorf("notifications of %s: %w", memberID, err)
-	}
 	return list, nil
 }
 
@@ -52,7 +52,10 @@ func (db *DB) NotificationByID(ctx context.Context, memberID, id string) (*Notif
 	var found []*Notification
 	err := db.read(ctx, func(tx *Tx) (err error) {
 		found, err = tx.notices(ctx, `n.member_id = ? AND n.id = ? AND `+shownNoticeSQL, memberID, id)
-		return err
+		if err != nil {
+			return err
+		}
+		return tx.withListedPosts(ctx, found)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("notification %s: %w", id, err)
@@ -60,15 +63,12 @@ func (db *DB) NotificationByID(ctx context.Context, memberID, id string) (*Notif
 	if len(found) == 0 {
 		return nil, Errorf(ENotFound, "No such notification.")
 	}
-	if err := db.withListedPosts(ctx, found); err != nil {
-		return nil, fmt.Errorf("notification %s: %w", id, err)
-	}
 	return found[0], nil
 }
 
 // withListedPosts reads the notices' posts again as a listing reads
 // them, with their authors, subwikis and images, for showing in full.
-func (db *DB) withListedPosts(ctx context.Context, list []*Notification) error {
+func (tx *Tx) withListedPosts(ctx context.Context, list []*Notification) error {
 	var ids []string
 	for _, n := range list {
 		if n.Post != nil {
@@ -82,13 +82,12 @@ func (db *DB) withListedPosts(ctx context.Context, list []*Notification) error {
 	if err != nil {
 		return err
 	}
-	page, err := db.postPage(ctx, postsSelect+`WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.id DESC LIMIT ?`,
-		len(ids), string(idList), len(ids)+1)
+	posts, err := tx.listedPosts(ctx, postsSelect+`WHERE p.id IN (SELECT value FROM json_each(?))`, string(idList))
 	if err != nil {
 		return err
 	}
 	byID := map[string]*Post{}
-	for _, p := range page.Posts {
+	for _, p := range posts {
 		byID[p.ID] = p
 	}
 	for _, n := range list {

@@ -31,33 +31,9 @@ const postsSelect = `SELECT ` + postFields + `, ` + actorFields + `, ` + groupFi
 // the code (queryFixed keeps it compiled).
 func (db *DB) postPage(ctx context.Context, query string, limit int, args ...any) (*FeedPage, error) {
 	page := &FeedPage{}
-	err := db.read(ctx, func(tx *Tx) error {
-		rows, err := tx.queryFixed(ctx, query, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var author actorRow
-			var group groupRow
-			p, err := scanPost(rows, append(author.targets(), group.targets()...)...)
-			if err != nil {
-				return err
-			}
-			p.Author, p.Subwiki = author.actor(), group.actor()
-			page.Posts = append(page.Posts, p)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		rows.Close()
-		if err := tx.loadCorrectors(ctx, page.Posts); err != nil {
-			return err
-		}
-		if err := tx.loadSupporterBadges(ctx, page.Posts); err != nil {
-			return err
-		}
-		return tx.loadAttachments(ctx, page.Posts)
+	err := db.read(ctx, func(tx *Tx) (err error) {
+		page.Posts, err = tx.listedPosts(ctx, query, args...)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list posts: %w", err)
@@ -67,6 +43,39 @@ func (db *DB) postPage(ctx context.Context, query string, limit int, args ...any
 		page.Next = page.Posts[limit-1].ID
 	}
 	return page, nil
+}
+
+// listedPosts runs query, which selects posts with postsSelect, in the
+// transaction: the posts with their authors, subwikis, correctors,
+// supporter badges and images.
+func (tx *Tx) listedPosts(ctx context.Context, query string, args ...any) ([]*Post, error) {
+	rows, err := tx.queryFixed(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var posts []*Post
+	for rows.Next() {
+		var author actorRow
+		var group groupRow
+		p, err := scanPost(rows, append(author.targets(), group.targets()...)...)
+		if err != nil {
+			return nil, err
+		}
+		p.Author, p.Subwiki = author.actor(), group.actor()
+		posts = append(posts, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	if err := tx.loadCorrectors(ctx, posts); err != nil {
+		return nil, err
+	}
+	if err := tx.loadSupporterBadges(ctx, posts); err != nil {
+		return nil, err
+	}
+	return posts, tx.loadAttachments(ctx, posts)
 }
 
 // groupFields are the few columns of a post's subwiki shown with it.

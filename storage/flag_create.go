@@ -23,28 +23,55 @@ const (
 // when the member asks and the item comes from another server. A member
 // has one open flag per item: a second is refused.
 func (db *DB) FlagItem(ctx context.Context, c FlagCreate) (*Flag, error) {
-	if err := c.check(); err != nil {
+	flags, err := db.FlagItems(ctx, []FlagCreate{c})
+	if err != nil {
 		return nil, err
 	}
-	var f *Flag
-	err := db.write(ctx, func(tx *Tx) (err error) {
-		m, err := tx.memberWhere(ctx, "id = ?", c.ReporterID)
-		if err != nil || m.Status != MemberActive {
-			return Errorf(EForbidden, "Only members can flag.")
+	return flags[0], nil
+}
+
+// FlagItems records a member's flags of several items at once, as
+// FlagItem does each: all of them, or none when one is refused.
+func (db *DB) FlagItems(ctx context.Context, list []FlagCreate) ([]*Flag, error) {
+	if len(list) == 0 {
+		return nil, Errorf(EInvalid, "Flag one post or one account.")
+	}
+	for i := range list {
+		if err := list[i].check(); err != nil {
+			return nil, err
 		}
-		f, err = tx.flagFor(ctx, c)
-		if err != nil {
-			return err
-		}
-		if err := tx.insertFlag(ctx, f); err != nil {
-			return err
-		}
-		if f.Forwarded {
-			return tx.forwardFlag(ctx, f)
+	}
+	var flags []*Flag
+	err := db.write(ctx, func(tx *Tx) error {
+		for _, c := range list {
+			f, err := tx.flagItem(ctx, c)
+			if err != nil {
+				return err
+			}
+			flags = append(flags, f)
 		}
 		return nil
 	})
-	return f, err
+	return flags, err
+}
+
+// flagItem records one flag in FlagItems's transaction.
+func (tx *Tx) flagItem(ctx context.Context, c FlagCreate) (*Flag, error) {
+	m, err := tx.memberWhere(ctx, "id = ?", c.ReporterID)
+	if err != nil || m.Status != MemberActive {
+		return nil, Errorf(EForbidden, "Only members can flag.")
+	}
+	f, err := tx.flagFor(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.insertFlag(ctx, f); err != nil {
+		return nil, err
+	}
+	if f.Forwarded {
+		return f, tx.forwardFlag(ctx, f)
+	}
+	return f, nil
 }
 
 // flagFor makes the flag of a member's FlagCreate: what it is about, in

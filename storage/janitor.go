@@ -29,11 +29,12 @@ type Pruned struct {
 	Tombstones     int
 	OAuthCodes     int // authorization codes, a day after they expired
 	OAuthTokens    int // revoked OAuth tokens, a day after
+	PendingMedia   int // images uploaded through the client API that no status took within a day
 }
 
 // Total is everything a Prune changed; zero when nothing was left.
 func (p Pruned) Total() int {
-	return p.InboxBodies + p.InboxRecords + p.OutboxEvents + p.Deliveries + p.Sessions + p.SignInFailures + p.SignIns + p.Tombstones + p.OAuthCodes + p.OAuthTokens
+	return p.InboxBodies + p.InboxRecords + p.OutboxEvents + p.Deliveries + p.Sessions + p.SignInFailures + p.SignIns + p.Tombstones + p.OAuthCodes + p.OAuthTokens + p.PendingMedia
 }
 
 // Add counts q in p, for a total over batches.
@@ -48,6 +49,7 @@ func (p *Pruned) Add(q Pruned) {
 	p.Tombstones += q.Tombstones
 	p.OAuthCodes += q.OAuthCodes
 	p.OAuthTokens += q.OAuthTokens
+	p.PendingMedia += q.PendingMedia
 }
 
 // pruneStep is one kind of record Prune removes: its statement takes the
@@ -100,6 +102,10 @@ var pruneSteps = []pruneStep{
 	{`DELETE FROM oauth_tokens WHERE id IN (SELECT id FROM oauth_tokens
 		WHERE revoked_at <= ? ORDER BY revoked_at LIMIT ?)`,
 		func(Retention) time.Duration { return oauthKeptAfterUse }, func(p *Pruned) *int { return &p.OAuthTokens }},
+	// Its file then goes with the unused uploads (UnusedUploads).
+	{`DELETE FROM api_media WHERE id IN (SELECT id FROM api_media
+		WHERE created_at <= ? ORDER BY created_at LIMIT ?)`,
+		func(Retention) time.Duration { return pendingMediaKept }, func(p *Pruned) *int { return &p.PendingMedia }},
 }
 
 // oauthKeptAfterUse is how long codes past their lifetime and revoked
@@ -110,8 +116,9 @@ const oauthKeptAfterUse = 24 * time.Hour
 // that are older than r keeps them, oldest first: it deletes the rows of
 // handled inbound activities and clears the bodies of younger ones;
 // deletes the deliveries of finished outbox events, then the events; and
-// deletes expired sessions, old sign-in attempts, old tombstones, and
-// OAuth codes and revoked tokens a day past their use. Work
+// deletes expired sessions, old sign-in attempts, old tombstones,
+// OAuth codes and revoked tokens a day past their use, and images
+// uploaded through the client API that no status took within a day. Work
 // not finished (inbound activities not handled, outbox events not
 // expanded or parked, events with a delivery pending) is kept whatever
 // its age. Callers prune in small batches until Total is zero, so that

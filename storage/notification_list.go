@@ -121,15 +121,19 @@ func (db *DB) MarkNotificationsRead(ctx context.Context, memberID, upTo string) 
 	if upTo == "" {
 		upTo = "\uffff"
 	}
-	err := db.write(ctx, func(tx *Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE notifications AS n SET read_at = ?
-			WHERE n.member_id = ? AND n.read_at IS NULL AND n.id <= ? AND `+shownNoticeSQL, millis(tx.now), memberID, upTo)
-		return err
-	})
+	err := db.write(ctx, func(tx *Tx) error { return tx.markNotificationsRead(ctx, memberID, upTo) })
 	if err != nil {
 		return fmt.Errorf("mark notifications of %s read: %w", memberID, err)
 	}
 	return nil
+}
+
+// markNotificationsRead marks read the member's notices they may see up
+// to and including the id upTo.
+func (tx *Tx) markNotificationsRead(ctx context.Context, memberID, upTo string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE notifications AS n SET read_at = ?
+		WHERE n.member_id = ? AND n.read_at IS NULL AND n.id <= ? AND `+shownNoticeSQL, millis(tx.now), memberID, upTo)
+	return err
 }
 
 // UnreadNotifications counts the member's unread notices they may see.

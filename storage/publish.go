@@ -32,6 +32,9 @@ type PostCreate struct {
 	// Images are the images uploaded with it (UploadURL, type, size and
 	// description), at most MaxAttachments.
 	Images []Attachment
+	// MediaIDs are images the author uploaded before through the client
+	// API (SavePendingMedia), which the post takes after Images.
+	MediaIDs []string
 	// LinkDescription is the linked page's own description (news only),
 	// as a link preview read it: at most MaxLinkDescriptionLength.
 	LinkDescription string
@@ -116,7 +119,7 @@ func (db *DB) Publish(ctx context.Context, c PostCreate) (*Post, error) {
 		if err := tx.insertPost(ctx, p); err != nil {
 			return err
 		}
-		if err := tx.attachImages(ctx, p, images); err != nil {
+		if err := tx.attachImagesAndMedia(ctx, p, images, c.MediaIDs); err != nil {
 			return err
 		}
 		return tx.announceLocal(ctx, p, c.Mentions)
@@ -228,6 +231,8 @@ type CommentCreate struct {
 	ContentWarning string
 	// Images are the images uploaded with it, as PostCreate.Images.
 	Images []Attachment
+	// MediaIDs are images uploaded before, as PostCreate.MediaIDs.
+	MediaIDs []string
 }
 
 // Comment publishes a reply in a post's thread. The parent's author is
@@ -280,7 +285,7 @@ func (db *DB) Comment(ctx context.Context, c CommentCreate) (*Post, error) {
 		if err := tx.insertPost(ctx, p); err != nil {
 			return err
 		}
-		if err := tx.attachImages(ctx, p, images); err != nil {
+		if err := tx.attachImagesAndMedia(ctx, p, images, c.MediaIDs); err != nil {
 			return err
 		}
 		if err := tx.addRecipients(ctx, p.ID, mentionURIs(c.Mentions)); err != nil {

@@ -6,6 +6,9 @@ import (
 	"strings"
 )
 
+// MaxSearchLimit is the most posts one page of a search holds.
+const MaxSearchLimit = 100
+
 // Search pages through the posts and comments that answer the query,
 // newest first, as feeds are: Tidings never ranks. It finds only what the
 // viewer ("" for a stranger) may see and what reaches them, and leaves
@@ -18,7 +21,7 @@ func (db *DB) Search(ctx context.Context, viewerID string, q SearchQuery) (*Feed
 	if err != nil {
 		return nil, err
 	}
-	if q.Limit <= 0 || q.Limit > 100 {
+	if q.Limit <= 0 || q.Limit > MaxSearchLimit {
 		q.Limit = 20
 	}
 	cond, args, err := db.searchCond(ctx, viewerID, terms)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -157,3 +158,23 @@ func imageSlotsOf(alts []string) []imageSlot {
 	}
 	return slots
 }
+
+// apiPostImages lets the client API keep the images of posts the way
+// the compose page does.
+type apiPostImages struct{ s *Server }
+
+// StorePostImage implements api.PostImages.
+func (p apiPostImages) StorePostImage(_ context.Context, file *multipart.FileHeader) (storage.Attachment, error) {
+	if p.s.cfg.Media.UploadDir == "" {
+		return storage.Attachment{}, storage.Errorf(storage.EInvalid, "This server takes no image uploads.")
+	}
+	a, err := p.s.storePostImage(file)
+	var problem *uploadProblem
+	if errors.As(err, &problem) {
+		return storage.Attachment{}, storage.Errorf(storage.EInvalid, "%s", problem.msg)
+	}
+	return a, err
+}
+
+// RemovePostImage implements api.PostImages.
+func (p apiPostImages) RemovePostImage(url string) { p.s.removeUpload(url) }

@@ -70,13 +70,19 @@ func (s *Server) allow(w http.ResponseWriter, l *rateLimiter, key string) error 
 	return storage.Errorf(storage.ERateLimited, l.refusal, minutes(wait))
 }
 
-// apiAllowance is the site's limits on posts and comments for the
-// client API (api.Config.Allowance): an app's statuses count against
-// the same allowance as the compose page and the comment form.
+// apiAllowance is the site's limits for the client API
+// (api.Config.Allowance): an app's statuses, reports and remote lookups
+// count against the same allowance as the compose page, the comment
+// form, the flag forms and the search page.
 func (s *Server) apiAllowance(action, memberID string) error {
 	l := s.limits.posts
-	if action == api.ActionComment {
+	switch action {
+	case api.ActionComment:
 		l = s.limits.comments
+	case api.ActionFlag:
+		l = s.limits.flags
+	case api.ActionLookup:
+		l = s.limits.remoteLookups
 	}
 	if wait := l.take(memberID); wait > 0 {
 		return storage.Errorf(storage.ERateLimited, l.refusal, minutes(wait))

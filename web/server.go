@@ -72,7 +72,7 @@ func NewServer(ctx context.Context, db *storage.DB, fed *federation.Federator, c
 		mail: newMailer(db, cfg, log), stripe: newStripeClient(cfg.Stripe)}
 	s.api = api.New(db, fed, api.Config{Domain: cfg.Domain, Scheme: cfg.Scheme, InstanceName: cfg.InstanceName,
 		Description: cfg.Description, Version: cfg.Version, Contact: cfg.Contact, ClientIP: s.clientIP,
-		ProfileImages: apiProfileImages{s}, Allowance: s.apiAllowance}, log)
+		ProfileImages: apiProfileImages{s}, PostImages: apiPostImages{s}, Allowance: s.apiAllowance}, log)
 	s.handler = s.recoverPanics(s.logRequests(api.CORS(s.secureHeaders(s.loadSession(s.routes())))))
 	return s, nil
 }

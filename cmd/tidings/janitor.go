@@ -52,7 +52,7 @@ func prune(ctx context.Context, db *storage.DB, r storage.Retention, batch int, 
 		log.Info("pruned old records", "inbound_bodies", total.InboxBodies, "inbound", total.InboxRecords,
 			"outbox_events", total.OutboxEvents, "deliveries", total.Deliveries, "sessions", total.Sessions,
 			"sign_in_failures", total.SignInFailures, "sign_ins", total.SignIns, "tombstones", total.Tombstones,
-			"oauth_codes", total.OAuthCodes, "oauth_tokens", total.OAuthTokens)
+			"oauth_codes", total.OAuthCodes, "oauth_tokens", total.OAuthTokens, "pending_media", total.PendingMedia)
 	}
 	return total
 }

@@ -37,8 +37,12 @@ type Config struct {
 	// ProfileImages changes members' avatars and headers as the settings
 	// page does; nil takes no images.
 	ProfileImages ProfileImages
+	// PostImages keeps the images of posts as the compose page does; nil
+	// takes no media.
+	PostImages PostImages
 	// Allowance takes one from what the member may still do of an
-	// action the site limits (ActionPost, ActionComment), and refuses
+	// action the site limits (ActionPost, ActionComment, ActionFlag,
+	// ActionLookup), and refuses
 	// (ERateLimited) when nothing is left: the site's own limits, so
 	// that an app posts no faster than the compose page. nil limits
 	// nothing.
@@ -49,6 +53,8 @@ type Config struct {
 const (
 	ActionPost    = "post"
 	ActionComment = "comment"
+	ActionFlag    = "flag"   // a report
+	ActionLookup  = "lookup" // a search that fetches from another server
 )
 
 // baseURL is the instance's address, e.g. "https://news.example".
@@ -101,6 +107,10 @@ func (a *API) Routes(r *mux.Router) {
 	a.listRoutes(own)
 	a.notificationRoutes(own)
 	a.streamRoutes(own)
+	a.markerRoutes(own)
+	a.reportRoutes(own)
+	a.mediaRoutes(own)
+	a.searchRoutes(own)
 	a.stubRoutes(own)
 
 	h := a.guard(own)

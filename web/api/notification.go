@@ -64,7 +64,8 @@ func notificationGroupKey(n *storage.Notification) string {
 	if key == "" {
 		return "ungrouped-" + n.ID
 	}
-	return strings.ReplaceAll(notificationTypes[n.Kind]+"-"+key, " ", "-")
+	// The key starts with the notice's kind, which the type replaces.
+	return strings.ReplaceAll(notificationTypes[n.Kind]+strings.TrimPrefix(key, n.Kind), " ", "-")
 }
 
 // notifications builds the Notification entities of a member's notices.

@@ -66,6 +66,10 @@ func TestNotificationsOfLikesFollowsAndCorrections(t *testing.T) {
 	if err := ta.db.LikePost(ctx, bob.ID, p.ID); err != nil {
 		t.Fatal(err)
 	}
+	reply, err := ta.db.Comment(ctx, storage.CommentCreate{AuthorID: bob.ID, ParentID: p.ID, Text: "Which ones?"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	// A new account corrects headlines after a day.
 	ta.db.Now = func() time.Time { return time.Now().Add(48 * time.Hour) }
 	if _, err := ta.db.ReviseHeadline(ctx, storage.HeadlineEdit{PostID: p.ID, EditorID: bob.ID,
@@ -75,9 +79,13 @@ func TestNotificationsOfLikesFollowsAndCorrections(t *testing.T) {
 	token := ta.tokenOf(alice, "read:notifications")
 
 	list, _ := ta.notificationsOf("/api/v1/notifications", token)
-	if got, want := notificationTypesOf(list), []string{"update", "favourite", "follow"}; !slices.Equal(got, want) {
+	if got, want := notificationTypesOf(list), []string{"update", "mention", "favourite", "follow"}; !slices.Equal(got, want) {
 		t.Fatalf("types = %v, want %v", got, want)
 	}
+	if s, _ := list[1]["status"].(map[string]any); s == nil || s["id"] != reply.ID || s["in_reply_to_id"] != p.ID {
+		t.Errorf("the reply's mention has status %v, want the reply", list[1]["status"])
+	}
+	list = append(list[:1], list[2:]...) // the rest is about the post
 	for _, n := range list {
 		if n["account"].(map[string]any)["id"] != bob.ID {
 			t.Errorf("%s by %v, want bob", n["type"], n["account"].(map[string]any)["acct"])
@@ -89,10 +97,13 @@ func TestNotificationsOfLikesFollowsAndCorrections(t *testing.T) {
 			t.Errorf("%s has status %v, want the post", n["type"], n["status"])
 		}
 	}
+	if got := list[2]["group_key"]; got != "follow" {
+		t.Errorf("follow group_key = %v", got)
+	}
 	if _, ok := list[2]["status"]; ok {
 		t.Errorf("a follow has a status: %v", list[2]["status"])
 	}
-	if got := list[1]["group_key"]; got != "favourite-like-"+p.ID {
+	if got := list[1]["group_key"]; got != "favourite-"+p.ID {
 		t.Errorf("favourite group_key = %v", got)
 	}
 	if got := list[0]["group_key"]; got != "ungrouped-"+list[0]["id"].(string) {
@@ -103,7 +114,7 @@ func TestNotificationsOfLikesFollowsAndCorrections(t *testing.T) {
 	if got := notificationTypesOf(only); !slices.Equal(got, []string{"favourite"}) {
 		t.Errorf("types[] favourite,follow without follow = %v, want favourite", got)
 	}
-	excluded, _ := ta.notificationsOf("/api/v1/notifications?exclude_types[]=update", token)
+	excluded, _ := ta.notificationsOf("/api/v1/notifications?exclude_types[]=update&exclude_types[]=mention", token)
 	if got := notificationTypesOf(excluded); !slices.Equal(got, []string{"favourite", "follow"}) {
 		t.Errorf("exclude_types[] update = %v", got)
 	}
@@ -113,8 +124,8 @@ func TestNotificationsOfLikesFollowsAndCorrections(t *testing.T) {
 	}
 
 	unread, err := ta.db.UnreadNotifications(ctx, alice.ID)
-	if err != nil || unread != 3 {
-		t.Errorf("unread after the API listed them = %d (%v), want 3: the API marks nothing read", unread, err)
+	if err != nil || unread != 4 {
+		t.Errorf("unread after the API listed them = %d (%v), want 4: the API marks nothing read", unread, err)
 	}
 
 	one := ta.call(http.MethodGet, "/api/v1/notifications/"+list[1]["id"].(string), "", "", token)
@@ -137,7 +148,7 @@ func TestNotificationsOfLikesFollowsAndCorrections(t *testing.T) {
 	wantJSONAnswer(t, ta.call(http.MethodPost, "/api/v1/notifications/"+list[1]["id"].(string)+"/dismiss", "", "", write),
 		http.StatusOK)
 	left, _ := ta.notificationsOf("/api/v1/notifications", write)
-	if got := notificationTypesOf(left); !slices.Equal(got, []string{"update", "follow"}) {
+	if got := notificationTypesOf(left); !slices.Equal(got, []string{"update", "mention", "follow"}) {
 		t.Errorf("after dismissing the favourite: %v", got)
 	}
 	wantJSONAnswer(t, ta.call(http.MethodPost, "/api/v1/notifications/clear", "", "", write), http.StatusOK)

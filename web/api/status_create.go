@@ -109,15 +109,16 @@ func (a *API) publishStatus(ctx context.Context, me *storage.Member, p params) (
 		}
 	}
 	mentions := a.resolveMentions(ctx, text)
+	media := nonEmpty(p.strings("media_ids"))
 	if parent != "" {
 		return a.db.Comment(ctx, storage.CommentCreate{AuthorID: me.ID, ParentID: parent, Text: text,
-			Mentions: mentions, ContentWarning: warning})
+			Mentions: mentions, ContentWarning: warning, MediaIDs: media})
 	}
 	if visibility != "" && visibility != storage.Public {
 		return nil, unprocessable("Posts here are public: visibility must be public.")
 	}
 	create := storage.PostCreate{AuthorID: me.ID, SubwikiID: a.subwikiMentioned(ctx, mentions), Text: text,
-		Mentions: mentions, ContentWarning: warning}
+		Mentions: mentions, ContentWarning: warning, MediaIDs: media}
 	link := firstLink(text)
 	if link == "" {
 		create.Kind, create.Headline = storage.KindDiscussion, firstLine(text)
@@ -170,15 +171,9 @@ func (a *API) replyMayBe(ctx context.Context, memberID, parentID, visibility str
 	return nil
 }
 
-// refuseUnsupported refuses what a status here cannot carry: media
-// (none can be uploaded yet, so every id is unknown), polls and
+// refuseUnsupported refuses what a status here cannot carry: polls and
 // scheduling.
 func refuseUnsupported(p params) error {
-	for _, id := range p.strings("media_ids") {
-		if id != "" {
-			return unprocessable("No media with the id " + id + ".")
-		}
-	}
 	if p.has("poll[options][]") || p.has("poll[expires_in]") {
 		return unprocessable("Polls are not supported here.")
 	}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/tidings-social/tidings/storage"
 )
@@ -102,6 +103,10 @@ func (a *API) editStatus(w http.ResponseWriter, r *http.Request, c *caller) {
 		a.fail(w, r, err)
 		return
 	}
+	if err := refuseNewMedia(p, postID(r)); err != nil {
+		a.fail(w, r, err)
+		return
+	}
 	if _, _, err := p.boolean("sensitive"); err != nil {
 		a.fail(w, r, err)
 		return
@@ -117,4 +122,16 @@ func (a *API) editStatus(w http.ResponseWriter, r *http.Request, c *caller) {
 		return
 	}
 	a.answerStatus(w, r, c.Member.ID, postID(r))
+}
+
+// refuseNewMedia refuses media an edit would add: the images of a post
+// stay as it was published. The ids of its own images (as the app
+// sends them back) are taken as they are.
+func refuseNewMedia(p params, postID string) error {
+	for _, id := range nonEmpty(p.strings("media_ids")) {
+		if !strings.HasPrefix(id, postID+"-") {
+			return unprocessable("The images of a status cannot be changed here.")
+		}
+	}
+	return nil
 }

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// mediaForm is a multipart body with an image in "file", as masto.js
+// uploads media, and the other fields given.
+func mediaForm(t *testing.T, data []byte, fields map[string]string) (contentType, body string) {
+	t.Helper()
+	var buf bytes.Buffer
+	form := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		form.WriteField(k, v)
+	}
+	part, err := form.CreateFormFile("file", "harbour.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	part.Write(data)
+	form.Close()
+	return form.FormDataContentType(), buf.String()
+}
+
+// TestImageFromAnAppOnThePostPage uploads an image as an app does,
+// describes it, posts a status carrying it, and finds it on the post's
+// page with its description.
+func TestImageFromAnAppOnThePostPage(t *testing.T) {
+	inst := startInstance(t, nil)
+	alice := newVisitor(t, inst)
+	alice.signUp("alice", "correct horse battery", nil)
+	newVisitor(t, inst).signUp("bob", "correct horse battery", nil)
+	token := memberToken(t, inst, "alice", "read write")
+
+	ct, body := mediaForm(t, encodePNG(t, testImage(64, 48, false, false)), map[string]string{"description": "The harbour",
+		"focus": "0.0,0.0"})
+	up := apiCall(t, inst, http.MethodPost, "/api/v2/media", ct, body, token)
+	wantAPIStatus(t, up, http.StatusOK)
+	id := up.str("id")
+	original, _ := up.JSON["meta"].(map[string]any)["original"].(map[string]any)
+	if up.str("type") != "image" || up.str("url") == "" || up.str("preview_url") == "" || up.str("description") != "The harbour" ||
+		original["width"] != 64.0 || original["height"] != 48.0 || original["size"] != "64x48" || up.JSON["blurhash"] != nil {
+		t.Errorf("media = %s", up.Body)
+	}
+	if files := uploadsOn(t, inst); len(files) != 1 {
+		t.Errorf("uploads = %v, want the one image", files)
+	}
+	img, err := http.Get(up.str("url"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	img.Body.Close()
+	if img.StatusCode != http.StatusOK || !strings.HasPrefix(img.Header.Get("Content-Type"), "image/") {
+		t.Errorf("the image's url answers %d %s", img.StatusCode, img.Header.Get("Content-Type"))
+	}
+
+	described := apiCall(t, inst, http.MethodPut, "/api/v1/media/"+id, "application/json",
+		`{"description":"The harbour at dawn"}`, token)
+	wantAPIStatus(t, described, http.StatusOK)
+	shown := apiCall(t, inst, http.MethodGet, "/api/v1/media/"+id, "", "", token)
+	wantAPIStatus(t, shown, http.StatusOK)
+	if shown.str("description") != "The harbour at dawn" || shown.str("url") != up.str("url") {
+		t.Errorf("media after the description = %s", shown.Body)
+	}
+	bobToken := memberToken(t, inst, "bob", "read write")
+	wantAPIStatus(t, apiCall(t, inst, http.MethodGet, "/api/v1/media/"+id, "", "", bobToken), http.StatusNotFound)
+	stolen := apiCall(t, inst, http.MethodPost, "/api/v1/statuses", "application/json",
+		`{"status":"Mine now","media_ids":["`+id+`"]}`, bobToken)
+	wantAPIStatus(t, stolen, http.StatusUnprocessableEntity)
+
+	posted := apiCall(t, inst, http.MethodPost, "/api/v1/statuses", "application/json",
+		`{"status":"Harbour reopens","media_ids":["`+id+`"]}`, token)
+	wantAPIStatus(t, posted, http.StatusOK)
+	attached, _ := posted.JSON["media_attachments"].([]any)
+	if len(attached) != 1 || attached[0].(map[string]any)["description"] != "The harbour at dawn" {
+		t.Errorf("media_attachments = %v, want the image", posted.JSON["media_attachments"])
+	}
+	if got := attachmentsOn(t, alice.get("/posts/"+posted.str("id"))); len(got) != 1 || got[0][1] != "The harbour at dawn" {
+		t.Errorf("images on the post's page = %v, want the image described", got)
+	}
+	again := apiCall(t, inst, http.MethodPost, "/api/v1/statuses", "application/json",
+		`{"status":"Twice","media_ids":["`+id+`"]}`, token)
+	wantAPIStatus(t, again, http.StatusUnprocessableEntity)
+	wantAPIStatus(t, apiCall(t, inst, http.MethodGet, "/api/v1/media/"+id, "", "", token), http.StatusNotFound)
+
+	ct, body = mediaForm(t, []byte("not an image"), nil)
+	wantAPIStatus(t, apiCall(t, inst, http.MethodPost, "/api/v1/media", ct, body, token), http.StatusUnprocessableEntity)
+	wantAPIStatus(t, apiCall(t, inst, http.MethodPost, "/api/v1/media", "application/json", `{"description":"no file"}`, token),
+		http.StatusUnprocessableEntity)
+	ct, body = mediaForm(t, encodePNG(t, testImage(8, 8, false, false)), nil)
+	wantAPIStatus(t, apiCall(t, inst, http.MethodPost, "/api/v1/media", ct, body, memberToken(t, inst, "alice", "read")),
+		http.StatusForbidden)
+	wantAPIStatus(t, apiCall(t, inst, http.MethodPost, "/api/v1/media", ct, body, ""), http.StatusUnauthorized)
+	if files := uploadsOn(t, inst); len(files) != 1 {
+		t.Errorf("uploads after refusals = %v, want the posted image only", files)
+	}
+}
