@@ -60,6 +60,8 @@ func (tx *Tx) hostFailed(ctx context.Context, host string) error {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n > 0 {
+		// Forgotten even if the commit fails: forgetting is always safe.
+		tx.afterCommit = append(tx.afterCommit, func() { tx.db.hostsUp.forget(host) })
 		_, err = tx.ExecContext(ctx, `UPDATE deliveries SET dropped_at = ?, last_error = 'host unavailable'
 			WHERE host = ? AND `+pendingDelivery, millis(tx.now), host)
 	}
@@ -71,13 +73,24 @@ func (tx *Tx) hostFailed(ctx context.Context, host string) error {
 // so it only reads unless the server was marked unavailable.
 func (db *DB) HostAnswered(ctx context.Context, host string) error {
 	host = strings.ToLower(host)
-	if down, err := db.HostUnavailable(ctx, host); err != nil || !down {
+	now := db.Now()
+	if db.hostsUp.recent(host, now) {
+		return nil
+	}
+	down, err := db.HostUnavailable(ctx, host)
+	if err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx *Tx) error {
-		tx.keepsDocuments()
-		return tx.hostAnswered(ctx, host)
-	})
+	if down {
+		err = db.write(ctx, func(tx *Tx) error {
+			tx.keepsDocuments()
+			return tx.hostAnswered(ctx, host)
+		})
+	}
+	if err == nil {
+		db.hostsUp.saw(host, now)
+	}
+	return err
 }
 
 // HostUnavailable reports whether deliveries to the server are skipped.

@@ -35,6 +35,7 @@ type DB struct {
 	// (see syncCommitsFor).
 	writerSyncsLazily bool
 	writerUse         writerUse
+	hostsUp           hostsSeenUp // see HostAnswered
 	// domains is the domain blocks in memory.
 	domains domainSet
 	// statements are the compiled statements of the hot queries.
