@@ -131,24 +131,33 @@ func (a *API) contactAccount(ctx context.Context) (*account, error) {
 	return &e, nil
 }
 
+// instanceFacts is what both versions of the instance read.
+type instanceFacts struct {
+	usage   storage.Usage
+	rules   []instanceRule
+	contact *account
+}
+
+// readInstanceFacts reads the instance's usage, rules and contact.
+func (a *API) readInstanceFacts(ctx context.Context) (f instanceFacts, err error) {
+	if f.usage, err = a.db.InstanceUsage(ctx); err != nil {
+		return f, err
+	}
+	if f.rules, err = a.rules(ctx); err != nil {
+		return f, err
+	}
+	f.contact, err = a.contactAccount(ctx)
+	return f, err
+}
+
 // instance answers GET /api/v2/instance.
 func (a *API) instance(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	usage, err := a.db.InstanceUsage(ctx)
+	facts, err := a.readInstanceFacts(r.Context())
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	rules, err := a.rules(ctx)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	contact, err := a.contactAccount(ctx)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
+	usage, rules, contact := facts.usage, facts.rules, facts.contact
 	e := instanceV2{
 		Domain: a.cfg.Domain, Title: a.cfg.InstanceName, Version: a.version(), SourceURL: sourceURL,
 		Description: a.cfg.Description, Thumbnail: instanceThumbnail{URL: a.cfg.baseURL() + "/static/icon.svg"},
@@ -162,27 +171,17 @@ func (a *API) instance(w http.ResponseWriter, r *http.Request) {
 
 // instanceV1 answers GET /api/v1/instance.
 func (a *API) instanceV1(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	usage, err := a.db.InstanceUsage(ctx)
+	facts, err := a.readInstanceFacts(r.Context())
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	peers, err := a.db.KnownHosts(ctx)
+	peers, err := a.db.KnownHosts(r.Context())
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	rules, err := a.rules(ctx)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	contact, err := a.contactAccount(ctx)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
+	usage, rules, contact := facts.usage, facts.rules, facts.contact
 	reg := a.registrations()
 	writeJSON(w, http.StatusOK, instanceV1{
 		URI: a.cfg.Domain, Title: a.cfg.InstanceName, ShortDescription: a.cfg.Description, Description: a.cfg.Description,
