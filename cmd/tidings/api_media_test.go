@@ -98,4 +98,11 @@ func TestImageFromAnAppOnThePostPage(t *testing.T) {
 	if files := uploadsOn(t, inst); len(files) != 1 {
 		t.Errorf("uploads after refusals = %v, want the posted image only", files)
 	}
+
+	// Deleting the status from the app removes its image's file, as the
+	// site's delete button does.
+	wantAPIStatus(t, apiCall(t, inst, http.MethodDelete, "/api/v1/statuses/"+posted.str("id"), "", "", token), http.StatusOK)
+	if files := uploadsOn(t, inst); len(files) != 0 {
+		t.Errorf("uploads after the status was deleted = %v, want none", files)
+	}
 }

@@ -68,9 +68,15 @@ func (a *API) deleteStatus(w http.ResponseWriter, r *http.Request, c *caller) {
 		a.fail(w, r, err)
 		return
 	}
-	if err := a.db.DeletePost(r.Context(), c.Member.ID, p.ID); err != nil {
+	uploads, err := a.db.DeletePostUploads(r.Context(), c.Member.ID, p.ID)
+	if err != nil {
 		a.fail(w, r, err)
 		return
+	}
+	if a.cfg.PostImages != nil {
+		for _, url := range uploads {
+			a.cfg.PostImages.RemovePostImage(url)
+		}
 	}
 	text := redraftText(p)
 	s.Text = &text
