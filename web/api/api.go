@@ -69,6 +69,8 @@ type API struct {
 	limits *rateWindows
 	// streams are the open streams of the streaming API.
 	streams *streamHub
+	// idempotency serializes statuses sent with the same Idempotency-Key.
+	idempotency keyLocks
 }
 
 // New builds the API on db and fed.

@@ -35,6 +35,7 @@ func (a *API) createStatus(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
 	key := r.Header.Get("Idempotency-Key")
 	if key != "" {
+		defer a.idempotency.lock(c.Member.ID + " " + key)()
 		id, err := a.db.IdempotentPost(ctx, c.Member.ID, key)
 		if err != nil {
 			a.fail(w, r, err)

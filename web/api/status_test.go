@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gorilla/mux"
@@ -265,5 +266,18 @@ func TestCreateStatusIdempotencyKey(t *testing.T) {
 	}
 	if other == first {
 		t.Errorf("another key answered the same status %s", first)
+	}
+
+	// Sent at the same moment, as an app retrying on a slow network does.
+	ids := make([]string, 8)
+	var wg sync.WaitGroup
+	for i := range ids {
+		wg.Go(func() { ids[i] = send("key-3") })
+	}
+	wg.Wait()
+	for _, id := range ids[1:] {
+		if id != ids[0] {
+			t.Fatalf("one key sent at once made statuses %v, want one", ids)
+		}
 	}
 }
