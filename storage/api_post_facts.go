@@ -8,20 +8,21 @@ import (
 
 // PostFacts is what a client shows with posts beyond the posts
 // themselves, read for a viewer in one transaction: which they liked
-// and pinned, the posts' hashtags, the members they mention and the
+// pinned and bookmarked, the posts' hashtags, the members they mention and the
 // authors of the posts they reply to.
 type PostFacts struct {
 	Liked         map[string]bool     // by post id
 	Pinned        map[string]bool     // by post id: pinned by the viewer
+	Bookmarked    map[string]bool     // by post id: in the viewer's bookmarks
 	Tags          map[string][]string // by post id, in order
 	Mentioned     map[string][]*Actor // by post id: the members here it addresses or mentions
 	ParentAuthors map[string]string   // by post id: the author id of the post it replies to
 }
 
 // FactsOf reads the PostFacts of the posts for the viewer ("" for a
-// stranger, who has liked and pinned nothing).
+// stranger, who has liked, pinned and bookmarked nothing).
 func (db *DB) FactsOf(ctx context.Context, viewerID string, posts []*Post) (*PostFacts, error) {
-	f := &PostFacts{Liked: map[string]bool{}, Pinned: map[string]bool{}, Tags: map[string][]string{},
+	f := &PostFacts{Liked: map[string]bool{}, Pinned: map[string]bool{}, Bookmarked: map[string]bool{}, Tags: map[string][]string{},
 		Mentioned: map[string][]*Actor{}, ParentAuthors: map[string]string{}}
 	if len(posts) == 0 {
 		return f, nil
@@ -59,6 +60,10 @@ func (db *DB) FactsOf(ctx context.Context, viewerID string, posts []*Post) (*Pos
 		}
 		if err := pairs(`SELECT post_id, '' FROM pins WHERE post_id `+in+` AND member_id = ?2`,
 			func(id, _ string) { f.Pinned[id] = true }, viewerID); err != nil {
+			return err
+		}
+		if err := pairs(`SELECT post_id, '' FROM bookmarks WHERE post_id `+in+` AND member_id = ?2`,
+			func(id, _ string) { f.Bookmarked[id] = true }, viewerID); err != nil {
 			return err
 		}
 		if err := pairs(`SELECT post_id, tag FROM post_tags WHERE post_id `+in+` ORDER BY post_id, tag`,

@@ -138,6 +138,7 @@ func (a *API) statusOf(p *storage.Post, author account, facts *storage.PostFacts
 		Tags: a.tags(facts.Tags[p.ID]), Emojis: []struct{}{}, Filtered: []struct{}{},
 		ReblogsCount: p.AnnounceCount, FavouritesCount: p.LikeCount, RepliesCount: p.CommentCount,
 		Card: a.card(p), Favourited: facts.Liked[p.ID], Pinned: facts.Pinned[p.ID],
+		Bookmarked: facts.Bookmarked[p.ID],
 	}
 	if s.URL == "" {
 		s.URL = p.URI

@@ -19,9 +19,8 @@ type statusAction struct {
 
 // Texts of the actions the site does not have.
 const (
-	noBoostsText    = "Boosts are not supported here: members share news by posting it into a subwiki."
-	noBookmarksText = "Bookmarks are not supported here."
-	noMutingText    = "Muting a conversation is not supported here; mute its accounts instead."
+	noBoostsText = "Boosts are not supported here: members share news by posting it into a subwiki."
+	noMutingText = "Muting a conversation is not supported here; mute its accounts instead."
 )
 
 // statusActions are the actions on a status, with Mastodon's scopes.
@@ -32,8 +31,8 @@ var statusActions = []statusAction{
 	{path: "unpin", scope: "write:accounts", do: (*storage.DB).UnpinPost},
 	{path: "reblog", scope: "write:statuses", refusal: noBoostsText},
 	{path: "unreblog", scope: "write:statuses", refusal: noBoostsText},
-	{path: "bookmark", scope: "write:bookmarks", refusal: noBookmarksText},
-	{path: "unbookmark", scope: "write:bookmarks", refusal: noBookmarksText},
+	{path: "bookmark", scope: "write:bookmarks", do: (*storage.DB).Bookmark},
+	{path: "unbookmark", scope: "write:bookmarks", do: (*storage.DB).Unbookmark},
 	{path: "mute", scope: "write:mutes", refusal: noMutingText},
 	{path: "unmute", scope: "write:mutes", refusal: noMutingText},
 }

@@ -105,10 +105,12 @@ func (a *API) favourites(w http.ResponseWriter, r *http.Request, c *caller) {
 	})
 }
 
-// bookmarks is always empty: the site has no bookmarks, and apps show
-// their bookmarks screen whether or not a server has them.
+// bookmarks are the posts the member bookmarked, newest bookmark first;
+// the Link headers page by the bookmarks' ids, as Mastodon's do.
 func (a *API) bookmarks(w http.ResponseWriter, r *http.Request, c *caller) {
-	writeJSON(w, http.StatusOK, []status{})
+	a.answerTimeline(w, r, c, func(ctx context.Context, page storage.IDPage) (*storage.Timeline, error) {
+		return a.db.BookmarksPage(ctx, c.Member.ID, page)
+	})
 }
 
 // accountStatuses are an account's posts and comments the caller may
