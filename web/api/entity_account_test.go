@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -87,16 +88,7 @@ func wantAccountShape(t *testing.T, v any) map[string]any {
 	if !ok {
 		t.Fatalf("account = %v, want an object", v)
 	}
-	for key, typ := range accountKeys {
-		val, present := m[key]
-		if !present {
-			t.Errorf("account %v has no %q", m["acct"], key)
-			continue
-		}
-		if got := jsonKind(val); got != strings.TrimSuffix(typ, "?") && !(typ == "string?" && got == "null") {
-			t.Errorf("account %v: %s is %s, want %s", m["acct"], key, got, typ)
-		}
-	}
+	wantKeys(t, fmt.Sprintf("account %v", m["acct"]), m, accountKeys)
 	if s, _ := m["created_at"].(string); !isAPITime(s) {
 		t.Errorf("created_at = %q, want ISO 8601 with milliseconds in UTC", s)
 	}
@@ -106,6 +98,23 @@ func wantAccountShape(t *testing.T, v any) map[string]any {
 		}
 	}
 	return m
+}
+
+// wantKeys fails for each key of keys that m lacks or holds with another
+// JSON kind than keys names for it ("?" after the kind allows null too).
+func wantKeys(t *testing.T, what string, m map[string]any, keys map[string]string) {
+	t.Helper()
+	for key, typ := range keys {
+		val, present := m[key]
+		if !present {
+			t.Errorf("%s has no %q", what, key)
+			continue
+		}
+		got, want := jsonKind(val), strings.TrimSuffix(typ, "?")
+		if got != want && !(strings.HasSuffix(typ, "?") && got == "null") {
+			t.Errorf("%s: %s is %s, want %s", what, key, got, typ)
+		}
+	}
 }
 
 func jsonKind(v any) string {

@@ -24,13 +24,7 @@ func wantRelationship(t *testing.T, what string, v any, want map[string]any) {
 	if !ok {
 		t.Fatalf("%s: relationship = %v, want an object", what, v)
 	}
-	for key, typ := range relationshipKeys {
-		if _, present := m[key]; !present {
-			t.Errorf("%s: relationship has no %q", what, key)
-		} else if got := jsonKind(m[key]); got != typ {
-			t.Errorf("%s: %s is %s, want %s", what, key, got, typ)
-		}
-	}
+	wantKeys(t, what+": relationship", m, relationshipKeys)
 	for key, value := range want {
 		if m[key] != value {
 			t.Errorf("%s: %s = %v, want %v", what, key, m[key], value)

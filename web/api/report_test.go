@@ -36,11 +36,7 @@ func TestReportIsAFlagInTheModeratorsQueue(t *testing.T) {
 	wantJSONAnswer(t, ans, http.StatusOK)
 	var rep map[string]any
 	ans.json(t, &rep)
-	for key, kind := range reportKeys {
-		if got := jsonKind(rep[key]); got != kind {
-			t.Errorf("report %s is %s, want %s", key, got, kind)
-		}
-	}
+	wantKeys(t, "report", rep, reportKeys)
 	wantAccountShape(t, rep["target_account"])
 	if rep["category"] != "violation" || rep["action_taken"] != false || len(rep["status_ids"].([]any)) != 2 ||
 		rep["target_account"].(map[string]any)["id"] != alice.ID {

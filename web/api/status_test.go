@@ -63,17 +63,7 @@ func wantStatusShape(t *testing.T, v any) map[string]any {
 	if !ok {
 		t.Fatalf("status = %v, want an object", v)
 	}
-	for key, typ := range statusKeys {
-		val, present := m[key]
-		if !present {
-			t.Errorf("status %v has no %q", m["id"], key)
-			continue
-		}
-		got, want := jsonKind(val), strings.TrimSuffix(typ, "?")
-		if got != want && !(strings.HasSuffix(typ, "?") && got == "null") {
-			t.Errorf("status %v: %s is %s, want %s", m["id"], key, got, typ)
-		}
-	}
+	wantKeys(t, fmt.Sprintf("status %v", m["id"]), m, statusKeys)
 	if s, _ := m["created_at"].(string); !isAPITime(s) {
 		t.Errorf("created_at = %q, want ISO 8601 with milliseconds in UTC", s)
 	}
