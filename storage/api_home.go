@@ -49,7 +49,7 @@ func newerThan(posts []*Post, id string) []*Post {
 		return posts
 	}
 	for i, p := range posts {
-		if p.ID <= id {
+		if p.EntryID() <= id {
 			return posts[:i]
 		}
 	}
@@ -60,7 +60,7 @@ func newerThan(posts []*Post, id string) []*Post {
 func timelineOf(posts []*Post) *Timeline {
 	t := &Timeline{Posts: posts}
 	if len(posts) > 0 {
-		t.Newest, t.Oldest = posts[0].ID, posts[len(posts)-1].ID
+		t.Newest, t.Oldest = posts[0].EntryID(), posts[len(posts)-1].EntryID()
 	}
 	return t
 }

@@ -14,6 +14,7 @@ type PostFacts struct {
 	Liked         map[string]bool     // by post id
 	Pinned        map[string]bool     // by post id: pinned by the viewer
 	Bookmarked    map[string]bool     // by post id: in the viewer's bookmarks
+	Boosted       map[string]bool     // by post id: boosted by the viewer
 	Tags          map[string][]string // by post id, in order
 	Mentioned     map[string][]*Actor // by post id: the members here it addresses or mentions
 	ParentAuthors map[string]string   // by post id: the author id of the post it replies to
@@ -22,7 +23,7 @@ type PostFacts struct {
 // FactsOf reads the PostFacts of the posts for the viewer ("" for a
 // stranger, who has liked, pinned and bookmarked nothing).
 func (db *DB) FactsOf(ctx context.Context, viewerID string, posts []*Post) (*PostFacts, error) {
-	f := &PostFacts{Liked: map[string]bool{}, Pinned: map[string]bool{}, Bookmarked: map[string]bool{}, Tags: map[string][]string{},
+	f := &PostFacts{Liked: map[string]bool{}, Pinned: map[string]bool{}, Bookmarked: map[string]bool{}, Boosted: map[string]bool{}, Tags: map[string][]string{},
 		Mentioned: map[string][]*Actor{}, ParentAuthors: map[string]string{}}
 	if len(posts) == 0 {
 		return f, nil
@@ -56,6 +57,10 @@ func (db *DB) FactsOf(ctx context.Context, viewerID string, posts []*Post) (*Pos
 		in := `IN (SELECT value FROM json_each(?1))`
 		if err := pairs(`SELECT post_id, '' FROM reactions WHERE post_id `+in+` AND actor_id = ?2 AND kind = 'like'`,
 			func(id, _ string) { f.Liked[id] = true }, viewerID); err != nil {
+			return err
+		}
+		if err := pairs(`SELECT post_id, '' FROM reactions WHERE post_id `+in+` AND actor_id = ?2 AND kind = 'announce'`,
+			func(id, _ string) { f.Boosted[id] = true }, viewerID); err != nil {
 			return err
 		}
 		if err := pairs(`SELECT post_id, '' FROM pins WHERE post_id `+in+` AND member_id = ?2`,

@@ -37,7 +37,7 @@ func (db *DB) withoutMutedWordsOf(ctx context.Context, viewerID string, posts []
 	if len(posts) == 0 {
 		return t, nil
 	}
-	t.Newest, t.Oldest = posts[0].ID, posts[len(posts)-1].ID
+	t.Newest, t.Oldest = posts[0].EntryID(), posts[len(posts)-1].EntryID()
 	if viewerID == Stranger {
 		return t, nil
 	}

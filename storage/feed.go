@@ -100,12 +100,18 @@ func (r *groupRow) actor() *Actor {
 
 // HomeFeed pages through the posts (not comments, not direct posts) of
 // the member, of the accounts they follow and of the subwikis they
-// joined, newest first: those the member may see.
+// joined, newest first: those the member may see; and the boosts of the
+// member and of the accounts they follow, each listed by its own entry
+// id (Post.EntryID), which is the cursor.
 // The accounts and subwikis the member muted are left out, and so are
 // the posts with words they muted.
 func (db *DB) HomeFeed(ctx context.Context, memberID, before string, limit int) (*FeedPage, error) {
 	return db.withoutMutedWords(ctx, memberID, before, limit, func(before string) (*FeedPage, error) {
-		return db.homeFeed(ctx, memberID, before, limit, homeFeedWindow)
+		page, err := db.homeFeed(ctx, memberID, before, limit, homeFeedWindow)
+		if err != nil {
+			return nil, err
+		}
+		return db.withHomeBoosts(ctx, memberID, page, before, limit)
 	})
 }
 

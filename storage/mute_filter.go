@@ -65,7 +65,7 @@ func (db *DB) withoutMutedWords(ctx context.Context, memberID, before string, li
 			out.Posts = append(out.Posts, p)
 			if len(out.Posts) == limit {
 				if i < len(page.Posts)-1 || page.Next != "" {
-					out.Next = p.ID
+					out.Next = p.EntryID()
 				}
 				return out, nil
 			}

@@ -75,6 +75,9 @@ type Post struct {
 	// AuthorSupporter marks a local author who supports the instance
 	// and chose to show it; filled by the listing operations.
 	AuthorSupporter bool
+	// Boost is set where a timeline lists the post as boosted: by whom,
+	// when, under which entry id.
+	Boost *Boost
 }
 
 const postFields = `p.id, p.uri, p.author_id, p.local, p.kind, p.headline, p.revision, p.link_url, p.source, p.content,

@@ -44,8 +44,12 @@ func (db *DB) React(ctx context.Context, actorID, postURI, kind, activityURI, re
 		if err := tx.mustNotBeBanned(ctx, actorID, p.SubwikiID); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO reactions (actor_id, post_id, kind, activity_uri, created_at)
-			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, actorID, p.ID, kind, activityURI, millis(tx.now))
+		var entryID any // a boost is a timeline entry, with an id of its own
+		if kind == Announce {
+			entryID = tx.newID()
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO reactions (id, actor_id, post_id, kind, activity_uri, created_at)
+			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, entryID, actorID, p.ID, kind, activityURI, millis(tx.now))
 		if err != nil {
 			return fmt.Errorf("insert %s: %w", kind, err)
 		}
@@ -201,6 +205,11 @@ func (tx *Tx) postAndMember(ctx context.Context, postID, memberID string) (*Post
 
 // LikedBy reports which of the posts the member likes.
 func (db *DB) LikedBy(ctx context.Context, memberID string, postIDs []string) (map[string]bool, error) {
+	return db.reactedBy(ctx, memberID, Like, postIDs)
+}
+
+// reactedBy reports which of the posts the actor reacted to with kind.
+func (db *DB) reactedBy(ctx context.Context, memberID, kind string, postIDs []string) (map[string]bool, error) {
 	liked := map[string]bool{}
 	if len(postIDs) == 0 {
 		return liked, nil
@@ -210,8 +219,8 @@ func (db *DB) LikedBy(ctx context.Context, memberID string, postIDs []string) (m
 		return nil, err
 	}
 	err = db.read(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT post_id FROM reactions WHERE actor_id = ? AND kind = 'like'
-			AND post_id IN (SELECT value FROM json_each(?))`, memberID, string(ids))
+		rows, err := tx.QueryContext(ctx, `SELECT post_id FROM reactions WHERE actor_id = ? AND kind = ?
+			AND post_id IN (SELECT value FROM json_each(?))`, memberID, kind, string(ids))
 		if err != nil {
 			return err
 		}
@@ -226,7 +235,7 @@ func (db *DB) LikedBy(ctx context.Context, memberID string, postIDs []string) (m
 		return rows.Err()
 	})
 	if err != nil {
-		return nil, fmt.Errorf("likes of %s: %w", memberID, err)
+		return nil, fmt.Errorf("%ss of %s: %w", kind, memberID, err)
 	}
 	return liked, nil
 }
