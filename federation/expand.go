@@ -147,6 +147,8 @@ func (f *Federator) build(ctx context.Context, e *storage.OutboxEvent) ([]byte, 
 			return nil, nil, err
 		}
 		return f.only(inboxes, likeOf(e, sender))
+	case storage.EventBoost, storage.EventUndoBoost:
+		return f.buildBoost(ctx, e, sender)
 	case storage.EventUpdateActor:
 		doc, err := f.actorDocument(ctx, sender)
 		if err != nil {

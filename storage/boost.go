@@ -91,7 +91,7 @@ func (db *DB) UnboostPost(ctx context.Context, memberID, postID string) error {
 			return err
 		}
 		return tx.enqueue(ctx, EventUndoBoost, p.ID, memberID,
-			OutboxPayload{ObjectURI: p.URI, ActivityURI: boost + "#undo", TargetActorID: p.AuthorID})
+			OutboxPayload{ObjectURI: p.URI, ActivityURI: boost, TargetActorID: p.AuthorID})
 	})
 }
 

@@ -22,7 +22,7 @@ const (
 	EventLike         = "like"          // Payload: the post, its author; to the author (and the subwiki)
 	EventUndoLike     = "undo_like"     // Payload: the Like's id, the post's author
 	EventBoost        = "boost"         // Payload: the post, the Announce's id, its author; to followers and the author
-	EventUndoBoost    = "undo_boost"    // Payload: the Announce's id + "#undo", the post's author
+	EventUndoBoost    = "undo_boost"    // Payload: the post, the Announce's id, the post's author
 	// EventGroupAnnounce: a local subwiki (the actor) announces an
 	// activity to its followers: one this server sent (Payload.InnerEventID)
 	// or one it received (Payload.InboundID).

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/tidings-social/tidings/storage"
+)
+
+// TestABoostTravels: bob on B boosts alice's post from A, and dave on A
+// follows bob. On A the post counts the boost, alice is told of it, and
+// dave's home feed lists the post as boosted by bob; when bob takes the
+// boost back, all three are undone.
+func TestABoostTravels(t *testing.T) {
+	ctx := context.Background()
+	a := startInstance(t, federating)
+	b := startInstance(t, federating)
+	alice := member(t, a, "alice")
+	dave := member(t, a, "dave")
+	bob := member(t, b, "bob")
+	followRemote(t, bob, "@alice@"+a.Config.Server.Domain)
+	followRemote(t, dave, "@bob@"+b.Config.Server.Domain)
+	bobOnA, err := a.DB.ActorByURI(ctx, actorOf(t, b, "bob").URI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	daveID := actorOf(t, a, "dave").ID
+	waitFor(t, "dave's follow of bob accepted", 10*time.Second, func() bool {
+		rels, err := a.DB.Relationships(ctx, daveID, []string{bobOnA.ID})
+		return err == nil && rels[bobOnA.ID].Following
+	})
+
+	alice.get("/")
+	wantStatus(t, alice.post("/compose", url.Values{"kind": {"discussion"}, "headline": {"Bridge reopens"},
+		"text": {"After two years."}, "action": {"publish"}}), http.StatusSeeOther)
+	post := latestPost(t, a, "alice")
+	onB := arrivedOn(t, b, "alice's post on B", post.URI)
+	if err := b.DB.BoostPost(ctx, actorOf(t, b, "bob").ID, onB.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	boosts := func(want int) func() bool {
+		return func() bool {
+			p, err := a.DB.PostByID(ctx, post.ID)
+			return err == nil && p.AnnounceCount == want
+		}
+	}
+	waitFor(t, "the boost on A", 10*time.Second, boosts(1))
+	feed, err := a.DB.HomeFeed(ctx, daveID, "", 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(feed.Posts) == 0 || feed.Posts[0].ID != post.ID || feed.Posts[0].Boost == nil ||
+		feed.Posts[0].Boost.Booster.ID != bobOnA.ID {
+		t.Fatalf("dave's feed starts with %+v, want alice's post boosted by bob", feed.Posts)
+	}
+	aliceID := actorOf(t, a, "alice").ID
+	notices, err := a.DB.Notifications(ctx, aliceID, "", 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !hasNotice(notices.Notifications, storage.NotifyBoost, bobOnA.ID) {
+		t.Errorf("alice was not told of bob's boost: %+v", notices.Notifications)
+	}
+
+	if err := b.DB.UnboostPost(ctx, actorOf(t, b, "bob").ID, onB.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the Undo on A", 10*time.Second, boosts(0))
+	if feed, _ := a.DB.HomeFeed(ctx, daveID, "", 20); len(feed.Posts) > 0 && feed.Posts[0].Boost != nil {
+		t.Error("dave's feed still lists the undone boost")
+	}
+}
+
+// hasNotice reports whether one of the notices is of the kind, by the actor.
+func hasNotice(list []*storage.Notification, kind, actorID string) bool {
+	for _, n := range list {
+		if n.Kind == kind && n.Actor != nil && n.Actor.ID == actorID {
+			return true
+		}
+	}
+	return false
+}
