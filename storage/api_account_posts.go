@@ -10,11 +10,15 @@ type ActorPostFilter struct {
 	ExcludeReplies bool   // leave comments out
 	OnlyMedia      bool   // only posts with images
 	Tagged         string // only posts with this hashtag, "" for any
+	// ExcludeReblogs leaves the actor's boosts out; they are listed
+	// only when no other filter is set either.
+	ExcludeReblogs bool
 }
 
 // ActorPosts pages through an actor's posts and comments that the viewer
-// ("" for a stranger) may see, newest first, narrowed by the filter.
-// Direct posts are never listed on a profile, as PostsBy never lists them.
+// ("" for a stranger) may see, and their boosts, newest first by entry
+// id (Post.EntryID), narrowed by the filter. Direct posts are never
+// listed on a profile, as PostsBy never lists them.
 func (db *DB) ActorPosts(ctx context.Context, viewerID, actorID string, f ActorPostFilter, page IDPage) (*Timeline, error) {
 	visible, args := visibleTo(viewerID)
 	cond := `p.author_id = ? AND p.visibility <> 'direct' AND ` + visible
@@ -29,7 +33,23 @@ func (db *DB) ActorPosts(ctx context.Context, viewerID, actorID string, f ActorP
 		cond += ` AND p.id IN (SELECT post_id FROM post_tags WHERE tag = ?)`
 		args = append(args, NormalizeHashtag(f.Tagged))
 	}
-	return db.idPagePosts(ctx, viewerID, cond, page, args...)
+	t, err := db.idPagePosts(ctx, viewerID, cond, page, args...)
+	if err != nil || f != (ActorPostFilter{}) {
+		return t, err
+	}
+	var boosts []*Post
+	err = db.read(ctx, func(tx *Tx) (err error) {
+		boosts, _, err = tx.boostEntries(ctx, viewerID, `r.actor_id = ?`, page, actorID)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("boosts of %s: %w", actorID, err)
+	}
+	kept, err := db.withoutMutedWordsOf(ctx, viewerID, boosts)
+	if err != nil {
+		return nil, err
+	}
+	return withBoostsPage(t, kept.Posts, page), nil
 }
 
 // LikedPosts pages through the posts the member liked that they may

@@ -6,22 +6,20 @@ import (
 	"fmt"
 )
 
-// boostEntries reads up to limit boosts with entry ids before the
-// cursor ("" for none), newest first, by the boosters that cond selects
-// (fixed in the code; r is the reactions row, a the booster), as
-// entries: copies of the boosted posts with their Boost set. A boost of
-// a post the viewer may not see or is not reached by, of a post not for
-// everyone, of an author the viewer muted, or by a suspended member is
-// left out. It reports whether there were more boosts to read.
-func (tx *Tx) boostEntries(ctx context.Context, viewerID, cond, before string, limit int, args ...any) ([]*Post, bool, error) {
-	if before == "" {
-		before = "\uffff"
-	}
+// boostEntries reads the boosts with entry ids within the page, newest
+// first, by the boosters that cond selects (fixed in the code; r is the
+// reactions row, a the booster), as entries: copies of the boosted posts
+// with their Boost set. A boost of a post the viewer may not see or is
+// not reached by, of a post not for everyone, of an author the viewer
+// muted, or by a suspended member is left out. It reports whether the
+// page was full, so that there may be more.
+func (tx *Tx) boostEntries(ctx context.Context, viewerID, cond string, page IDPage, args ...any) ([]*Post, bool, error) {
+	pageCond, pageArgs, orderLimit := page.clause("r.id")
 	rows, err := tx.queryFixed(ctx, `SELECT r.id, r.post_id, r.created_at, r.activity_uri, `+actorFields+actorFrom+
 		`JOIN reactions r ON r.actor_id = a.id
-		WHERE r.kind = 'announce' AND r.id IS NOT NULL AND r.id < ? AND `+cond+`
+		WHERE r.kind = 'announce' AND r.id IS NOT NULL AND `+cond+` AND `+pageCond+`
 			AND NOT EXISTS (SELECT 1 FROM member_suspensions ms WHERE ms.member_id = r.actor_id)
-		ORDER BY r.id DESC LIMIT ?`, append(append([]any{before}, args...), limit+1)...)
+		`+orderLimit, append(args, pageArgs...)...)
 	if err != nil {
 		return nil, false, fmt.Errorf("read boosts: %w", err)
 	}
@@ -43,10 +41,6 @@ func (tx *Tx) boostEntries(ctx context.Context, viewerID, cond, before string, l
 		return nil, false, err
 	}
 	rows.Close()
-	more := len(boosts) > limit
-	if more {
-		boosts, postIDs = boosts[:limit], postIDs[:limit]
-	}
 	posts, err := tx.boostablePosts(ctx, viewerID, postIDs)
 	if err != nil {
 		return nil, false, err
@@ -59,7 +53,8 @@ func (tx *Tx) boostEntries(ctx context.Context, viewerID, cond, before string, l
 			entries = append(entries, &entry)
 		}
 	}
-	return entries, more, nil
+	newestFirst(page, entries)
+	return entries, len(boosts) == page.limit(), nil
 }
 
 // boostablePosts loads the posts with the ids that a boost may show the
@@ -127,7 +122,7 @@ func (db *DB) withHomeBoosts(ctx context.Context, memberID string, page *FeedPag
 	err := db.read(ctx, func(tx *Tx) (err error) {
 		boosts, more, err = tx.boostEntries(ctx, memberID, `r.actor_id IN (SELECT ? UNION SELECT followee_id FROM follows
 			WHERE follower_id = ? AND state = 'accepted' AND followee_id NOT IN (SELECT target_id FROM mutes WHERE member_id = ?))`,
-			before, limit, memberID, memberID, memberID)
+			IDPage{MaxID: before, Limit: limit}, memberID, memberID, memberID)
 		return err
 	})
 	if err != nil {

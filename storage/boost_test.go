@@ -215,3 +215,54 @@ func entryNames(posts []*Post) []string {
 	}
 	return out
 }
+
+func TestAnAccountsStatusesListItsBoosts(t *testing.T) {
+	db, clock := openTestDB(t)
+	ctx := context.Background()
+	alice := mustCreateMember(t, db, "alice")
+	bob := mustCreateMember(t, db, "bob")
+	first, _ := db.Publish(ctx, PostCreate{AuthorID: bob.ID, Kind: KindDiscussion, Headline: "First", Text: "T"})
+	clock.Advance(time.Minute)
+	news, _ := db.Publish(ctx, PostCreate{AuthorID: alice.ID, Kind: KindDiscussion, Headline: "News", Text: "T"})
+	clock.Advance(time.Minute)
+	if err := db.BoostPost(ctx, bob.ID, news.ID); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(time.Minute)
+	last, _ := db.Publish(ctx, PostCreate{AuthorID: bob.ID, Kind: KindDiscussion, Headline: "Last", Text: "T"})
+
+	all, err := db.ActorPosts(ctx, Stranger, bob.ID, ActorPostFilter{}, IDPage{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := entryNames(all.Posts); len(got) != 3 || got[0] != "Last" || got[1] != "boost of News" || got[2] != "First" {
+		t.Fatalf("bob's statuses = %v, want Last, the boost of News, First", got)
+	}
+	boost := all.Posts[1].EntryID()
+	if all.Newest != last.ID || all.Oldest != first.ID {
+		t.Errorf("bounds = %s..%s, want %s..%s", all.Newest, all.Oldest, last.ID, first.ID)
+	}
+	older, _ := db.ActorPosts(ctx, Stranger, bob.ID, ActorPostFilter{}, IDPage{MaxID: last.ID, Limit: 1})
+	if got := entryNames(older.Posts); len(got) != 1 || got[0] != "boost of News" || older.Oldest != boost {
+		t.Errorf("one before Last = %v (oldest %s), want the boost", got, older.Oldest)
+	}
+	after, _ := db.ActorPosts(ctx, Stranger, bob.ID, ActorPostFilter{}, IDPage{MinID: first.ID, Limit: 1})
+	if got := entryNames(after.Posts); len(got) != 1 || got[0] != "boost of News" {
+		t.Errorf("one after First = %v, want the boost", got)
+	}
+	without, _ := db.ActorPosts(ctx, Stranger, bob.ID, ActorPostFilter{ExcludeReblogs: true}, IDPage{})
+	if got := entryNames(without.Posts); len(got) != 2 {
+		t.Errorf("without reblogs = %v, want bob's two posts", got)
+	}
+
+	entry, err := db.BoostEntry(ctx, Stranger, boost)
+	if err != nil || entry.ID != news.ID || entry.Boost.Booster.ID != bob.ID {
+		t.Fatalf("BoostEntry = %+v, %v", entry, err)
+	}
+	if mine, err := db.MemberBoostEntry(ctx, bob.ID, news.ID); err != nil || mine.EntryID() != boost {
+		t.Errorf("MemberBoostEntry = %v, %v", mine, err)
+	}
+	if _, err := db.BoostEntry(ctx, Stranger, news.ID); ErrorCode(err) != ENotFound {
+		t.Errorf("a post's id as a boost's: %v, want ENotFound", err)
+	}
+}
