@@ -60,6 +60,7 @@ func (db *DB) BoostPost(ctx context.Context, memberID, postID string) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil // boosted before
 		}
+		tx.changed(Change{Kind: ChangeBoosted, BoostID: id})
 		if _, err := tx.ExecContext(ctx, `UPDATE posts SET announce_count = announce_count + 1 WHERE id = ?`, p.ID); err != nil {
 			return err
 		}
@@ -98,4 +99,14 @@ func (db *DB) UnboostPost(ctx context.Context, memberID, postID string) error {
 // BoostedBy reports which of the posts the member boosted.
 func (db *DB) BoostedBy(ctx context.Context, memberID string, postIDs []string) (map[string]bool, error) {
 	return db.reactedBy(ctx, memberID, Announce, postIDs)
+}
+
+// StreamedBoost returns the boost entry with the id if the timeline s
+// lists it for the viewer, as StreamedPost does for posts; only home
+// feeds list boosts. ENotFound if it does not.
+func (db *DB) StreamedBoost(ctx context.Context, viewerID, boostID string, s Stream) (*Post, error) {
+	if s.Kind != StreamHome {
+		return nil, Errorf(ENotFound, "No such boost.")
+	}
+	return db.oneBoostEntry(ctx, viewerID, `r.id = ? AND `+homeBoostersCond, boostID, viewerID, viewerID, viewerID)
 }

@@ -120,8 +120,7 @@ func (db *DB) withHomeBoosts(ctx context.Context, memberID string, page *FeedPag
 	var boosts []*Post
 	var more bool
 	err := db.read(ctx, func(tx *Tx) (err error) {
-		boosts, more, err = tx.boostEntries(ctx, memberID, `r.actor_id IN (SELECT ? UNION SELECT followee_id FROM follows
-			WHERE follower_id = ? AND state = 'accepted' AND followee_id NOT IN (SELECT target_id FROM mutes WHERE member_id = ?))`,
+		boosts, more, err = tx.boostEntries(ctx, memberID, homeBoostersCond,
 			IDPage{MaxID: before, Limit: limit}, memberID, memberID, memberID)
 		return err
 	})
@@ -130,3 +129,9 @@ func (db *DB) withHomeBoosts(ctx context.Context, memberID string, page *FeedPag
 	}
 	return withBoosts(page, boosts, more, limit), nil
 }
+
+// homeBoostersCond selects the boosts a member's home feed lists: theirs
+// and those of the accounts they follow and did not mute. Its three
+// parameters are the member's id.
+const homeBoostersCond = `r.actor_id IN (SELECT ? UNION SELECT followee_id FROM follows
+	WHERE follower_id = ? AND state = 'accepted' AND followee_id NOT IN (SELECT target_id FROM mutes WHERE member_id = ?))`

@@ -11,6 +11,7 @@ const (
 	ChangePostUpdated = "post_updated" // its text, headline or warning changed
 	ChangePostDeleted = "post_deleted" // it was deleted or removed
 	ChangeNotified    = "notified"     // a member here was given a notice
+	ChangeBoosted     = "boosted"      // a boost was made here or arrived (BoostID)
 )
 
 // Change is what a committed write changed that a member's open stream
@@ -28,6 +29,8 @@ type Change struct {
 	// NotificationID and MemberID name a notice and the member given it.
 	NotificationID string
 	MemberID       string
+	// BoostID names a boost entry (Post.EntryID of a boost).
+	BoostID string
 }
 
 // OnChange has fn called with every Change once its transaction has
@@ -43,7 +46,7 @@ func (tx *Tx) changed(c Change) {
 		return
 	}
 	for _, seen := range tx.changes {
-		if seen.Kind == c.Kind && seen.PostID == c.PostID && seen.NotificationID == c.NotificationID {
+		if seen.Kind == c.Kind && seen.PostID == c.PostID && seen.NotificationID == c.NotificationID && seen.BoostID == c.BoostID {
 			return // a post revised twice in one write is one change
 		}
 	}

@@ -61,6 +61,9 @@ func (db *DB) React(ctx context.Context, actorID, postURI, kind, activityURI, re
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil
 		}
+		if kind == Announce {
+			tx.changed(Change{Kind: ChangeBoosted, BoostID: entryID.(string)})
+		}
 		if err := tx.notifyReaction(ctx, p, actorID, kind); err != nil {
 			return err
 		}

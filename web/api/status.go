@@ -94,7 +94,8 @@ func headlineOpens(p *storage.Post) bool {
 
 // statuses builds the Status entities of posts for the viewer ("" for
 // a stranger). The posts must come from a listing operation or
-// VisiblePost, which fill in their authors and subwikis.
+// VisiblePost, which fill in their authors and subwikis; a boost entry
+// (Post.Boost set) becomes a reblog status.
 func (a *API) statuses(ctx context.Context, viewerID string, posts []*storage.Post) ([]status, error) {
 	out := make([]status, 0, len(posts))
 	if len(posts) == 0 {
@@ -104,16 +105,27 @@ func (a *API) statuses(ctx context.Context, viewerID string, posts []*storage.Po
 	if err != nil {
 		return nil, err
 	}
-	authors := make([]*storage.Actor, len(posts))
+	// The authors' accounts, then the boosters' of the boost entries.
+	actors := make([]*storage.Actor, len(posts), 2*len(posts))
 	for i, p := range posts {
-		authors[i] = p.Author
+		actors[i] = p.Author
 	}
-	accounts, err := a.accountEntities(ctx, authors)
+	for _, p := range posts {
+		if p.Boost != nil {
+			actors = append(actors, p.Boost.Booster)
+		}
+	}
+	accounts, err := a.accountEntities(ctx, actors)
 	if err != nil {
 		return nil, err
 	}
+	boosters := accounts[len(posts):]
 	for i, p := range posts {
-		out = append(out, a.statusOf(p, accounts[i], facts))
+		s := a.statusOf(p, accounts[i], facts)
+		if p.Boost != nil {
+			s, boosters = reblogOf(p.Boost, boosters[0], s), boosters[1:]
+		}
+		out = append(out, s)
 	}
 	return out, nil
 }
@@ -138,7 +150,7 @@ func (a *API) statusOf(p *storage.Post, author account, facts *storage.PostFacts
 		Tags: a.tags(facts.Tags[p.ID]), Emojis: []struct{}{}, Filtered: []struct{}{},
 		ReblogsCount: p.AnnounceCount, FavouritesCount: p.LikeCount, RepliesCount: p.CommentCount,
 		Card: a.card(p), Favourited: facts.Liked[p.ID], Pinned: facts.Pinned[p.ID],
-		Bookmarked: facts.Bookmarked[p.ID],
+		Bookmarked: facts.Bookmarked[p.ID], Reblogged: facts.Boosted[p.ID],
 	}
 	if s.URL == "" {
 		s.URL = p.URI

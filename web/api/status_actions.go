@@ -9,19 +9,18 @@ import (
 
 // statusAction is one thing a member does to a status by POSTing to
 // its path: do is the storage operation the site's page calls, nil
-// where the site has no such thing and refuses with why.
+// where the site has no such thing and refuses with why. The answer is
+// the status as the member now sees it; a reblog's is the reblog.
 type statusAction struct {
 	path    string
 	scope   string
 	do      func(db *storage.DB, ctx context.Context, memberID, postID string) error
 	refusal string
+	reblog  bool
 }
 
-// Texts of the actions the site does not have.
-const (
-	noBoostsText = "Boosts are not supported here: members share news by posting it into a subwiki."
-	noMutingText = "Muting a conversation is not supported here; mute its accounts instead."
-)
+// noMutingText is why muting a conversation is refused.
+const noMutingText = "Muting a conversation is not supported here; mute its accounts instead."
 
 // statusActions are the actions on a status, with Mastodon's scopes.
 var statusActions = []statusAction{
@@ -29,8 +28,8 @@ var statusActions = []statusAction{
 	{path: "unfavourite", scope: "write:favourites", do: (*storage.DB).UnlikePost},
 	{path: "pin", scope: "write:accounts", do: (*storage.DB).PinPost},
 	{path: "unpin", scope: "write:accounts", do: (*storage.DB).UnpinPost},
-	{path: "reblog", scope: "write:statuses", refusal: noBoostsText},
-	{path: "unreblog", scope: "write:statuses", refusal: noBoostsText},
+	{path: "reblog", scope: "write:statuses", reblog: true},
+	{path: "unreblog", scope: "write:statuses", do: (*storage.DB).UnboostPost},
 	{path: "bookmark", scope: "write:bookmarks", do: (*storage.DB).Bookmark},
 	{path: "unbookmark", scope: "write:bookmarks", do: (*storage.DB).Unbookmark},
 	{path: "mute", scope: "write:mutes", refusal: noMutingText},
@@ -42,9 +41,14 @@ var statusActions = []statusAction{
 // may not see is not found, whatever the action.
 func (a *API) statusAction(act statusAction) func(http.ResponseWriter, *http.Request, *caller) {
 	return func(w http.ResponseWriter, r *http.Request, c *caller) {
-		ctx, id := r.Context(), postID(r)
-		if _, err := a.db.VisiblePost(ctx, c.Member.ID, id); err != nil {
+		ctx := r.Context()
+		id, err := a.statusTarget(ctx, c.Member.ID, postID(r))
+		if err != nil {
 			a.failPost(w, r, err)
+			return
+		}
+		if act.reblog {
+			a.reblog(ctx, w, r, c, id)
 			return
 		}
 		if act.do == nil {
@@ -64,8 +68,8 @@ func (a *API) favouritedBy(w http.ResponseWriter, r *http.Request, c *caller) {
 	a.reactors(w, r, c, storage.Like)
 }
 
-// rebloggedBy lists who boosted a status (GET .../reblogged_by): the
-// accounts elsewhere that announced it.
+// rebloggedBy lists who boosted a status (GET .../reblogged_by), here
+// and elsewhere.
 func (a *API) rebloggedBy(w http.ResponseWriter, r *http.Request, c *caller) {
 	a.reactors(w, r, c, storage.Announce)
 }
@@ -84,7 +88,12 @@ func (a *API) reactors(w http.ResponseWriter, r *http.Request, c *caller, kind s
 		return
 	}
 	viewer := viewerOf(c)
-	actors, err := a.db.Reactors(r.Context(), viewer, postID(r), kind, page)
+	id, err := a.statusTarget(r.Context(), viewer, postID(r))
+	if err != nil {
+		a.failPost(w, r, err)
+		return
+	}
+	actors, err := a.db.Reactors(r.Context(), viewer, id, kind, page)
 	if err != nil {
 		a.failPost(w, r, err)
 		return

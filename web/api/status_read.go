@@ -13,7 +13,12 @@ const recordNotFound = "Record not found"
 
 // showStatus answers one status the caller may see (GET
 // /api/v1/statuses/:id); a public one to anyone, without a token too.
+// A boost entry's id answers its reblog status.
 func (a *API) showStatus(w http.ResponseWriter, r *http.Request, c *caller) {
+	if entry, err := a.db.BoostEntry(r.Context(), viewerOf(c), postID(r)); err == nil {
+		a.answerBoostEntry(w, r, viewerOf(c), entry)
+		return
+	}
 	a.answerStatus(w, r, viewerOf(c), postID(r))
 }
 
@@ -59,6 +64,15 @@ func (a *API) statusSource(w http.ResponseWriter, r *http.Request, c *caller) {
 // /api/v1/statuses/:id) as the site does, and answers it with its text,
 // so that an app can offer to write it again (redraftText).
 func (a *API) deleteStatus(w http.ResponseWriter, r *http.Request, c *caller) {
+	if entry, err := a.db.BoostEntry(r.Context(), c.Member.ID, postID(r)); err == nil && entry.Boost.Booster.ID == c.Member.ID {
+		// Deleting one's reblog takes the boost back, as on Mastodon.
+		if err := a.db.UnboostPost(r.Context(), c.Member.ID, entry.ID); err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		a.answerBoostEntry(w, r, c.Member.ID, entry)
+		return
+	}
 	p, ok := a.visiblePost(w, r, c)
 	if !ok {
 		return

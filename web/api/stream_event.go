@@ -45,6 +45,19 @@ func (a *API) streamEvents(ctx context.Context, s *stream, c storage.Change, sub
 			if c.Kind == storage.ChangePostUpdated {
 				event = eventStatusUpdate
 			}
+		case storage.ChangeBoosted:
+			timeline, ok := sub.timeline()
+			if !ok {
+				continue
+			}
+			entry, err := a.db.StreamedBoost(ctx, s.memberID, c.BoostID, timeline)
+			if err != nil {
+				continue
+			}
+			if payload == "" {
+				payload = a.streamedEntry(ctx, s.memberID, entry)
+			}
+			event = eventUpdate
 		case storage.ChangePostDeleted:
 			if _, ok := sub.timeline(); !ok || !(c.Listed || slices.Contains(c.Audience, s.memberID)) {
 				continue
@@ -93,6 +106,17 @@ func (a *API) streamedStatus(ctx context.Context, memberID, postID string) strin
 		return ""
 	}
 	return jsonString(st)
+}
+
+// streamedEntry is a boost entry's reblog Status for the member as
+// JSON, "" if it cannot be built.
+func (a *API) streamedEntry(ctx context.Context, memberID string, entry *storage.Post) string {
+	list, err := a.statuses(ctx, memberID, []*storage.Post{entry})
+	if err != nil {
+		a.log.Warn("stream a reblog", "boost", entry.EntryID(), "err", err)
+		return ""
+	}
+	return jsonString(list[0])
 }
 
 // streamedNotification is the member's notification as JSON, "" if the

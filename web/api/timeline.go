@@ -125,7 +125,7 @@ func (a *API) accountStatuses(w http.ResponseWriter, r *http.Request, c *caller)
 	var f storage.ActorPostFilter
 	var pinned bool
 	for name, v := range map[string]*bool{"pinned": &pinned, "exclude_replies": &f.ExcludeReplies,
-		"only_media": &f.OnlyMedia, "exclude_reblogs": new(bool)} {
+		"only_media": &f.OnlyMedia, "exclude_reblogs": &f.ExcludeReblogs} {
 		if *v, _, err = p.boolean(name); err != nil {
 			a.fail(w, r, err)
 			return
