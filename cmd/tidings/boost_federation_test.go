@@ -84,3 +84,45 @@ func hasNotice(list []*storage.Notification, kind, actorID string) bool {
 	}
 	return false
 }
+
+// TestABoostBringsThePostAlong: dave on A follows bob on B, who boosts
+// a post of carol on C, whom nobody on A follows. A fetches the post
+// from C, and dave's home feed lists it as boosted by bob.
+func TestABoostBringsThePostAlong(t *testing.T) {
+	ctx := context.Background()
+	a := startInstance(t, federating)
+	b := startInstance(t, federating)
+	c := startInstance(t, federating)
+	dave := member(t, a, "dave")
+	bob := member(t, b, "bob")
+	carol := member(t, c, "carol")
+	followRemote(t, bob, "@carol@"+c.Config.Server.Domain)
+	followRemote(t, dave, "@bob@"+b.Config.Server.Domain)
+	bobOnA, err := a.DB.ActorByURI(ctx, actorOf(t, b, "bob").URI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	daveID := actorOf(t, a, "dave").ID
+	waitFor(t, "dave's follow of bob accepted", 10*time.Second, func() bool {
+		rels, err := a.DB.Relationships(ctx, daveID, []string{bobOnA.ID})
+		return err == nil && rels[bobOnA.ID].Following
+	})
+
+	carol.get("/")
+	wantStatus(t, carol.post("/compose", url.Values{"kind": {"discussion"}, "headline": {"Ferry timetable changes"},
+		"text": {"From Monday."}, "action": {"publish"}}), http.StatusSeeOther)
+	post := latestPost(t, c, "carol")
+	onB := arrivedOn(t, b, "carol's post on B", post.URI)
+	if _, err := a.DB.PostByURI(ctx, post.URI); err == nil {
+		t.Fatal("A has carol's post before anyone boosted it")
+	}
+	if err := b.DB.BoostPost(ctx, actorOf(t, b, "bob").ID, onB.ID); err != nil {
+		t.Fatal(err)
+	}
+	onA := arrivedOn(t, a, "carol's post on A, through bob's boost", post.URI)
+	waitFor(t, "dave's feed to list the boost", 10*time.Second, func() bool {
+		feed, err := a.DB.HomeFeed(ctx, daveID, "", 20)
+		return err == nil && len(feed.Posts) > 0 && feed.Posts[0].ID == onA.ID && feed.Posts[0].Boost != nil &&
+			feed.Posts[0].Boost.Booster.ID == bobOnA.ID
+	})
+}
