@@ -109,6 +109,14 @@ const steps = {
     return { id: status.id, favourited: status.favourited, favourites_count: status.favouritesCount };
   },
 
+  // Boost another member's status, then find the reblog first on the
+  // home timeline.
+  async reblog({ id }) {
+    const status = await state.rest.v1.statuses.$select(id).reblog();
+    const home = await state.rest.v1.timelines.home.list({ limit: 1 });
+    return { id: status.id, reblog: status.reblog?.id, reblogged: status.reblog?.reblogged, home: home[0]?.id };
+  },
+
   // File a report of an account and one of its statuses.
   async report({ account_id, status_id }) {
     const report = await state.rest.v1.reports.create({
