@@ -32,7 +32,7 @@ if (typeof ArrayBuffer.prototype.transfer !== "function") {
 
 const { createFederation, MemoryKvStore, verifyRequest } = await import("@fedify/fedify");
 const {
-  Accept, Activity, Create, Delete, Endpoints, Follow, Like, Mention,
+  Accept, Activity, Announce, Create, Delete, Endpoints, Follow, Like, Mention,
   Note, Person, PUBLIC_COLLECTION, Reject, Tombstone, Undo, Update, isActor,
 } = await import("@fedify/vocab");
 const { Temporal } = await import("@js-temporal/polyfill");
@@ -303,6 +303,17 @@ async function control(method, url, body) {
       const like = new Like({ id: activityId(), actor: ctx.getActorUri(NAME), object: object.id });
       await ctx.sendActivity(me(), author, like);
       return [202, { id: like.id.href }];
+    }
+    case "POST /announce": {
+      const object = await lookup(body.object);
+      if (!object?.id) return [404, { error: `no object found at ${body.object}` }];
+      const author = object.attributionId ? await lookupActor(object.attributionId.href) : null;
+      const announce = new Announce({ id: activityId(), actor: ctx.getActorUri(NAME), object: object.id,
+        to: PUBLIC_COLLECTION, ccs: [ctx.getFollowersUri(NAME), ...(author?.id ? [author.id] : [])],
+        published: Temporal.Now.instant() });
+      await ctx.sendActivity(me(), "followers", announce);
+      if (author && !followers.has(author.id.href)) await ctx.sendActivity(me(), author, announce);
+      return [202, { id: announce.id.href }];
     }
     case "POST /update-profile": {
       if (typeof body.name !== "string") return [400, { error: "name is required" }];
