@@ -31,8 +31,8 @@ func boostButton(boosted bool, count string) string {
 // TestBoostFromThePostPage: bob boosts alice's discussion with the
 // button beside the like button and is taken back to it, pressed, with
 // the count; carol, who follows bob but not alice, finds it in her home
-// feed under a line naming bob; alice is told; a stranger sees the
-// count and no button. A form without the page's token changes nothing;
+// feed under a line naming bob; alice is told of his and dave's boosts
+// in one notice; a stranger sees the count and no button. A form without the page's token changes nothing;
 // bob takes his boost back and it leaves carol's feed.
 func TestBoostFromThePostPage(t *testing.T) {
 	ctx := context.Background()
@@ -76,19 +76,23 @@ func TestBoostFromThePostPage(t *testing.T) {
 		t.Error("the boosted line is below the post it is about")
 	}
 
+	dave := member(t, inst, "dave")
+	dave.get(postPath)
+	wantStatus(t, dave.post(postPath+"/boost", url.Values{"next": {postPath}}), http.StatusSeeOther)
 	notes := alice.get("/notifications")
-	wantBody(t, notes, `<a href="/@bob"><strong>@bob</strong></a>`, `boosted your post <a href="`+postPath+`">“Bridge reopens on Monday”</a>`)
+	wantBody(t, notes, `<a href="/@dave"><strong>@dave</strong></a> and <a href="/@bob"><strong>@bob</strong></a>`,
+		`boosted your post <a href="`+postPath+`">“Bridge reopens on Monday”</a>`)
 
 	stranger := newVisitor(t, inst).get(postPath)
-	wantBody(t, stranger, `<span title="Boosts">⟳ <span class="boost-count">1</span></span>`)
+	wantBody(t, stranger, `<span title="Boosts">⟳ <span class="boost-count">2</span></span>`)
 	if strings.Contains(stranger.Body, `class="boost"`) {
 		t.Error("a stranger is offered the boost button")
 	}
-	wantBody(t, alice.get(postPath), boostForm(id, false), boostButton(false, "1"))
+	wantBody(t, alice.get(postPath), boostForm(id, false), boostButton(false, "2"))
 
 	bob.get(postPath)
 	wantStatus(t, bob.post(postPath+"/unboost", url.Values{"next": {postPath}}), http.StatusSeeOther)
-	wantBody(t, bob.get(postPath), boostForm(id, false), boostButton(false, "0"))
+	wantBody(t, bob.get(postPath), boostForm(id, false), boostButton(false, "1"))
 	if home := carol.get("/"); strings.Contains(home.Body, "boosted") || strings.Contains(home.Body, "Bridge reopens on Monday") {
 		t.Errorf("carol's feed still has the boost taken back:\n%s", home.Body)
 	}
