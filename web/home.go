@@ -25,12 +25,12 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	page := homePage{Mode: s.db.Registration}
 	var err error
 	if me := currentMember(r); me != nil {
-		page.Feed, err = s.db.HomeFeed(ctx, me.ID, before, feedPageSize)
+		page.Feed, err = s.db.HomeFeed(ctx, me.ID, before, FeedPageSize)
 		if err == nil {
 			page.Compose, err = s.newComposeForm(ctx, me, nil)
 		}
 	} else {
-		page.Feed, err = s.db.PublicFeed(ctx, storage.Stranger, before, feedPageSize)
+		page.Feed, err = s.db.PublicFeed(ctx, storage.Stranger, before, FeedPageSize)
 		if err == nil {
 			page.Subwikis, err = s.db.SubwikisToJoin(ctx, subwikisOnFrontPage)
 		}

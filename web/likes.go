@@ -25,7 +25,7 @@ func (s *Server) unlike(w http.ResponseWriter, r *http.Request) {
 	s.redirect(w, r, backTo(r), "")
 }
 
-// backTo is the page a like button was on, named by the form's next
+// backTo is the page a like or boost button was on, named by the form's next
 // field, else the post's page.
 func backTo(r *http.Request) string {
 	if next := r.PostForm.Get("next"); next != "" {

@@ -8,7 +8,9 @@ import (
 	"github.com/tidings-social/tidings/storage"
 )
 
-const feedPageSize = 30
+// FeedPageSize is how many entries a page of a feed lists before its
+// link to older ones.
+const FeedPageSize = 30
 
 // deletePost deletes one of the member's posts or comments, and goes to
 // the page named by next (the thread, for a comment), else the profile.
@@ -34,6 +36,7 @@ type postPage struct {
 	Post    *storage.Post
 	Mine    bool
 	Liked   map[string]bool // by the viewer, of the post and its comments
+	Boosted map[string]bool // by the viewer, of the post and its comments
 	Thread  []*commentNode
 	Comment commentForm // the top-level comment form
 	Reply   commentForm // a reply form that failed, shown open under its comment
@@ -120,7 +123,7 @@ func (s *Server) visiblePost(r *http.Request, id string) (*storage.Post, error) 
 	return s.db.VisiblePost(r.Context(), viewerOf(r), id)
 }
 
-// loadPost reads a post, its thread and the viewer's likes. A comment
+// loadPost reads a post, its thread and the viewer's likes and boosts. A comment
 // shown on its own page comes with the replies to it that the viewer
 // may see, and a link to what it answers.
 func (s *Server) loadPost(r *http.Request, id string) (*postPage, error) {
@@ -129,7 +132,7 @@ func (s *Server) loadPost(r *http.Request, id string) (*postPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	page := &postPage{Post: p, Liked: map[string]bool{}}
+	page := &postPage{Post: p, Liked: map[string]bool{}, Boosted: map[string]bool{}}
 	var comments []*storage.Post
 	if p.RootID == "" {
 		comments, err = s.db.Thread(ctx, viewerOf(r), p.ID)
@@ -151,6 +154,9 @@ func (s *Server) loadPost(r *http.Request, id string) (*postPage, error) {
 			ids = append(ids, c.ID)
 		}
 		if page.Liked, err = s.db.LikedBy(ctx, me.ID, ids); err != nil {
+			return nil, err
+		}
+		if page.Boosted, err = s.db.BoostedBy(ctx, me.ID, ids); err != nil {
 			return nil, err
 		}
 	}

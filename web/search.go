@@ -63,7 +63,7 @@ func (s *Server) searchPosts(w http.ResponseWriter, r *http.Request, page search
 	if page.Tag != "" {
 		title = "#" + page.Tag
 	}
-	q.Before, q.Limit = r.URL.Query().Get("before"), feedPageSize
+	q.Before, q.Limit = r.URL.Query().Get("before"), FeedPageSize
 	results, err := s.db.Search(r.Context(), viewerOf(r), q)
 	if err != nil {
 		status, msg := s.failure(r, err)

@@ -130,6 +130,8 @@ func (s *Server) routes() http.Handler {
 	site.Handle("/posts/{id}/comments", s.membersOnly(s.comment)).Methods(http.MethodPost)
 	site.Handle("/posts/{id}/like", s.membersOnly(s.like)).Methods(http.MethodPost)
 	site.Handle("/posts/{id}/unlike", s.membersOnly(s.unlike)).Methods(http.MethodPost)
+	site.Handle("/posts/{id}/boost", s.membersOnly(s.boost)).Methods(http.MethodPost)
+	site.Handle("/posts/{id}/unboost", s.membersOnly(s.unboost)).Methods(http.MethodPost)
 	site.Handle("/posts/{id}/pin", s.membersOnly(s.pin)).Methods(http.MethodPost)
 	site.Handle("/posts/{id}/unpin", s.membersOnly(s.unpin)).Methods(http.MethodPost)
 	site.Handle("/posts/{id}/remove", s.membersOnly(s.removePost)).Methods(http.MethodPost)

@@ -48,7 +48,7 @@ func (s *Server) subwikiPageOf(r *http.Request, sub *storage.Subwiki, group *sto
 	if page.Members, _, err = s.db.FollowCounts(ctx, sub.ID); err != nil {
 		return nil, err
 	}
-	if page.Feed, err = s.db.SubwikiFeed(ctx, viewerOf(r), sub.ID, r.URL.Query().Get("before"), feedPageSize); err != nil {
+	if page.Feed, err = s.db.SubwikiFeed(ctx, viewerOf(r), sub.ID, r.URL.Query().Get("before"), FeedPageSize); err != nil {
 		return nil, err
 	}
 	me := currentMember(r)

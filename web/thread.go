@@ -153,6 +153,13 @@ func threadItemOf(v view, node *commentNode) threadItem {
 // Liked reports whether the viewer likes the post or comment.
 func (t threadItem) Liked() bool { return t.page != nil && t.page.Liked[t.Post.ID] }
 
+// Boosted reports whether the viewer boosted the post or comment.
+func (t threadItem) Boosted() bool { return t.page != nil && t.page.Boosted[t.Post.ID] }
+
+// Boostable reports whether the post or comment is for everyone, the
+// only kind storage lets a member boost: others get no boost button.
+func (t threadItem) Boostable() bool { return storage.Listed(t.Post.Visibility) }
+
 // Place is its address on the page shown: the page's own for its post,
 // a comment's place in the thread there. The page may be a comment's
 // own, shown to a viewer who may not see the thread's post.

@@ -12,8 +12,8 @@ import (
 // a11ySite is an instance with something on every kind of page: an
 // admin (ada), two members (bob moderates s/town, carol writes there),
 // someone waiting for approval, a corrected news post and a discussion
-// with comments, likes, follows, flags, a mute, an invite and a blocked
-// server.
+// with comments, likes, a boost (bob's, of the discussion), follows,
+// flags, a mute, an invite and a blocked server.
 type a11ySite struct {
 	inst                 *instance
 	newsID, discussionID string
@@ -57,6 +57,7 @@ func newA11ySite(t *testing.T) *a11ySite {
 	wantStatus(t, carol.post("/posts/"+site.newsID+"/flag", url.Values{"category": {storage.FlagMisleadingHeadline}, "comment": {"Not for good."}}), http.StatusSeeOther)
 	wantStatus(t, carol.post("/flag/account", url.Values{"actor": {actorOf(t, inst, "bob").ID}, "category": {"spam"}}), http.StatusSeeOther)
 	bob.get("/posts/" + site.discussionID)
+	wantStatus(t, bob.post("/posts/"+site.discussionID+"/boost", nil), http.StatusSeeOther)
 	wantStatus(t, bob.post("/posts/"+site.discussionID+"/flag", url.Values{"category": {"spam"}}), http.StatusSeeOther)
 	bob.get("/settings/mutes")
 	wantStatus(t, bob.post("/settings/mutes/words", url.Values{"word": {"horoscope"}}), http.StatusSeeOther)
