@@ -135,3 +135,24 @@ func (db *DB) withHomeBoosts(ctx context.Context, memberID string, page *FeedPag
 // parameters are the member's id.
 const homeBoostersCond = `r.actor_id IN (SELECT ? UNION SELECT followee_id FROM follows
 	WHERE follower_id = ? AND state = 'accepted' AND followee_id NOT IN (SELECT target_id FROM mutes WHERE member_id = ?))`
+
+// ProfileFeed pages through what a profile page lists: the actor's
+// posts the viewer may see (PostsBy) and the actor's boosts, newest
+// first by entry id, which is the cursor. The actor's outbox lists
+// PostsBy alone.
+func (db *DB) ProfileFeed(ctx context.Context, viewerID, actorID, before string, limit int) (*FeedPage, error) {
+	page, err := db.PostsBy(ctx, viewerID, actorID, before, limit)
+	if err != nil {
+		return nil, err
+	}
+	var boosts []*Post
+	var more bool
+	err = db.read(ctx, func(tx *Tx) (err error) {
+		boosts, more, err = tx.boostEntries(ctx, viewerID, `r.actor_id = ?`, IDPage{MaxID: before, Limit: limit}, actorID)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("boosts of %s: %w", actorID, err)
+	}
+	return withBoosts(page, boosts, more, limit), nil
+}

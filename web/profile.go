@@ -100,7 +100,7 @@ func (s *Server) profileOf(r *http.Request, actor *storage.Actor, member *storag
 	if page.Group {
 		page.Posts, err = s.db.SubwikiFeed(ctx, viewerOf(r), actor.ID, before, FeedPageSize)
 	} else {
-		page.Posts, err = s.db.PostsBy(ctx, viewerOf(r), actor.ID, before, FeedPageSize)
+		page.Posts, err = s.db.ProfileFeed(ctx, viewerOf(r), actor.ID, before, FeedPageSize)
 	}
 	if err != nil || me == nil {
 		return page, err

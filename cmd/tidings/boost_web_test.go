@@ -76,6 +76,10 @@ func TestBoostFromThePostPage(t *testing.T) {
 		t.Error("the boosted line is below the post it is about")
 	}
 
+	// Bob's profile lists the boost too, as Mastodon's does.
+	wantBody(t, newVisitor(t, inst).get("/@bob"), `<a href="/@bob">Bob Baker</a> boosted · <time datetime="`,
+		"Bridge reopens on Monday")
+
 	dave := member(t, inst, "dave")
 	dave.get(postPath)
 	wantStatus(t, dave.post(postPath+"/boost", url.Values{"next": {postPath}}), http.StatusSeeOther)
@@ -95,6 +99,9 @@ func TestBoostFromThePostPage(t *testing.T) {
 	wantBody(t, bob.get(postPath), boostForm(id, false), boostButton(false, "1"))
 	if home := carol.get("/"); strings.Contains(home.Body, "boosted") || strings.Contains(home.Body, "Bridge reopens on Monday") {
 		t.Errorf("carol's feed still has the boost taken back:\n%s", home.Body)
+	}
+	if profile := carol.get("/@bob"); strings.Contains(profile.Body, "Bridge reopens on Monday") {
+		t.Errorf("bob's profile still lists the boost taken back")
 	}
 }
 
