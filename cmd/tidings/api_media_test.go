@@ -162,3 +162,41 @@ func TestStatusWithImagesOnly(t *testing.T) {
 		t.Errorf("empty reply: error = %q, want Mastodon's", emptyReply.str("error"))
 	}
 }
+
+// TestInstanceTellsUploadLimits: both versions of the instance tell apps
+// the upload limits configured: image_matrix_limit is pixels (width times
+// height), the area of the largest square image taken; an image at that
+// side is taken and one a pixel wider is refused.
+func TestInstanceTellsUploadLimits(t *testing.T) {
+	const side = 500
+	inst := startInstance(t, func(c *Config) {
+		c.Media.MaxUploadBytes = 300 << 10
+		c.Media.MaxUploadSide = side
+	})
+	for _, path := range []string{"/api/v2/instance", "/api/v1/instance"} {
+		a := apiCall(t, inst, http.MethodGet, path, "", "", "")
+		wantAPIStatus(t, a, http.StatusOK)
+		media, _ := a.JSON["configuration"].(map[string]any)["media_attachments"].(map[string]any)
+		if got, want := media["image_matrix_limit"], float64(side*side); got != want {
+			t.Errorf("%s: image_matrix_limit = %v, want %v (pixels)", path, got, want)
+		}
+		if got, want := media["image_size_limit"], float64(300<<10); got != want {
+			t.Errorf("%s: image_size_limit = %v, want %v (bytes)", path, got, want)
+		}
+	}
+	member(t, inst, "alice")
+	token := memberToken(t, inst, "alice", "write")
+	for _, tt := range []struct {
+		w, h   int
+		status int
+	}{
+		{side, side, http.StatusOK},
+		{side + 1, 10, http.StatusUnprocessableEntity},
+	} {
+		ct, body := mediaForm(t, encodePNG(t, testImage(tt.w, tt.h, false, false)), nil)
+		a := apiCall(t, inst, http.MethodPost, "/api/v2/media", ct, body, token)
+		if a.Status != tt.status {
+			t.Errorf("upload of %d×%d: %d, want %d; %s", tt.w, tt.h, a.Status, tt.status, a.Body)
+		}
+	}
+}
