@@ -112,3 +112,56 @@ func TestBookmarksGoWithPostAndMember(t *testing.T) {
 		t.Errorf("after bob's deletion %d bookmarks, want %d (alice's)", got, want)
 	}
 }
+
+// TestExportBookmarksAndApps: a member's archive lists their bookmarks,
+// oldest first, and the apps holding live access, without another
+// member's and without a revoked app.
+func TestExportBookmarksAndApps(t *testing.T) {
+	db, clock := openTestDB(t)
+	ctx := context.Background()
+	alice, bob := mustCreateMember(t, db, "alice"), mustCreateMember(t, db, "bob")
+	posts := publishMany(t, db, clock, bob, 3)
+	for _, i := range []int{2, 0} {
+		clock.Advance(time.Second)
+		if err := db.Bookmark(ctx, alice.ID, posts[i].ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Bookmark(ctx, bob.ID, posts[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	got, next, err := db.ExportBookmarks(ctx, alice.ID, "")
+	if err != nil || next != "" {
+		t.Fatalf("ExportBookmarks = %v, %q, %v", got, next, err)
+	}
+	if len(got) != 2 || got[0].PostURI != posts[2].URI || got[1].PostURI != posts[0].URI ||
+		got[0].PostURL != posts[2].URL || got[0].Headline != posts[2].Headline || !got[0].BookmarkedAt.Before(got[1].BookmarkedAt) {
+		t.Errorf("alice's bookmarks = %+v, want posts 2 then 0", got)
+	}
+
+	app := func(name, member, scopes string) *OAuthApp {
+		a, err := db.CreateOAuthApp(ctx, OAuthAppCreate{Name: name, Website: "https://app.example",
+			RedirectURIs: []string{OutOfBandRedirect}, Scopes: "read write"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.IssueMemberToken(ctx, a.ID, member, scopes); err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	app("Reader", alice.ID, "read")
+	revoked := app("Old client", alice.ID, "read write")
+	app("Bob's", bob.ID, "read")
+	if err := db.RevokeAuthorizedApp(ctx, alice.ID, revoked.ID); err != nil {
+		t.Fatal(err)
+	}
+	apps, err := db.ExportApps(ctx, alice.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(apps) != 1 || apps[0].Name != "Reader" || apps[0].Website != "https://app.example" ||
+		len(apps[0].Scopes) != 1 || apps[0].Scopes[0] != "read" || apps[0].AuthorizedAt.IsZero() {
+		t.Errorf("alice's apps = %+v, want Reader alone", apps)
+	}
+}

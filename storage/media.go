@@ -78,34 +78,61 @@ func (db *DB) MediaSource(ctx context.Context, viewerID, kind, ownerID string, p
 
 // SetProfileImage makes the uploaded image at url (an UploadURL, or ""
 // for none) the member's avatar or header, tells their followers on
-// other servers, and returns the address it replaces, whose file the
-// caller may remove.
+// other servers, and returns the address it replaces ("" for none),
+// whose file the caller may remove: SaveProfile of one image.
 func (db *DB) SetProfileImage(ctx context.Context, memberID, kind, url string) (replaced string, err error) {
-	column := map[string]string{MediaAvatar: "avatar_url", MediaHeader: "header_url"}[kind]
-	if column == "" {
-		return "", Errorf(EInvalid, "Unknown kind of profile image %q.", kind)
+	_, old, err := db.SaveProfile(ctx, memberID, ProfileUpdate{}, map[string]string{kind: url})
+	if len(old) > 0 {
+		replaced = old[0]
+	}
+	return replaced, err
+}
+
+// profileImageColumns are the members' columns of each kind of profile
+// image.
+var profileImageColumns = map[string]string{MediaAvatar: "avatar_url", MediaHeader: "header_url"}
+
+// checkProfileImage refuses a kind of profile image there is not, and an
+// image not uploaded here.
+func (db *DB) checkProfileImage(kind, url string) error {
+	if profileImageColumns[kind] == "" {
+		return Errorf(EInvalid, "Unknown kind of profile image %q.", kind)
 	}
 	if _, ok := db.Site.UploadName(url); url != "" && !ok {
-		return "", Errorf(EInvalid, "A profile image must be uploaded here.")
+		return Errorf(EInvalid, "A profile image must be uploaded here.")
 	}
-	err = db.write(ctx, func(tx *Tx) error {
-		m, err := tx.memberWhere(ctx, "id = ?", memberID)
-		if err != nil {
-			return err
+	return nil
+}
+
+// setProfileImages sets the member's profile images of each kind in
+// images (checked by checkProfileImage), and returns the addresses they
+// replace.
+func (tx *Tx) setProfileImages(ctx context.Context, m *Member, images map[string]string) ([]string, error) {
+	var replaced []string
+	for _, kind := range []string{MediaAvatar, MediaHeader} {
+		url, ok := images[kind]
+		if !ok {
+			continue
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT `+column+` FROM members WHERE id = ?`, m.ID).Scan(&replaced); err != nil {
-			return fmt.Errorf("read %s of %s: %w", kind, m.Username, err)
+		column := profileImageColumns[kind]
+		var old string
+		if err := tx.QueryRowContext(ctx, `SELECT `+column+` FROM members WHERE id = ?`, m.ID).Scan(&old); err != nil {
+			return nil, fmt.Errorf("read %s of %s: %w", kind, m.Username, err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE members SET `+column+` = ?, updated_at = ? WHERE id = ?`,
 			url, millis(tx.now), m.ID); err != nil {
-			return fmt.Errorf("set %s of %s: %w", kind, m.Username, err)
+			return nil, fmt.Errorf("set %s of %s: %w", kind, m.Username, err)
 		}
-		if m.Status != MemberActive {
-			return nil
+		if old != "" && old != url {
+			replaced = append(replaced, old)
 		}
-		return tx.enqueue(ctx, EventUpdateActor, m.ID, m.ID, OutboxPayload{})
-	})
-	return replaced, err
+		if kind == MediaAvatar {
+			m.AvatarURL = url
+		} else {
+			m.HeaderURL = url
+		}
+	}
+	return replaced, nil
 }
 
 // setActorImage records a remote actor's header image.

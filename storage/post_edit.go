@@ -39,7 +39,14 @@ func (db *DB) EditPost(ctx context.Context, e PostEdit) (*Post, error) {
 			return Errorf(EForbidden, "You can only edit what you wrote.")
 		}
 		if e.Text == "" && p.Kind != KindNews {
-			return Errorf(EInvalid, "The text cannot be empty.")
+			// The rule of ErrEmptyPost: a post with images may lose its text.
+			images, err := tx.imageCount(ctx, p.ID)
+			if err != nil {
+				return err
+			}
+			if err := saysSomething(e.Text, images); err != nil {
+				return Errorf(EInvalid, "The text cannot be empty.")
+			}
 		}
 		p.Source, p.Content, p.Updated = e.Text, RenderPostMarkdown(e.Text, e.Mentions, tx.db.Site.TagBase()), editTime(p, tx.now)
 		p.ContentWarning, p.Sensitive = e.ContentWarning, e.ContentWarning != ""

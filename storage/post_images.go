@@ -68,3 +68,12 @@ func (tx *Tx) uploadsOf(ctx context.Context, postID string) ([]string, error) {
 	}
 	return urls, rows.Err()
 }
+
+// imageCount is how many images the post carries.
+func (tx *Tx) imageCount(ctx context.Context, postID string) (int, error) {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM post_attachments WHERE post_id = ?`, postID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count images of %s: %w", postID, err)
+	}
+	return n, nil
+}

@@ -83,3 +83,44 @@ func TestPostImages(t *testing.T) {
 		t.Errorf("uploads of the deleted comment = %v (%v), want one", uploads, err)
 	}
 }
+
+// TestPostOfImagesAlone: a discussion or a comment may carry images and
+// no text; without either it is refused with ErrEmptyPost, and an edit
+// may take away the text only of a post that has images.
+func TestPostOfImagesAlone(t *testing.T) {
+	db, _ := openTestDB(t)
+	ctx := context.Background()
+	alice := mustCreateMember(t, db, "alice")
+	image := func(n int) []Attachment {
+		return []Attachment{{URL: db.Site.UploadURL(fmt.Sprintf("%032x.jpg", n)), MediaType: "image/jpeg", Width: 64, Height: 48}}
+	}
+	p, err := db.Publish(ctx, PostCreate{AuthorID: alice.ID, Kind: KindDiscussion, Headline: "The harbour", Images: image(1)})
+	if err != nil {
+		t.Fatalf("discussion of an image alone: %v", err)
+	}
+	if _, err := db.Comment(ctx, CommentCreate{AuthorID: alice.ID, ParentID: p.ID, Text: "  ", Images: image(2)}); err != nil {
+		t.Fatalf("comment of an image alone: %v", err)
+	}
+	before, _ := db.CountLocalPosts(ctx)
+	_, err = db.Publish(ctx, PostCreate{AuthorID: alice.ID, Kind: KindDiscussion, Headline: "Nothing", Text: " "})
+	if err != ErrEmptyPost {
+		t.Errorf("discussion of nothing: %v, want ErrEmptyPost", err)
+	}
+	_, err = db.Comment(ctx, CommentCreate{AuthorID: alice.ID, ParentID: p.ID})
+	if err != ErrEmptyPost {
+		t.Errorf("comment of nothing: %v, want ErrEmptyPost", err)
+	}
+	if after, _ := db.CountLocalPosts(ctx); after != before {
+		t.Errorf("%d posts stored by refusals", after-before)
+	}
+
+	if _, err := db.EditPost(ctx, PostEdit{MemberID: alice.ID, PostID: p.ID, Text: ""}); err != nil {
+		t.Errorf("edit of an image post to no text: %v", err)
+	}
+	words, err := db.Publish(ctx, PostCreate{AuthorID: alice.ID, Kind: KindDiscussion, Headline: "Words", Text: "Only words."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.EditPost(ctx, PostEdit{MemberID: alice.ID, PostID: words.ID, Text: ""})
+	wantCode(t, err, EInvalid)
+}

@@ -23,82 +23,115 @@ type ProfileUpdate struct {
 }
 
 // UpdateProfile changes the public profile of the member with the id
-// and tells their followers on other servers. Turning off the approval
-// of followers accepts the requests waiting.
+// and tells their followers on other servers: SaveProfile without
+// images.
 func (db *DB) UpdateProfile(ctx context.Context, memberID string, upd ProfileUpdate) (*Member, error) {
+	m, _, err := db.SaveProfile(ctx, memberID, upd, nil)
+	return m, err
+}
+
+// SaveProfile changes the public profile of the member with the id and
+// their profile images at once, all or nothing, and tells their
+// followers on other servers. images holds, by kind (MediaAvatar,
+// MediaHeader), the address of an image uploaded here (Site.UploadURL),
+// or "" to remove the image. Turning off the approval of followers
+// accepts the requests waiting. It returns the member as changed and the
+// addresses of the images replaced, whose files the caller may remove.
+func (db *DB) SaveProfile(ctx context.Context, memberID string, upd ProfileUpdate, images map[string]string) (*Member, []string, error) {
+	for kind, url := range images {
+		if err := db.checkProfileImage(kind, url); err != nil {
+			return nil, nil, err
+		}
+	}
 	var m *Member
+	var replaced []string
 	err := db.write(ctx, func(tx *Tx) (err error) {
-		m, err = tx.memberWhere(ctx, "id = ?", memberID)
-		if err != nil {
+		if m, err = tx.updateProfile(ctx, memberID, upd); err != nil {
 			return err
 		}
-		if upd.DisplayName != nil {
-			m.DisplayName = strings.TrimSpace(*upd.DisplayName)
-			if m.DisplayName == "" {
-				m.DisplayName = m.Username
-			}
-		}
-		var bioHTML *string
-		if upd.Bio != nil {
-			m.Bio = strings.TrimSpace(*upd.Bio)
-			rendered := RenderMarkdown(m.Bio, upd.BioMentions)
-			bioHTML = &rendered
-		}
-		if upd.AvatarURL != nil {
-			m.AvatarURL = strings.TrimSpace(*upd.AvatarURL)
-		}
-		wasLocked := m.ManuallyApprovesFollowers
-		if upd.ManuallyApprovesFollowers != nil {
-			m.ManuallyApprovesFollowers = *upd.ManuallyApprovesFollowers
-		}
-		if upd.HideNetwork != nil {
-			m.HideNetwork = *upd.HideNetwork
-		}
-		if upd.ShowOriginalHeadlines != nil {
-			m.ShowOriginalHeadlines = *upd.ShowOriginalHeadlines
-		}
-		for _, err := range []error{
-			checkText("display name", m.DisplayName, maxDisplayNameLength, false),
-			checkText("bio", m.Bio, maxBioLength, true),
-			checkWebURL("avatar address", m.AvatarURL),
-		} {
-			if err != nil {
-				return err
-			}
-		}
-		if upd.Fields != nil {
-			fields, err := memberFields(*upd.Fields)
-			if err != nil {
-				return err
-			}
-			if err := tx.replaceFields(ctx, m.ID, fields); err != nil {
-				return err
-			}
-		}
-		if bioHTML != nil {
-			if _, err := tx.ExecContext(ctx, `UPDATE members SET bio_html = ? WHERE id = ?`, *bioHTML, m.ID); err != nil {
-				return fmt.Errorf("update bio of %s: %w", m.Username, err)
-			}
-		}
-		m.UpdatedAt = tx.now
-		_, err = tx.ExecContext(ctx, `UPDATE members SET display_name = ?, bio = ?, avatar_url = ?,
-			manually_approves_followers = ?, hide_network = ?, show_original_headlines = ?, updated_at = ? WHERE id = ?`,
-			m.DisplayName, m.Bio, m.AvatarURL, m.ManuallyApprovesFollowers, m.HideNetwork, m.ShowOriginalHeadlines,
-			millis(tx.now), m.ID)
-		if err != nil {
-			return fmt.Errorf("update profile of %s: %w", m.Username, err)
-		}
-		if wasLocked && !m.ManuallyApprovesFollowers {
-			if err := tx.acceptPendingFollowers(ctx, m.ID); err != nil {
-				return err
-			}
+		if replaced, err = tx.setProfileImages(ctx, m, images); err != nil {
+			return err
 		}
 		if m.Status != MemberActive {
 			return nil
 		}
 		return tx.enqueue(ctx, EventUpdateActor, m.ID, m.ID, OutboxPayload{})
 	})
-	return m, err
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, replaced, nil
+}
+
+// updateProfile applies the change to the member's profile, refusing a
+// value out of bounds.
+func (tx *Tx) updateProfile(ctx context.Context, memberID string, upd ProfileUpdate) (*Member, error) {
+	m, err := tx.memberWhere(ctx, "id = ?", memberID)
+	if err != nil {
+		return nil, err
+	}
+	if upd.DisplayName != nil {
+		m.DisplayName = strings.TrimSpace(*upd.DisplayName)
+		if m.DisplayName == "" {
+			m.DisplayName = m.Username
+		}
+	}
+	var bioHTML *string
+	if upd.Bio != nil {
+		m.Bio = strings.TrimSpace(*upd.Bio)
+		rendered := RenderMarkdown(m.Bio, upd.BioMentions)
+		bioHTML = &rendered
+	}
+	if upd.AvatarURL != nil {
+		m.AvatarURL = strings.TrimSpace(*upd.AvatarURL)
+	}
+	wasLocked := m.ManuallyApprovesFollowers
+	if upd.ManuallyApprovesFollowers != nil {
+		m.ManuallyApprovesFollowers = *upd.ManuallyApprovesFollowers
+	}
+	if upd.HideNetwork != nil {
+		m.HideNetwork = *upd.HideNetwork
+	}
+	if upd.ShowOriginalHeadlines != nil {
+		m.ShowOriginalHeadlines = *upd.ShowOriginalHeadlines
+	}
+	for _, err := range []error{
+		checkText("display name", m.DisplayName, maxDisplayNameLength, false),
+		checkText("bio", m.Bio, maxBioLength, true),
+		checkWebURL("avatar address", m.AvatarURL),
+	} {
+		if err != nil {
+			return nil, err
+		}
+	}
+	if upd.Fields != nil {
+		fields, err := memberFields(*upd.Fields)
+		if err != nil {
+			return nil, err
+		}
+		if err := tx.replaceFields(ctx, m.ID, fields); err != nil {
+			return nil, err
+		}
+	}
+	if bioHTML != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE members SET bio_html = ? WHERE id = ?`, *bioHTML, m.ID); err != nil {
+			return nil, fmt.Errorf("update bio of %s: %w", m.Username, err)
+		}
+	}
+	m.UpdatedAt = tx.now
+	_, err = tx.ExecContext(ctx, `UPDATE members SET display_name = ?, bio = ?, avatar_url = ?,
+		manually_approves_followers = ?, hide_network = ?, show_original_headlines = ?, updated_at = ? WHERE id = ?`,
+		m.DisplayName, m.Bio, m.AvatarURL, m.ManuallyApprovesFollowers, m.HideNetwork, m.ShowOriginalHeadlines,
+		millis(tx.now), m.ID)
+	if err != nil {
+		return nil, fmt.Errorf("update profile of %s: %w", m.Username, err)
+	}
+	if wasLocked && !m.ManuallyApprovesFollowers {
+		if err := tx.acceptPendingFollowers(ctx, m.ID); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
 }
 
 // ChangePassword replaces a member's password after checking the current

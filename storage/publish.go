@@ -24,7 +24,7 @@ type PostCreate struct {
 	Kind      string // KindNews or KindDiscussion
 	Headline  string
 	LinkURL   string    // news only
-	Text      string    // Markdown: commentary of news (optional), body of a discussion
+	Text      string    // Markdown: commentary of news (optional), body of a discussion (optional with images)
 	Mentions  []Mention // the handles in Text, resolved by the caller
 	// ContentWarning, when set, is shown in front of the post, which
 	// stays collapsed until the reader opens it.
@@ -63,12 +63,31 @@ func checkContentWarning(warning string) (string, error) {
 	return warning, checkText("content warning", warning, MaxContentWarningLength, false)
 }
 
+// ErrEmptyPost refuses a discussion or a comment that carries neither
+// text nor an image. It is one value so that the client API can answer
+// it in Mastodon's words.
+var ErrEmptyPost = Errorf(EInvalid, "Write some text or add an image.")
+
+// saysSomething is the rule of ErrEmptyPost: a discussion or comment
+// carries text, or at least one image (uploaded with it or before).
+func saysSomething(text string, images int) error {
+	if text == "" && images == 0 {
+		return ErrEmptyPost
+	}
+	return nil
+}
+
 func (c *PostCreate) check() error {
+	c.Text = strings.TrimSpace(c.Text)
+	if c.Kind == KindDiscussion {
+		if err := saysSomething(c.Text, len(c.Images)+len(c.MediaIDs)); err != nil {
+			return err
+		}
+	}
 	var err error
 	if c.Headline, err = checkHeadline(c.Headline); err != nil {
 		return err
 	}
-	c.Text = strings.TrimSpace(c.Text)
 	if c.ContentWarning, err = checkContentWarning(c.ContentWarning); err != nil {
 		return err
 	}
@@ -85,9 +104,6 @@ func (c *PostCreate) check() error {
 			return err
 		}
 	case KindDiscussion:
-		if c.Text == "" {
-			return Errorf(EInvalid, "A discussion needs some text.")
-		}
 		c.LinkURL, c.LinkDescription = "", ""
 	default:
 		return Errorf(EInvalid, "A post is news or a discussion, not %q.", c.Kind)
@@ -224,7 +240,7 @@ func (tx *Tx) groupAnnounce(ctx context.Context, p *Post, payload OutboxPayload)
 type CommentCreate struct {
 	AuthorID string
 	ParentID string // the post or comment replied to
-	Text     string // Markdown
+	Text     string // Markdown; optional with images
 	Mentions []Mention
 	// ContentWarning, when set, is shown in front of the comment, which
 	// stays collapsed until the reader opens it.
@@ -242,8 +258,8 @@ type CommentCreate struct {
 // answering a private post never makes the conversation public.
 func (db *DB) Comment(ctx context.Context, c CommentCreate) (*Post, error) {
 	c.Text = strings.TrimSpace(c.Text)
-	if c.Text == "" {
-		return nil, Errorf(EInvalid, "Write a comment first.")
+	if err := saysSomething(c.Text, len(c.Images)+len(c.MediaIDs)); err != nil {
+		return nil, err
 	}
 	if err := checkText("comment", c.Text, maxBodyLength, true); err != nil {
 		return nil, err

@@ -131,6 +131,28 @@ func (a *archive) likes() (err error) {
 	return err
 }
 
+// bookmarks writes bookmarks.json.
+func (a *archive) bookmarks() (err error) {
+	a.counts.Bookmarks, err = arrayFile(a, "bookmarks.json", func(after string) ([]storage.ExportBookmark, string, error) {
+		return a.s.db.ExportBookmarks(a.r.Context(), a.memberID, after)
+	})
+	return err
+}
+
+// apps writes apps.json: the apps with access to the member's account,
+// one page of them.
+func (a *archive) apps() (err error) {
+	a.counts.Apps, err = arrayFile(a, "apps.json", a.appPages)
+	return err
+}
+
+// appPages reads the apps with access to the member's account as pages
+// are read, all in the first.
+func (a *archive) appPages(string) ([]storage.ExportApp, string, error) {
+	apps, err := a.s.db.ExportApps(a.r.Context(), a.memberID)
+	return apps, "", err
+}
+
 // flags writes flags.json.
 func (a *archive) flags() (err error) {
 	a.counts.Flags, err = arrayFile(a, "flags.json", func(after string) ([]storage.ExportFlag, string, error) {

@@ -57,6 +57,11 @@ func (a *archive) index(profile *storage.ExportProfile) error {
 	}); err != nil {
 		return err
 	}
+	if err := indexSection(a, w, "Bookmarks", "bookmark", func(after string) ([]storage.ExportBookmark, string, error) {
+		return db.ExportBookmarks(ctx, id, after)
+	}); err != nil {
+		return err
+	}
 	for _, followers := range []bool{false, true} {
 		title := "Following"
 		if followers {
@@ -71,6 +76,9 @@ func (a *archive) index(profile *storage.ExportProfile) error {
 	if err := indexSection(a, w, "Flags you filed", "flag", func(after string) ([]storage.ExportFlag, string, error) {
 		return db.ExportFlags(ctx, id, after)
 	}); err != nil {
+		return err
+	}
+	if err := indexSection(a, w, "Apps with access to your account", "app", a.appPages); err != nil {
 		return err
 	}
 	return run("foot", nil)

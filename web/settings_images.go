@@ -114,8 +114,8 @@ func (s *Server) readUpload(r *http.Request) ([]byte, error) {
 
 // replaceProfileImage makes the image in data the member's avatar or
 // header (kind), or removes it when data is nil; the file it replaces
-// is deleted. The settings page and the client API both change
-// profile images through it.
+// is deleted. The client API does the same steps through
+// apiProfileImages, for several images and the profile's text at once.
 func (s *Server) replaceProfileImage(ctx context.Context, memberID, kind string, data []byte) error {
 	url := ""
 	if data != nil {
@@ -200,18 +200,24 @@ func sizeText(n int64) string {
 // the settings page does.
 type apiProfileImages struct{ s *Server }
 
-// SetProfileImage implements api.ProfileImages.
-func (p apiProfileImages) SetProfileImage(ctx context.Context, memberID, kind string, data []byte) error {
+// StoreProfileImage implements api.ProfileImages.
+func (p apiProfileImages) StoreProfileImage(kind string, data []byte) (string, error) {
 	if p.s.cfg.Media.UploadDir == "" {
-		return storage.Errorf(storage.EInvalid, "This server takes no image uploads.")
+		return "", storage.Errorf(storage.EInvalid, "This server takes no image uploads.")
 	}
-	err := p.s.replaceProfileImage(ctx, memberID, kind, data)
+	name, err := p.s.storeUpload(data, kind)
 	var problem *uploadProblem
 	if errors.As(err, &problem) {
-		return storage.Errorf(storage.EInvalid, "%s", problem.msg)
+		return "", storage.Errorf(storage.EInvalid, "%s", problem.msg)
 	}
-	return err
+	if err != nil {
+		return "", err
+	}
+	return p.s.db.Site.UploadURL(name), nil
 }
+
+// RemoveUpload implements api.ProfileImages.
+func (p apiProfileImages) RemoveUpload(url string) { p.s.removeUpload(url) }
 
 // UploadLimits implements api.ProfileImages.
 func (p apiProfileImages) UploadLimits() (bytes int64, side int) { return p.s.cfg.Media.uploadLimits() }

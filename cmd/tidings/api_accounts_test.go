@@ -180,3 +180,52 @@ func TestAppFollowsAccountOnAnotherServer(t *testing.T) {
 		return len(rel) == 1 && rel[0]["following"] == true
 	})
 }
+
+// TestUpdateCredentialsIsWholeOrNothing sends profile changes with an
+// image that is refused: the answer is 422 and nothing changes, neither
+// the text sent with it nor an image that was good, and no file is left.
+func TestUpdateCredentialsIsWholeOrNothing(t *testing.T) {
+	inst := startInstance(t, nil)
+	member(t, inst, "alice")
+	token := memberAppToken(t, inst, "alice")
+	before := memberOf(t, inst, "alice")
+	send := func(note string, files map[string][]byte) {
+		t.Helper()
+		var body bytes.Buffer
+		form := multipart.NewWriter(&body)
+		form.WriteField("display_name", "Alice Changed")
+		form.WriteField("note", note)
+		for _, name := range []string{"avatar", "header"} {
+			if data, ok := files[name]; ok {
+				part, _ := form.CreateFormFile(name, name+".png")
+				part.Write(data)
+			}
+		}
+		form.Close()
+		a := apiCall(t, inst, http.MethodPatch, "/api/v1/accounts/update_credentials", form.FormDataContentType(), body.String(), token)
+		wantAPIStatus(t, a, http.StatusUnprocessableEntity)
+		if a.str("error") == "" {
+			t.Errorf("answer %s, want a reason", a.Body)
+		}
+	}
+	good := encodePNG(t, testImage(300, 200, false, false))
+	for _, tt := range []struct {
+		note  string
+		files map[string][]byte
+	}{
+		{"A new bio", map[string][]byte{"avatar": []byte("these are not pixels")}},
+		{"A new bio", map[string][]byte{"avatar": good, "header": []byte("these are not pixels")}},
+		{"A new bio", map[string][]byte{"header": good, "avatar": []byte("these are not pixels")}},
+		{strings.Repeat("A bio far too long. ", 500), map[string][]byte{"avatar": good, "header": good}},
+	} {
+		send(tt.note, tt.files)
+		after := memberOf(t, inst, "alice")
+		if after.DisplayName != before.DisplayName || after.Bio != before.Bio ||
+			after.AvatarURL != before.AvatarURL || after.HeaderURL != before.HeaderURL {
+			t.Errorf("member after a refused update = %+v, want unchanged %+v", after, before)
+		}
+		if files := uploadsOn(t, inst); len(files) != 0 {
+			t.Errorf("uploads after a refused update = %v, want none", files)
+		}
+	}
+}

@@ -157,14 +157,30 @@ func evaluate[T any](t *testing.T, ctx context.Context, expr string) T {
 	return v
 }
 
-// waitInPage waits up to five seconds for the JavaScript expression to be
-// true in the page, such as a viewport change that Chromium applies
-// after the command that asked for it returns. It reports whether it
-// became true; the caller checks the value and says what was wrong.
+// waitInPage waits until the JavaScript expression is true in the page,
+// such as a viewport change that Chromium applies after the command that
+// asked for it returns, or the focus that autofocus moves once a page is
+// shown. It waits for the condition, not for a time: on a loaded machine
+// Chromium may take seconds to render the frame that applies a change.
+// A poll begun while a new page replaces the old one fails at once (its
+// execution context goes); it then polls again in the page now shown.
+// Only the browser's own deadline (browserTimeout) ends the wait. It
+// reports whether the expression became true; the caller checks the value
+// and says what was wrong.
 func waitInPage(t *testing.T, ctx context.Context, expr string) bool {
 	t.Helper()
-	_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(5*time.Second)))
-	return err == nil
+	for {
+		_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(0)))
+		if err == nil {
+			return true
+		}
+		select {
+		case <-ctx.Done():
+			t.Logf("wait for %s: %v", expr, err)
+			return false
+		case <-time.After(50 * time.Millisecond): // a new page's context, or an expression that threw
+		}
+	}
 }
 
 // do runs the actions in the tab and fails the test on an error.

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tidings-social/tidings/storage"
 )
@@ -45,6 +46,32 @@ func TestExportArchiveDownload(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Bookmarks and apps, alice's and bob's: only alice's are hers.
+	if err := a.DB.Bookmark(ctx, aliceID, bobs.ID); err != nil {
+		t.Fatal(err)
+	}
+	alicesPost := latestPost(t, a, "alice")
+	if err := a.DB.Bookmark(ctx, bobID, alicesPost.ID); err != nil {
+		t.Fatal(err)
+	}
+	app, err := a.DB.CreateOAuthApp(ctx, storage.OAuthAppCreate{Name: "Harbour Reader", Website: "https://reader.example",
+		RedirectURIs: []string{storage.OutOfBandRedirect}, Scopes: "read write"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, err := a.DB.IssueMemberToken(ctx, app.ID, aliceID, "read")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bobsApp, err := a.DB.CreateOAuthApp(ctx, storage.OAuthAppCreate{Name: "Bob's Phone",
+		RedirectURIs: []string{storage.OutOfBandRedirect}, Scopes: "read"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.DB.IssueMemberToken(ctx, bobsApp.ID, bobID, "read"); err != nil {
+		t.Fatal(err)
+	}
+
 	alice.get("/settings/export")
 	req, _ := http.NewRequest(http.MethodGet, a.URL+"/settings/export.zip", nil)
 	resp, err := alice.client.Do(req)
@@ -58,7 +85,8 @@ func TestExportArchiveDownload(t *testing.T) {
 		t.Fatalf("download: %d %v", resp.StatusCode, resp.Header)
 	}
 	files := unzip(t, body)
-	for _, name := range []string{"profile.json", "posts.json", "corrections.json", "likes.json", "follows.json", "flags.json", "index.html"} {
+	for _, name := range []string{"profile.json", "posts.json", "corrections.json", "likes.json", "bookmarks.json", "follows.json",
+		"flags.json", "apps.json", "index.html"} {
 		if _, ok := files[name]; !ok {
 			t.Errorf("the archive has no %s", name)
 		}
@@ -74,6 +102,28 @@ func TestExportArchiveDownload(t *testing.T) {
 	decode(t, files["likes.json"], &likes)
 	if len(likes) != 1 || likes[0].PostURI != bobs.URI {
 		t.Errorf("likes.json = %+v", likes)
+	}
+	var bookmarks []struct {
+		PostURI      string    `json:"post_uri"`
+		PostURL      string    `json:"post_url"`
+		Headline     string    `json:"headline"`
+		BookmarkedAt time.Time `json:"bookmarked_at"`
+	}
+	decode(t, files["bookmarks.json"], &bookmarks)
+	if len(bookmarks) != 1 || bookmarks[0].PostURI != bobs.URI || bookmarks[0].PostURL != bobs.URL ||
+		bookmarks[0].Headline != "Council meets tonight at seven" || bookmarks[0].BookmarkedAt.IsZero() {
+		t.Errorf("bookmarks.json = %+v, want alice's bookmark of bob's post", bookmarks)
+	}
+	var apps []struct {
+		Name         string    `json:"name"`
+		Website      string    `json:"website"`
+		Scopes       []string  `json:"scopes"`
+		AuthorizedAt time.Time `json:"authorized_at"`
+	}
+	decode(t, files["apps.json"], &apps)
+	if len(apps) != 1 || apps[0].Name != "Harbour Reader" || apps[0].Website != "https://reader.example" ||
+		len(apps[0].Scopes) != 1 || apps[0].Scopes[0] != "read" || apps[0].AuthorizedAt.IsZero() {
+		t.Errorf("apps.json = %+v, want the app alice authorized", apps)
 	}
 	var follows struct{ Following, Followers []struct{ Handle string } }
 	decode(t, files["follows.json"], &follows)
@@ -91,7 +141,8 @@ func TestExportArchiveDownload(t *testing.T) {
 		t.Errorf("corrections.json = %+v", corrections)
 	}
 	index := string(files["index.html"])
-	for _, want := range []string{"Library hours extended", "Which room?", "Council meets tonight at seven", "too many caps", "@bob@"} {
+	for _, want := range []string{"Library hours extended", "Which room?", "Council meets tonight at seven", "too many caps", "@bob@",
+		"Harbour Reader", "<h2>Bookmarks</h2>"} {
 		if !strings.Contains(index, want) {
 			t.Errorf("index.html does not show %q", want)
 		}
@@ -100,8 +151,13 @@ func TestExportArchiveDownload(t *testing.T) {
 		t.Errorf("index.html has a script")
 	}
 	for name, content := range files {
-		if bytes.Contains(content, []byte("bob@example.org")) || bytes.Contains(content, []byte("Agenda inside.")) {
+		if bytes.Contains(content, []byte("bob@example.org")) || bytes.Contains(content, []byte("Agenda inside.")) ||
+			bytes.Contains(content, []byte("Bob's Phone")) {
 			t.Errorf("%s holds bob's data", name)
+		}
+		if bytes.Contains(content, []byte(token)) || bytes.Contains(content, []byte(app.ClientSecret)) ||
+			bytes.Contains(content, []byte(app.ClientID)) {
+			t.Errorf("%s holds a secret of alice's app", name)
 		}
 	}
 

@@ -177,17 +177,22 @@ func TestPostImagesUploadedShownAndFederated(t *testing.T) {
 	wantStatus(t, p, http.StatusSeeOther)
 	alice.get("/posts/" + post.ID)
 	wantStatus(t, alice.postMultipart("/posts/"+post.ID+"/comments", map[string]string{"text": "No picture."}, nil), http.StatusSeeOther)
+	// A comment of an image alone, as apps may post one.
+	alice.get("/posts/" + post.ID)
+	p = alice.postMultipart("/posts/"+post.ID+"/comments", map[string]string{"alt0": "The slipway"},
+		map[string]formFile{"image0": {"slipway.jpg", encodeJPEG(t, testImage(200, 100, false, false))}})
+	wantStatus(t, p, http.StatusSeeOther)
 	thread := alice.get("/posts/" + post.ID)
 	wantBody(t, thread, "And the pier.", "No picture.")
-	if shown := attachmentsOn(t, thread); len(shown) != 3 || shown[2][1] != "The pier" {
-		t.Errorf("images in the thread = %v, want the post's two and the comment's", shown)
+	if shown := attachmentsOn(t, thread); len(shown) != 4 || shown[2][1] != "The pier" || shown[3][1] != "The slipway" {
+		t.Errorf("images in the thread = %v, want the post's two and the comments'", shown)
 	}
 
 	// Deleting the post removes its files.
 	alice.get("/@alice")
 	wantStatus(t, alice.post("/posts/"+post.ID+"/delete", nil), http.StatusSeeOther)
-	if got := len(uploadsOn(t, a)); got != 1 {
-		t.Errorf("uploads after the post is deleted = %d, want 1 (the comment's)", got)
+	if got := len(uploadsOn(t, a)); got != 2 {
+		t.Errorf("uploads after the post is deleted = %d, want 2 (the comments')", got)
 	}
 }
 

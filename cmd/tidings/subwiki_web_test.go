@@ -330,7 +330,7 @@ func TestSubwikiComposeRefusesBadInput(t *testing.T) {
 		{"long headline", url.Values{"kind": {"discussion"}, "headline": {strings.Repeat("h", 201)}, "text": {"Body"}}, "at most 200 characters"},
 		{"news without link", url.Values{"kind": {"news"}, "headline": {"No link"}}, "needs the link"},
 		{"javascript link", url.Values{"kind": {"news"}, "headline": {"Sneaky"}, "link": {"javascript:alert(1)"}}, "must be a web address"},
-		{"discussion without text", url.Values{"kind": {"discussion"}, "headline": {"Empty"}}, "needs some text"},
+		{"discussion without text", url.Values{"kind": {"discussion"}, "headline": {"Empty"}}, "Write some text or add an image."},
 	} {
 		tt.form.Set("action", "publish")
 		tt.form.Set("subwiki", id)
@@ -347,7 +347,7 @@ func TestSubwikiComposeRefusesBadInput(t *testing.T) {
 	post := publish(t, alice, url.Values{"kind": {"discussion"}, "headline": {"On my profile"}, "text": {"Hello"}})
 	p := alice.post("/posts/"+post+"/comments", url.Values{"text": {"   "}})
 	wantStatus(t, p, http.StatusBadRequest)
-	wantBody(t, p, "Write a comment first.", "On my profile")
+	wantBody(t, p, "Write some text or add an image.", "On my profile")
 }
 
 func TestSubwikiLinkPreviewFillsInTheForm(t *testing.T) {

@@ -13,10 +13,15 @@ import (
 // implements it with the code of its settings page, so that an image
 // set from an app is checked, resized and stored as one set there.
 type ProfileImages interface {
-	// SetProfileImage makes the image in data the member's avatar or
-	// header (kind storage.MediaAvatar or MediaHeader), or removes it
-	// when data is nil. A file refused is an EInvalid error saying why.
-	SetProfileImage(ctx context.Context, memberID, kind string, data []byte) error
+	// StoreProfileImage checks the image in data, makes it an avatar or
+	// header (kind storage.MediaAvatar or MediaHeader), keeps its file
+	// and returns its address (storage's Site.UploadURL), which no
+	// profile shows until storage's SaveProfile sets it. A file refused
+	// is an EInvalid error saying why.
+	StoreProfileImage(kind string, data []byte) (url string, err error)
+	// RemoveUpload deletes the file of an uploaded image no profile
+	// shows any more.
+	RemoveUpload(url string)
 	// UploadLimits are the largest file and image side taken.
 	UploadLimits() (bytes int64, side int)
 }
@@ -118,13 +123,13 @@ func (a *API) profileUpdate(ctx context.Context, p params) (upd storage.ProfileU
 }
 
 // updateCredentials answers PATCH /api/v1/accounts/update_credentials
-// with the caller's account as changed: the profile through the storage
-// operation of /settings/profile, images through the code of
-// /settings/images. A value refused is 422 with the reason; the profile
-// is saved before the images, so an image refused after it leaves the
-// profile's new text in place. Tidings has no per-member default
-// visibility, language or sensitivity: source[...] is taken and has no
-// effect.
+// with the caller's account as changed: the profile and its images in
+// one storage operation, the one /settings/profile and /settings/images
+// call, with images checked and resized by the code of /settings/images.
+// Everything sent is read and checked before anything is written, so a
+// value refused is 422 with the reason and changes nothing. Tidings has
+// no per-member default visibility, language or sensitivity: source[...]
+// is taken and has no effect.
 func (a *API) updateCredentials(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
 	p, err := readParams(r)
@@ -142,24 +147,20 @@ func (a *API) updateCredentials(w http.ResponseWriter, r *http.Request, c *calle
 		a.fail(w, r, err)
 		return
 	}
-	if changed {
-		if _, err := a.db.UpdateProfile(ctx, c.Member.ID, upd); err != nil {
-			a.fail(w, r, err)
-			return
-		}
+	stored, err := a.storeProfileImages(images)
+	if err != nil {
+		a.fail(w, r, err)
+		return
 	}
-	for _, kind := range []string{storage.MediaAvatar, storage.MediaHeader} {
-		data, ok := images[kind]
-		if !ok {
-			continue
-		}
-		if a.cfg.ProfileImages == nil {
-			writeError(w, http.StatusUnprocessableEntity, "This server takes no image uploads.")
-			return
-		}
-		if err := a.cfg.ProfileImages.SetProfileImage(ctx, c.Member.ID, kind, data); err != nil {
+	if changed || len(stored) > 0 {
+		_, replaced, err := a.db.SaveProfile(ctx, c.Member.ID, upd, stored)
+		if err != nil {
+			a.removeUploads(stored)
 			a.fail(w, r, err)
 			return
+		}
+		for _, url := range replaced {
+			a.cfg.ProfileImages.RemoveUpload(url)
 		}
 	}
 	m, err := a.db.MemberByID(ctx, c.Member.ID)
@@ -173,6 +174,40 @@ func (a *API) updateCredentials(w http.ResponseWriter, r *http.Request, c *calle
 		return
 	}
 	writeJSON(w, http.StatusOK, e)
+}
+
+// storeProfileImages makes each image sent an avatar or header and keeps
+// it, returning their addresses by kind; when one is refused, none is
+// kept.
+func (a *API) storeProfileImages(images map[string][]byte) (map[string]string, error) {
+	if len(images) == 0 {
+		return nil, nil
+	}
+	if a.cfg.ProfileImages == nil {
+		return nil, storage.Errorf(storage.EInvalid, "This server takes no image uploads.")
+	}
+	stored := map[string]string{}
+	for _, kind := range []string{storage.MediaAvatar, storage.MediaHeader} {
+		data, ok := images[kind]
+		if !ok {
+			continue
+		}
+		url, err := a.cfg.ProfileImages.StoreProfileImage(kind, data)
+		if err != nil {
+			a.removeUploads(stored)
+			return nil, err
+		}
+		stored[kind] = url
+	}
+	return stored, nil
+}
+
+// removeUploads deletes the files of images kept for a change that was
+// refused.
+func (a *API) removeUploads(stored map[string]string) {
+	for _, url := range stored {
+		a.cfg.ProfileImages.RemoveUpload(url)
+	}
 }
 
 // uploadedImages reads the avatar and header files sent, up to the

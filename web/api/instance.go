@@ -75,7 +75,9 @@ func (a *API) configuration() instanceConfiguration {
 			CharactersReservedPerURL: charactersPerURL},
 		MediaAttachments: instanceMedia{
 			SupportedMimeTypes: []string{"image/jpeg", "image/png", "image/gif", "image/webp"},
-			DescriptionLimit:   storage.MaxAltLength, ImageSizeLimit: bytes, ImageMatrixLimit: side * side,
+			// Mastodon's matrix limit is pixels (width × height); ours is
+			// per side, so the largest square taken is told.
+			DescriptionLimit: storage.MaxAltLength, ImageSizeLimit: bytes, ImageMatrixLimit: side * side,
 		},
 		// There are no polls here: no options may be given.
 		Polls: instancePolls{},

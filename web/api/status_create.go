@@ -47,6 +47,10 @@ func (a *API) createStatus(w http.ResponseWriter, r *http.Request, c *caller) {
 		}
 	}
 	post, err := a.publishStatus(ctx, c.Member, p)
+	if errors.Is(err, storage.ErrEmptyPost) {
+		writeError(w, http.StatusUnprocessableEntity, "Validation failed: Text can't be blank")
+		return
+	}
 	if err != nil {
 		a.failPost(w, r, err)
 		return
@@ -123,6 +127,9 @@ func (a *API) publishStatus(ctx context.Context, me *storage.Member, p params) (
 	link := firstLink(text)
 	if link == "" {
 		create.Kind, create.Headline = storage.KindDiscussion, firstLine(text)
+		if create.Headline == "" && len(media) > 0 {
+			create.Headline = a.imageHeadline(ctx, me.ID, media[0])
+		}
 		return a.db.Publish(ctx, create)
 	}
 	create.Kind, create.LinkURL = storage.KindNews, link
@@ -143,6 +150,19 @@ func (a *API) publishStatus(ctx context.Context, me *storage.Member, p params) (
 		return nil, unprocessable("The linked page has no title: write the headline before the link.")
 	}
 	return a.db.Publish(ctx, create)
+}
+
+// imageHeadline headlines a status of images without words: with the
+// first line of the first image's description, or "Image" when it has
+// none, since a discussion has a headline on the site and elsewhere.
+func (a *API) imageHeadline(ctx context.Context, memberID, mediaID string) string {
+	m, err := a.db.PendingMediaByID(ctx, memberID, mediaID)
+	if err == nil {
+		if line := firstLine(m.Image.Alt); line != "" {
+			return line
+		}
+	}
+	return "Image"
 }
 
 // linkPreview reads what the linked page says about itself, through
