@@ -75,12 +75,36 @@ type ExportLike struct {
 // the next cursor. A liked post the member may no longer see is named
 // by its address only.
 func (db *DB) ExportLikes(ctx context.Context, memberID, after string) ([]ExportLike, string, error) {
+	return db.exportReactions(ctx, memberID, Like, after)
+}
+
+// ExportBoost is a post the member boosted.
+type ExportBoost struct {
+	PostURI   string    `json:"post_uri"`
+	Headline  string    `json:"headline,omitempty"` // when the member may still see the post
+	BoostedAt time.Time `json:"boosted_at"`
+}
+
+// ExportBoosts returns a page of the member's boosts, oldest first, and
+// the next cursor, as ExportLikes.
+func (db *DB) ExportBoosts(ctx context.Context, memberID, after string) ([]ExportBoost, string, error) {
+	reactions, next, err := db.exportReactions(ctx, memberID, Announce, after)
+	boosts := make([]ExportBoost, len(reactions))
+	for i, r := range reactions {
+		boosts[i] = ExportBoost{PostURI: r.PostURI, Headline: r.Headline, BoostedAt: r.LikedAt}
+	}
+	return boosts, next, err
+}
+
+// exportReactions returns a page of the member's reactions of a kind,
+// oldest first, and the next cursor.
+func (db *DB) exportReactions(ctx context.Context, memberID, kind, after string) ([]ExportLike, string, error) {
 	var list []ExportLike
 	visible, args := visibleTo(memberID)
 	next, err := db.exportRows(ctx, `SELECT r.rowid, p.uri, CASE WHEN `+visible+` THEN p.headline ELSE '' END, r.created_at
 		FROM reactions r JOIN posts p ON p.id = r.post_id
-		WHERE r.actor_id = ? AND r.kind = 'like' AND r.rowid > ? ORDER BY r.rowid LIMIT ?`,
-		append(args, memberID, rowidAfter(after)), func(rows *sql.Rows, cursor *string) error {
+		WHERE r.actor_id = ? AND r.kind = ? AND r.rowid > ? ORDER BY r.rowid LIMIT ?`,
+		append(args, memberID, kind, rowidAfter(after)), func(rows *sql.Rows, cursor *string) error {
 			var l ExportLike
 			var rowid, created int64
 			err := rows.Scan(&rowid, &l.PostURI, &l.Headline, &created)

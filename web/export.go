@@ -73,7 +73,7 @@ type archive struct {
 
 // archiveCounts are what the readable index says the files hold.
 type archiveCounts struct {
-	Posts, Corrections, Likes, Bookmarks, Following, Followers, Flags, Apps, Uploads int
+	Posts, Corrections, Likes, Boosts, Bookmarks, Following, Followers, Flags, Apps, Uploads int
 }
 
 // write writes every file of the archive, then its directory.
@@ -81,7 +81,7 @@ func (a *archive) write(profile *storage.ExportProfile) error {
 	if err := a.jsonFile("profile.json", profile); err != nil {
 		return err
 	}
-	for _, step := range []func() error{a.posts, a.corrections, a.likes, a.bookmarks, a.follows, a.flags, a.apps, a.uploads} {
+	for _, step := range []func() error{a.posts, a.corrections, a.likes, a.boosts, a.bookmarks, a.follows, a.flags, a.apps, a.uploads} {
 		if err := step(); err != nil {
 			return err
 		}

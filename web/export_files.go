@@ -131,6 +131,14 @@ func (a *archive) likes() (err error) {
 	return err
 }
 
+// boosts writes boosts.json.
+func (a *archive) boosts() (err error) {
+	a.counts.Boosts, err = arrayFile(a, "boosts.json", func(after string) ([]storage.ExportBoost, string, error) {
+		return a.s.db.ExportBoosts(a.r.Context(), a.memberID, after)
+	})
+	return err
+}
+
 // bookmarks writes bookmarks.json.
 func (a *archive) bookmarks() (err error) {
 	a.counts.Bookmarks, err = arrayFile(a, "bookmarks.json", func(after string) ([]storage.ExportBookmark, string, error) {

@@ -57,6 +57,11 @@ func (a *archive) index(profile *storage.ExportProfile) error {
 	}); err != nil {
 		return err
 	}
+	if err := indexSection(a, w, "Boosts", "boost", func(after string) ([]storage.ExportBoost, string, error) {
+		return db.ExportBoosts(ctx, id, after)
+	}); err != nil {
+		return err
+	}
 	if err := indexSection(a, w, "Bookmarks", "bookmark", func(after string) ([]storage.ExportBookmark, string, error) {
 		return db.ExportBookmarks(ctx, id, after)
 	}); err != nil {

@@ -46,6 +46,14 @@ func TestExportArchiveDownload(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Boosts, alice's and bob's: only alice's are hers.
+	if err := a.DB.BoostPost(ctx, aliceID, bobs.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.DB.BoostPost(ctx, bobID, bobs.ID); err != nil {
+		t.Fatal(err)
+	}
+
 	// Bookmarks and apps, alice's and bob's: only alice's are hers.
 	if err := a.DB.Bookmark(ctx, aliceID, bobs.ID); err != nil {
 		t.Fatal(err)
@@ -85,7 +93,7 @@ func TestExportArchiveDownload(t *testing.T) {
 		t.Fatalf("download: %d %v", resp.StatusCode, resp.Header)
 	}
 	files := unzip(t, body)
-	for _, name := range []string{"profile.json", "posts.json", "corrections.json", "likes.json", "bookmarks.json", "follows.json",
+	for _, name := range []string{"profile.json", "posts.json", "corrections.json", "likes.json", "boosts.json", "bookmarks.json", "follows.json",
 		"flags.json", "apps.json", "index.html"} {
 		if _, ok := files[name]; !ok {
 			t.Errorf("the archive has no %s", name)
@@ -102,6 +110,14 @@ func TestExportArchiveDownload(t *testing.T) {
 	decode(t, files["likes.json"], &likes)
 	if len(likes) != 1 || likes[0].PostURI != bobs.URI {
 		t.Errorf("likes.json = %+v", likes)
+	}
+	var boosts []struct {
+		PostURI   string    `json:"post_uri"`
+		BoostedAt time.Time `json:"boosted_at"`
+	}
+	decode(t, files["boosts.json"], &boosts)
+	if len(boosts) != 1 || boosts[0].PostURI != bobs.URI || boosts[0].BoostedAt.IsZero() {
+		t.Errorf("boosts.json = %+v, want alice's one boost", boosts)
 	}
 	var bookmarks []struct {
 		PostURI      string    `json:"post_uri"`
