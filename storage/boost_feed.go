@@ -8,18 +8,26 @@ import (
 
 // boostEntries reads the boosts with entry ids within the page, newest
 // first, by the boosters that cond selects (fixed in the code; r is the
-// reactions row, a the booster), as entries: copies of the boosted posts
+// reactions row), as entries: copies of the boosted posts
 // with their Boost set. A boost of a post the viewer may not see or is
 // not reached by, of a post not for everyone, of an author the viewer
 // muted, or by a suspended member is left out. It reports whether the
 // page was full, so that there may be more.
 func (tx *Tx) boostEntries(ctx context.Context, viewerID, cond string, page IDPage, args ...any) ([]*Post, bool, error) {
 	pageCond, pageArgs, orderLimit := page.clause("r.id")
-	rows, err := tx.queryFixed(ctx, `SELECT r.id, r.post_id, r.created_at, r.activity_uri, `+actorFields+actorFrom+
-		`JOIN reactions r ON r.actor_id = a.id
-		WHERE r.kind = 'announce' AND r.id IS NOT NULL AND `+cond+` AND `+pageCond+`
-			AND NOT EXISTS (SELECT 1 FROM member_suspensions ms WHERE ms.member_id = r.actor_id)
-		`+orderLimit, append(args, pageArgs...)...)
+	order := "DESC"
+	if page.oldestFirst() {
+		order = "ASC"
+	}
+	// The boosts are found first, and only their boosters read: joined
+	// in the same loop, SQLite would read an actor for every source.
+	rows, err := tx.queryFixed(ctx, `SELECT r.id, r.post_id, r.created_at, r.activity_uri, `+actorFields+`
+		FROM (SELECT r.id, r.post_id, r.created_at, r.activity_uri, r.actor_id FROM reactions r
+			WHERE r.kind = 'announce' AND r.id IS NOT NULL AND `+cond+` AND `+pageCond+`
+				AND NOT EXISTS (SELECT 1 FROM member_suspensions ms WHERE ms.member_id = r.actor_id)
+			`+orderLimit+`) r
+		JOIN actors a ON a.id = r.actor_id LEFT JOIN members m ON m.id = a.id
+		ORDER BY r.id `+order, append(args, pageArgs...)...)
 	if err != nil {
 		return nil, false, fmt.Errorf("read boosts: %w", err)
 	}
@@ -116,12 +124,36 @@ func withBoosts(posts *FeedPage, boosts []*Post, more bool, limit int) *FeedPage
 // withHomeBoosts adds to a page of the member's home feed, read before
 // the cursor, the boosts of the member and of the accounts they follow
 // and did not mute.
+//
+// Of a full page of posts, only the boosts newer than its oldest post
+// can be on the page. Two ways find them, each fast where the other is
+// slow (docs/BENCHMARKS.md, "With boosts"): looking up each source's
+// boosts by its index (reactions_boosts_by) costs a lookup a source;
+// walking every boost of the page's span (reactions_boost_id) and asking
+// of each whether its booster is a source costs a lookup a boost. A span
+// of fewer than walkedBoostsAtMost boosts is walked: a member with many
+// sources has a short span. Other spans, and a page that is not full
+// and so has none, look up each source's boosts.
 func (db *DB) withHomeBoosts(ctx context.Context, memberID string, page *FeedPage, before string, limit int) (*FeedPage, error) {
 	var boosts []*Post
 	var more bool
 	err := db.read(ctx, func(tx *Tx) (err error) {
-		boosts, more, err = tx.boostEntries(ctx, memberID, homeBoostersCond,
-			IDPage{MaxID: before, Limit: limit}, memberID, memberID, memberID)
+		span, cond := IDPage{MaxID: before, Limit: limit}, homeBoostersCond
+		if page.Next != "" && len(page.Posts) == limit {
+			span.SinceID = page.Posts[limit-1].EntryID()
+			// Walking costs up to walkedBoostsAtMost lookups; a span with
+			// more boosts is looked up by source.
+			var inSpan int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM reactions
+				WHERE id IS NOT NULL AND id > ? AND id < ? LIMIT ?)`,
+				span.SinceID, cmpBefore(before), walkedBoostsAtMost).Scan(&inSpan); err != nil {
+				return err
+			}
+			if inSpan < walkedBoostsAtMost {
+				cond = homeBoostersWalked
+			}
+		}
+		boosts, more, err = tx.boostEntries(ctx, memberID, cond, span, memberID, memberID, memberID)
 		return err
 	})
 	if err != nil {
@@ -130,11 +162,30 @@ func (db *DB) withHomeBoosts(ctx context.Context, memberID string, page *FeedPag
 	return withBoosts(page, boosts, more, limit), nil
 }
 
+// walkedBoostsAtMost bounds the boosts of a span that the home feed
+// walks: 300 cost about what looking up 400 sources' boosts does.
+const walkedBoostsAtMost = 300
+
+// cmpBefore is a cursor to compare ids with: "" is past every id.
+func cmpBefore(before string) string {
+	if before == "" {
+		return "\uffff"
+	}
+	return before
+}
+
 // homeBoostersCond selects the boosts a member's home feed lists: theirs
 // and those of the accounts they follow and did not mute. Its three
-// parameters are the member's id.
+// parameters are the member's id. SQLite reads it by looking up each of
+// those accounts' boosts.
 const homeBoostersCond = `r.actor_id IN (SELECT ? UNION SELECT followee_id FROM follows
 	WHERE follower_id = ? AND state = 'accepted' AND followee_id NOT IN (SELECT target_id FROM mutes WHERE member_id = ?))`
+
+// homeBoostersWalked selects what homeBoostersCond does, asked of each
+// boost in turn, so that SQLite walks the boosts by id.
+const homeBoostersWalked = `(r.actor_id = ? OR EXISTS (SELECT 1 FROM follows f
+	WHERE f.follower_id = ? AND f.followee_id = r.actor_id AND f.state = 'accepted'))
+	AND NOT EXISTS (SELECT 1 FROM mutes mu WHERE mu.member_id = ? AND mu.target_id = r.actor_id)`
 
 // ProfileFeed pages through what a profile page lists: the actor's
 // posts the viewer may see (PostsBy) and the actor's boosts, newest

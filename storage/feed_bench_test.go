@@ -25,7 +25,7 @@ import (
 // later runs; migrations the file lacks are applied to it when it is
 // opened. Change feedBenchVersion when feedShape, benchFeedShape or the
 // loader changes (or delete the file), so that the next run builds it anew.
-const feedBenchVersion = 2
+const feedBenchVersion = 3
 
 // feedShape is a data set: posts spread over the year before feedEnd,
 // each by a random author, most in a random subwiki, and three members
@@ -41,6 +41,7 @@ type feedShape struct {
 	inSubwiki    float64 // share of posts in a subwiki
 	comments     float64 // share of comments
 	direct       float64 // share of direct posts
+	boosts       int     // boosts of posts for everyone, by random authors, within two days of the post
 
 	// followersInSubwikis lets followers-only posts be in subwikis too,
 	// which Tidings never publishes but another server may send; off, the
@@ -57,10 +58,11 @@ type feedShape struct {
 // benchFeedShape is the data set of the benchmark. The dense member's
 // sources are 2.5% of the authors and 10% of the subwikis; the medium
 // member's are 0.4% of the authors; the sparse member follows five
-// accounts that post about once a year.
+// accounts that post about once a year. One post in twenty has a boost
+// (version 3; version 2 had none).
 var benchFeedShape = feedShape{
 	authors: 20_000, quietAuthors: 2_000, groups: 500, hosts: 2_000, posts: 1_000_000,
-	own: 0.0004, quiet: 0.002, inSubwiki: 0.6, comments: 0.1, direct: 0.01,
+	own: 0.0004, quiet: 0.002, inSubwiki: 0.6, comments: 0.1, direct: 0.01, boosts: 50_000,
 	follows: 500, joins: 50, mediumFollows: 80, sparseFollows: 5, followers: 2_000,
 }
 

@@ -104,7 +104,7 @@ func loadFeedData(ctx context.Context, db *DB, shape feedShape) (map[string]stri
 		}
 		l.members[name] = m.ID
 	}
-	for _, step := range []func(context.Context) error{l.loadActors, l.loadFollows, l.loadPosts} {
+	for _, step := range []func(context.Context) error{l.loadActors, l.loadFollows, l.loadPosts, l.loadBoosts} {
 		if err := step(ctx); err != nil {
 			return nil, err
 		}
@@ -285,6 +285,50 @@ func (l *feedLoader) loadPosts(ctx context.Context) error {
 			ms := millis(times[i])
 			_, err := stmt.ExecContext(ctx, id, uri, author, local, kind, headline, link,
 				"<p>"+loremText(l.rnd, 80, 800)+"</p>", uri, visibility, inReplyTo, subwiki, parent, parent, ms, ms)
+			return err
+		})
+}
+
+// loadBoosts has random authors boost random posts for everyone (not
+// comments) within two days of their publication, each boost with its
+// entry id, as BoostPost and React make them.
+func (l *feedLoader) loadBoosts(ctx context.Context) error {
+	if l.shape.boosts == 0 {
+		return nil
+	}
+	type boostable struct {
+		id        string
+		published int64
+	}
+	var posts []boostable
+	rows, err := l.db.writer.QueryContext(ctx, `SELECT id, published FROM posts
+		WHERE kind <> 'comment' AND visibility IN ('public', 'unlisted') ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var p boostable
+		if err := rows.Scan(&p.id, &p.published); err != nil {
+			rows.Close()
+			return err
+		}
+		posts = append(posts, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return l.inBatches(ctx, l.shape.boosts, 50_000, `INSERT INTO reactions (id, actor_id, post_id, kind, activity_uri, created_at)
+		VALUES (?, ?, ?, 'announce', ?, ?) ON CONFLICT DO NOTHING`,
+		func(stmt *sql.Stmt, i int) error {
+			p := posts[l.rnd.Intn(len(posts))]
+			booster := l.authors[l.rnd.Intn(len(l.authors))]
+			at := fromMillis(p.published).Add(time.Duration(l.rnd.Int63n(int64(48 * time.Hour))))
+			if at.After(feedEnd) {
+				at = feedEnd
+			}
+			id := l.id(at)
+			_, err := stmt.ExecContext(ctx, id, booster, p.id, "https://boosts.example/"+id, millis(at))
 			return err
 		})
 }

@@ -6,5 +6,8 @@
 -- not timeline entries.
 ALTER TABLE reactions ADD COLUMN id TEXT;
 
-CREATE UNIQUE INDEX reactions_boost_id ON reactions (id) WHERE id IS NOT NULL;
+-- The home feed walks the boosts of a page's span by id and keeps those
+-- of the member's sources: the booster and the post are in the index, so
+-- that the walk reads no table row for a boost it leaves out.
+CREATE INDEX reactions_boost_id ON reactions (id, actor_id, post_id) WHERE id IS NOT NULL;
 CREATE INDEX reactions_boosts_by ON reactions (actor_id, id) WHERE kind = 'announce' AND id IS NOT NULL;
