@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -264,5 +266,71 @@ func TestAnAccountsStatusesListItsBoosts(t *testing.T) {
 	}
 	if _, err := db.BoostEntry(ctx, Stranger, news.ID); ErrorCode(err) != ENotFound {
 		t.Errorf("a post's id as a boost's: %v, want ENotFound", err)
+	}
+}
+
+// TestBothHomeBoostPlansAgree: the two ways the home feed finds boosts
+// (withHomeBoosts) find the same ones, for spans of every width.
+func TestBothHomeBoostPlansAgree(t *testing.T) {
+	db, clock := openTestDB(t)
+	ctx := context.Background()
+	carol := mustCreateMember(t, db, "carol")
+	var members []*Member
+	for _, name := range []string{"ana", "ben", "cy", "di", "ed"} {
+		m := mustCreateMember(t, db, name)
+		members = append(members, m)
+	}
+	for _, m := range members[:3] { // carol follows ana, ben and cy, and mutes cy
+		if _, err := db.Follow(ctx, carol.ID, m.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Mute(ctx, carol.ID, members[2].ID); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for i := range 12 {
+		p, err := db.Publish(ctx, PostCreate{AuthorID: members[i%5].ID, Kind: KindDiscussion, Headline: fmt.Sprint("Post ", i), Text: "T"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, p.ID)
+		clock.Advance(time.Minute)
+		for j, booster := range append(members, carol) {
+			if (i+j)%3 == 0 {
+				if err := db.BoostPost(ctx, booster.ID, p.ID); err != nil {
+					t.Fatal(err)
+				}
+				clock.Advance(time.Second)
+			}
+		}
+	}
+	found := func(cond string, span IDPage) []string {
+		var out []string
+		err := db.read(ctx, func(tx *Tx) error {
+			entries, _, err := tx.boostEntries(ctx, carol.ID, cond, span, carol.ID, carol.ID, carol.ID)
+			for _, e := range entries {
+				out = append(out, e.EntryID())
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	checked := 0
+	for i := range ids {
+		for j := i; j < len(ids); j++ {
+			span := IDPage{SinceID: ids[i], MaxID: ids[j], Limit: 50}
+			bySource, walked := found(homeBoostersCond, span), found(homeBoostersWalked, span)
+			if !slices.Equal(bySource, walked) {
+				t.Fatalf("span %d..%d: by source %v, walked %v", i, j, bySource, walked)
+			}
+			checked += len(walked)
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no span held a boost: the test checks nothing")
 	}
 }

@@ -22,16 +22,7 @@ func TestABoostTravels(t *testing.T) {
 	dave := member(t, a, "dave")
 	bob := member(t, b, "bob")
 	followRemote(t, bob, "@alice@"+a.Config.Server.Domain)
-	followRemote(t, dave, "@bob@"+b.Config.Server.Domain)
-	bobOnA, err := a.DB.ActorByURI(ctx, actorOf(t, b, "bob").URI)
-	if err != nil {
-		t.Fatal(err)
-	}
-	daveID := actorOf(t, a, "dave").ID
-	waitFor(t, "dave's follow of bob accepted", 10*time.Second, func() bool {
-		rels, err := a.DB.Relationships(ctx, daveID, []string{bobOnA.ID})
-		return err == nil && rels[bobOnA.ID].Following
-	})
+	bobOnA, daveID := followAcross(t, dave, a, "dave", b, "bob")
 
 	alice.get("/")
 	wantStatus(t, alice.post("/compose", url.Values{"kind": {"discussion"}, "headline": {"Bridge reopens"},
@@ -75,6 +66,25 @@ func TestABoostTravels(t *testing.T) {
 	}
 }
 
+// followAcross has the visitor, follower on from, follow name on to,
+// and waits until the follow is accepted; it returns the followed
+// account as from has it, and the follower's id.
+func followAcross(t *testing.T, v *visitor, from *instance, follower string, to *instance, name string) (*storage.Actor, string) {
+	t.Helper()
+	ctx := context.Background()
+	followRemote(t, v, "@"+name+"@"+to.Config.Server.Domain)
+	followed, err := from.DB.ActorByURI(ctx, actorOf(t, to, name).URI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	followerID := actorOf(t, from, follower).ID
+	waitFor(t, follower+"'s follow of "+name+" accepted", 10*time.Second, func() bool {
+		rels, err := from.DB.Relationships(ctx, followerID, []string{followed.ID})
+		return err == nil && rels[followed.ID].Following
+	})
+	return followed, followerID
+}
+
 // hasNotice reports whether one of the notices is of the kind, by the actor.
 func hasNotice(list []*storage.Notification, kind, actorID string) bool {
 	for _, n := range list {
@@ -97,16 +107,7 @@ func TestABoostBringsThePostAlong(t *testing.T) {
 	bob := member(t, b, "bob")
 	carol := member(t, c, "carol")
 	followRemote(t, bob, "@carol@"+c.Config.Server.Domain)
-	followRemote(t, dave, "@bob@"+b.Config.Server.Domain)
-	bobOnA, err := a.DB.ActorByURI(ctx, actorOf(t, b, "bob").URI)
-	if err != nil {
-		t.Fatal(err)
-	}
-	daveID := actorOf(t, a, "dave").ID
-	waitFor(t, "dave's follow of bob accepted", 10*time.Second, func() bool {
-		rels, err := a.DB.Relationships(ctx, daveID, []string{bobOnA.ID})
-		return err == nil && rels[bobOnA.ID].Following
-	})
+	bobOnA, daveID := followAcross(t, dave, a, "dave", b, "bob")
 
 	carol.get("/")
 	wantStatus(t, carol.post("/compose", url.Values{"kind": {"discussion"}, "headline": {"Ferry timetable changes"},
