@@ -46,7 +46,7 @@ func newBoostScene(t *testing.T, ta *testAPI, n int) *boostScene {
 // snapshot is what is stored of the scene's members.
 func (s *boostScene) snapshot(t *testing.T) string {
 	t.Helper()
-	return storedState(t, s.ta.db, nil, []*storage.Member{s.author, s.booster, s.viewer})
+	return storedState(t, s.ta.db, nil, []*storage.Member{s.author, s.booster, s.viewer}, []string{s.post.ID})
 }
 
 // remoteNote is a note for its author's followers, by an account of

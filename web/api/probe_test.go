@@ -80,7 +80,7 @@ func newProbeWorld(t *testing.T) *probeWorld {
 	if err := ta.db.Block(ctx, erin.ID, w.bob.ID); err != nil {
 		t.Fatal(err)
 	}
-	w.secrets = []string{hidden.Content, erinsPost.Headline, erinsBoost.EntryID()}
+	w.secrets = []string{hidden.Content, erinsPost.Headline, erinsBoost.Boost.ActivityURI}
 	if err := ta.db.LikePost(ctx, w.alice.ID, own.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func newProbeWorld(t *testing.T) *probeWorld {
 		"a subwiki": climate.ID, "a notification": notices.Notifications[0].ID,
 		"an unknown ULID": "01ARZ3NDEKTSV4RRFFQ69G5FAV", "a lowercase ULID": strings.ToLower(post.ID),
 		"not a ULID": "12345", "unicode": "ünï😀‮", "a NUL": "a\x00b", "a long id": strings.Repeat("A", 10000),
-		"a negative number": "-1", "dots": "..%2e", "a hashtag": "#news", "a query": "x?y=1",
+		"a query": "x?y=1#z",
 	}
 	return w
 }
@@ -199,6 +199,7 @@ type probeRequest struct {
 	query       string
 	contentType string
 	body        string
+	headers     map[string]string
 }
 
 // eachParam is a JSON object giving every parameter the value.
@@ -282,6 +283,19 @@ func (w *probeWorld) badRequests() []probeRequest {
 			"Content-Disposition: form-data; name=\"header\"; filename=\"\x00\"\r\n\r\n\r\n--XYZ\r\n" +
 			"Content-Disposition: form-data; name=\"status\"\r\n\r\n\x00\r\n--XYZ--\r\n"},
 	}
+	hello := `{"status":"Hello from a probe","visibility":"public"}`
+	for _, h := range []struct {
+		name    string
+		headers map[string]string
+	}{
+		{"an Idempotency-Key too long", map[string]string{"Idempotency-Key": strings.Repeat("k", 10000)}},
+		{"an Idempotency-Key not UTF-8", map[string]string{"Idempotency-Key": "\xff\xfe"}},
+		{"a WebSocket offer without keys", map[string]string{"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Protocol": "x, y"}},
+		{"a WebSocket offer of version 8", map[string]string{"Connection": "Upgrade", "Upgrade": "websocket",
+			"Sec-WebSocket-Version": "8", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}},
+	} {
+		reqs = append(reqs, probeRequest{name: h.name, contentType: "application/json", body: hello, headers: h.headers})
+	}
 	for _, names := range [][]string{{"media_ids", "status_ids", "id"}, {"rule_ids", "types", "exclude_types", "timeline"}} {
 		var fields []string
 		for _, name := range names {
@@ -299,19 +313,22 @@ func (w *probeWorld) badRequests() []probeRequest {
 	return reqs
 }
 
-// snapshot is everything the probed members' archives, lists and
-// counts show, and the deliveries waiting: a request refused must not
-// change it.
+// snapshot is what is stored of the probed members and posts, and the
+// deliveries waiting: a request refused must not change it.
 func (w *probeWorld) snapshot(t *testing.T) string {
 	t.Helper()
-	return storedState(t, w.ta.db, w.bob, append([]*storage.Member{w.alice}, w.watched...))
+	posts := []string{w.ids["a post"], w.ids["one's own post"], w.ids["a comment"], w.ids["a hidden post"], w.ids["a blocker's post"]}
+	return storedState(t, w.ta.db, w.bob, append([]*storage.Member{w.alice}, w.watched...), posts)
 }
 
-// storedState is what is stored of the caller (their archive, mutes,
-// notices, markers, pins) and of others (their posts, reactions and
-// follows, their unread notices), and the count of posts and
-// deliveries, as one string to compare.
-func storedState(t *testing.T, db *storage.DB, caller *storage.Member, others []*storage.Member) string {
+// storedState is what is stored of the caller (their profile, follows,
+// flags, apps, mutes and blocks, notices, markers, pins, bookmarks), of
+// others (their follows and unread notices), of the posts (their text,
+// counts, and who of them liked and boosted each), and the count of
+// posts and deliveries, as one string to compare. It reads what
+// requests change with the cheapest reads that show it, since it is
+// read after every request.
+func storedState(t *testing.T, db *storage.DB, caller *storage.Member, others []*storage.Member, postIDs []string) string {
 	t.Helper()
 	ctx := context.Background()
 	var parts []any
@@ -326,22 +343,30 @@ func storedState(t *testing.T, db *storage.DB, caller *storage.Member, others []
 	if caller != nil {
 		id := caller.ID
 		add(db.ExportOfProfile(ctx, id))
-		add(first(db.ExportFollows(ctx, id, true, "")))
+		add(db.FollowRequestCount(ctx, id))
 		add(first(db.ExportFlags(ctx, id, "")))
 		add(db.ExportApps(ctx, id))
 		add(db.Mutes(ctx, id))
 		add(db.NotificationsPage(ctx, id, storage.NotificationFilter{Kinds: noticeKinds(nil, nil)}, storage.IDPage{Limit: 40}))
 		add(db.Markers(ctx, id, []string{storage.MarkerHome, storage.MarkerNotifications}))
 		add(db.PinnedPosts(ctx, id, id))
+		add(db.BookmarksPage(ctx, id, storage.IDPage{Limit: 40}))
 		others = append([]*storage.Member{caller}, others...)
 	}
 	for _, m := range others {
-		add(first(db.ExportPosts(ctx, m.ID, "")))
-		add(first(db.ExportLikes(ctx, m.ID, "")))
-		add(first(db.ExportBoosts(ctx, m.ID, "")))
-		add(first(db.ExportBookmarks(ctx, m.ID, "")))
-		add(first(db.ExportFollows(ctx, m.ID, false, "")))
+		followers, following, err := db.FollowCounts(ctx, m.ID)
+		add([]int{followers, following}, err)
 		add(db.UnreadNotifications(ctx, m.ID))
+		add(db.LikedBy(ctx, m.ID, postIDs))
+		add(db.BoostedBy(ctx, m.ID, postIDs))
+	}
+	for _, id := range postIDs {
+		p, err := db.PostByID(ctx, id)
+		if storage.ErrorCode(err) == storage.ENotFound {
+			parts = append(parts, "gone")
+			continue
+		}
+		add([]any{p.Headline, p.Source, p.Content, p.ContentWarning, p.Updated, p.LikeCount, p.AnnounceCount, p.CommentCount}, err)
 	}
 	add(db.CountLocalPosts(ctx))
 	pending, delivered, dropped, err := db.DeliveryCounts(ctx)
@@ -379,6 +404,9 @@ func (w *probeWorld) send(t *testing.T, method, path string, req probeRequest, t
 	if token != "" {
 		hr.Header.Set("Authorization", "Bearer "+token)
 	}
+	for k, v := range req.headers {
+		hr.Header.Set(k, v)
+	}
 	resp, err := w.client.Do(hr)
 	if err != nil {
 		t.Errorf("%s: %v", what, err)
@@ -409,7 +437,8 @@ func (w *probeWorld) send(t *testing.T, method, path string, req probeRequest, t
 	}
 	if resp.StatusCode < 300 {
 		for _, secret := range w.secrets {
-			if strings.Contains(string(body), secret) {
+			sent := strings.Contains(path+req.query+req.body, secret) // an echo of it shows nothing
+			if !sent && strings.Contains(string(body), secret) {
 				t.Errorf("%s: the answer shows %q, which bob may not see", what, secret)
 			}
 		}
@@ -470,6 +499,22 @@ func TestProbeEveryRoute(t *testing.T) {
 	}
 }
 
+// idParams are the parameters that take an id.
+var idParams = []string{"in_reply_to_id", "max_id", "min_id", "since_id", "account_id", "list", "id[]",
+	"media_ids[]", "status_ids[]", "account_ids[]", "home[last_read_id]", "notifications[last_read_id]"}
+
+// idRequest is a request giving every parameter that takes an id the
+// id of kind, with a status to post.
+func (w *probeWorld) idRequest(kind string) probeRequest {
+	v := url.Values{}
+	for _, name := range idParams {
+		v.Set(name, w.ids[kind])
+	}
+	query := v.Encode()
+	v.Set("status", "A reply from a probe")
+	return probeRequest{name: "the id of " + kind, query: query, contentType: "application/x-www-form-urlencoded", body: v.Encode()}
+}
+
 // probeRoute sends the route every bad request with the method.
 func (w *probeWorld) probeRoute(t *testing.T, route probeRoute, method string, bad []probeRequest, idKinds []string, state string) string {
 	t.Helper()
@@ -483,12 +528,12 @@ func (w *probeWorld) probeRoute(t *testing.T, route probeRoute, method string, b
 	}
 	state = w.send(t, method, paths[0], probeRequest{name: "no token"}, "", state)
 	state = w.send(t, method, paths[0], probeRequest{name: "a forged token"}, "forged", state)
-	// Every kind of id, and what is no id.
+	// Every kind of id, and what is no id, in the path and in every
+	// parameter that takes an id.
 	for _, kind := range idKinds {
+		req := w.idRequest(kind)
 		for _, path := range route.paths(w.ids[kind]) {
-			if path != paths[0] || kind == "a post" {
-				state = w.send(t, method, path, probeRequest{name: "the id of " + kind}, w.token, state)
-			}
+			state = w.send(t, method, path, req, w.token, state)
 		}
 	}
 	return state
