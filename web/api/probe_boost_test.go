@@ -217,6 +217,16 @@ func TestProbeBoosts(t *testing.T) {
 				t.Errorf("the booster's statuses to a viewer blocking them = %.300s, want none", body)
 			}
 		}},
+		{"reblogged_by leaves out a suspended booster", func(t *testing.T, s *boostScene) (string, string, string) {
+			if _, err := s.ta.db.SuspendMember(ctx, "", s.booster.Username, "spam"); err != nil {
+				t.Fatal(err)
+			}
+			return "viewer", http.MethodGet, "/api/v1/statuses/" + s.post.ID + "/reblogged_by"
+		}, http.StatusOK, func(t *testing.T, s *boostScene, body string) {
+			if body != "[]\n" {
+				t.Errorf("reblogged_by = %.300s, want none: the booster is suspended", body)
+			}
+		}},
 		{"reblogged_by of a boost of a post one may not see", func(t *testing.T, s *boostScene) (string, string, string) {
 			if err := s.ta.db.Block(ctx, s.author.ID, s.viewer.ID); err != nil {
 				t.Fatal(err)
