@@ -284,6 +284,14 @@ func (w *probeWorld) badRequests() []probeRequest {
 			"Content-Disposition: form-data; name=\"status\"\r\n\r\n\x00\r\n--XYZ--\r\n"},
 	}
 	hello := `{"status":"Hello from a probe","visibility":"public"}`
+	// A good status with one bad parameter must be refused whole.
+	for _, bad := range []string{`"visibility":"everyone"`, `"sensitive":"maybe"`, `"in_reply_to_id":"01ARZ3NDEKTSV4RRFFQ69G5FAV"`,
+		`"media_ids":["01ARZ3NDEKTSV4RRFFQ69G5FAV"]`, `"poll":{"options":["a","b"],"expires_in":300}`,
+		`"scheduled_at":"2099-01-01T00:00:00Z"`, `"spoiler_text":"` + strings.Repeat("w", 5000) + `"`,
+		`"display_name":"` + strings.Repeat("n", 5000) + `"`, `"fields_attributes":[{"name":"` + strings.Repeat("f", 5000) + `"}]`} {
+		reqs = append(reqs, probeRequest{name: "a good status but " + bad[:min(len(bad), 40)], contentType: "application/json",
+			body: `{"status":"Hello from a probe",` + bad + `}`})
+	}
 	for _, h := range []struct {
 		name    string
 		headers map[string]string
