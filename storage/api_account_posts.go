@@ -61,7 +61,8 @@ func (db *DB) LikedPosts(ctx context.Context, memberID string, page IDPage) (*Ti
 }
 
 // Reactors pages through the actors who liked (Like) or boosted
-// (Announce) a post the viewer may see, by the actors' ids.
+// (Announce) a post the viewer may see, by the actors' ids. A suspended
+// member is left out, as their boosts are.
 func (db *DB) Reactors(ctx context.Context, viewerID, postID, kind string, page IDPage) ([]*Actor, error) {
 	if kind != Like && kind != Announce {
 		return nil, Errorf(EInvalid, "Unknown reaction %q.", kind)
@@ -73,7 +74,8 @@ func (db *DB) Reactors(ctx context.Context, viewerID, postID, kind string, page 
 		}
 		cond, args, orderLimit := page.clause("a.id")
 		rows, err := tx.QueryContext(ctx, `SELECT `+actorFields+actorFrom+`JOIN reactions r ON r.actor_id = a.id
-			WHERE r.post_id = ? AND r.kind = ? AND `+cond+` `+orderLimit, append([]any{postID, kind}, args...)...)
+			WHERE r.post_id = ? AND r.kind = ? AND `+cond+`
+				AND NOT EXISTS (SELECT 1 FROM member_suspensions ms WHERE ms.member_id = a.id) `+orderLimit, append([]any{postID, kind}, args...)...)
 		if err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 )
 
 // boostEntries reads the boosts with entry ids within the page, newest
@@ -11,10 +12,12 @@ import (
 // reactions row), as entries: copies of the boosted posts
 // with their Boost set. A boost of a post the viewer may not see or is
 // not reached by, of a post not for everyone, of an author the viewer
-// muted, or by a suspended member is left out. It reports whether the
-// page was full, so that there may be more.
+// muted, by a suspended member, or by an account in a block with the
+// viewer (a boost is its booster's, hidden as their posts are) is left
+// out. It reports whether the page was full, so that there may be more.
 func (tx *Tx) boostEntries(ctx context.Context, viewerID, cond string, page IDPage, args ...any) ([]*Post, bool, error) {
 	pageCond, pageArgs, orderLimit := page.clause("r.id")
+	blockFree, blockArgs := blockFreeTo("r.actor_id", viewerID)
 	order := "DESC"
 	if page.oldestFirst() {
 		order = "ASC"
@@ -23,11 +26,11 @@ func (tx *Tx) boostEntries(ctx context.Context, viewerID, cond string, page IDPa
 	// in the same loop, SQLite would read an actor for every source.
 	rows, err := tx.queryFixed(ctx, `SELECT r.id, r.post_id, r.created_at, r.activity_uri, `+actorFields+`
 		FROM (SELECT r.id, r.post_id, r.created_at, r.activity_uri, r.actor_id FROM reactions r
-			WHERE r.kind = 'announce' AND r.id IS NOT NULL AND `+cond+` AND `+pageCond+`
+			WHERE r.kind = 'announce' AND r.id IS NOT NULL AND `+cond+` AND `+blockFree+` AND `+pageCond+`
 				AND NOT EXISTS (SELECT 1 FROM member_suspensions ms WHERE ms.member_id = r.actor_id)
 			`+orderLimit+`) r
 		JOIN actors a ON a.id = r.actor_id LEFT JOIN members m ON m.id = a.id
-		ORDER BY r.id `+order, append(args, pageArgs...)...)
+		ORDER BY r.id `+order, slices.Concat(args, blockArgs, pageArgs)...)
 	if err != nil {
 		return nil, false, fmt.Errorf("read boosts: %w", err)
 	}

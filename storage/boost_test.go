@@ -334,3 +334,44 @@ func TestBothHomeBoostPlansAgree(t *testing.T) {
 		t.Fatal("no span held a boost: the test checks nothing")
 	}
 }
+
+// TestABoostIsHiddenWhereItsBoosterIsInABlock: a boost is its booster's,
+// hidden as their posts are from whom they block and who blocks them,
+// wherever it is listed: alone, on their profile, in a home feed.
+func TestABoostIsHiddenWhereItsBoosterIsInABlock(t *testing.T) {
+	db, _ := openTestDB(t)
+	ctx := context.Background()
+	alice := mustCreateMember(t, db, "alice")
+	bob := mustCreateMember(t, db, "bob")
+	blocked := mustCreateMember(t, db, "carol")
+	blocking := mustCreateMember(t, db, "dan")
+	post, _ := db.Publish(ctx, PostCreate{AuthorID: alice.ID, Kind: KindDiscussion, Headline: "H", Text: "T"})
+	if err := db.BoostPost(ctx, bob.ID, post.ID); err != nil {
+		t.Fatal(err)
+	}
+	entry, err := db.MemberBoostEntry(ctx, bob.ID, post.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Block(ctx, bob.ID, blocked.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Block(ctx, blocking.ID, bob.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, viewer := range []*Member{blocked, blocking} {
+		if _, err := db.BoostEntry(ctx, viewer.ID, entry.EntryID()); ErrorCode(err) != ENotFound {
+			t.Errorf("%s: BoostEntry = %v, want ENotFound", viewer.Username, err)
+		}
+		profile, err := db.ProfileFeed(ctx, viewer.ID, bob.ID, "", 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := entryNames(profile.Posts); len(got) != 0 {
+			t.Errorf("%s: bob's profile lists %v, want nothing", viewer.Username, got)
+		}
+	}
+	if _, err := db.BoostEntry(ctx, alice.ID, entry.EntryID()); err != nil {
+		t.Errorf("alice, in no block: BoostEntry = %v", err)
+	}
+}

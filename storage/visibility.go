@@ -33,29 +33,44 @@ func Listed(visibility string) bool { return visibility == Public || visibility 
 // visibleTemplate is the rule in SQL: $p is the alias of the post's row,
 // $v the viewer's actor id (empty for a stranger).
 // A suspended member's posts are seen by nobody until the suspension
-// is lifted.
-//
-// A block hides a post both ways: from the one its author blocked (who
-// may then not reply to it either), and from the blocker (whom a blocked
-// account's mention does not reach). Whether the viewer is in any block
-// is asked first: not correlated with the post, it is computed once a
-// query, so that feeds of the many who block nobody pay nothing a post.
+// is lifted. A block hides a post both ways (blockFreeTemplate, of its
+// author: $a).
 const visibleTemplate = `(NOT EXISTS (SELECT 1 FROM member_suspensions ms WHERE ms.member_id = $p.author_id)
 	AND ($p.visibility IN ('public', 'unlisted')
 	OR $p.author_id = $v
 	OR EXISTS (SELECT 1 FROM post_recipients pr WHERE pr.post_id = $p.id AND pr.actor_id = $v)
 	OR ($p.visibility = 'followers' AND EXISTS (SELECT 1 FROM follows pf
 		WHERE pf.follower_id = $v AND pf.followee_id = $p.author_id AND pf.state = 'accepted')))
-	AND ((NOT EXISTS (SELECT 1 FROM blocks pb WHERE pb.blocker_id = $v)
+	AND ` + blockFreeTemplate + `)`
+
+// blockFreeTemplate is true unless the account $a and the viewer $v are
+// in a block, either way. A block hides what an account posts or boosts
+// both ways: from the one it blocked (who may then not reply to it
+// either), and from the blocker (whom a blocked account's mention does
+// not reach). Whether the viewer is in any block is asked first: not
+// correlated with the account, it is computed once a query, so that
+// feeds of the many who block nobody pay nothing a post.
+const blockFreeTemplate = `((NOT EXISTS (SELECT 1 FROM blocks pb WHERE pb.blocker_id = $v)
 			AND NOT EXISTS (SELECT 1 FROM blocks pb WHERE pb.blocked_id = $v))
-		OR (NOT EXISTS (SELECT 1 FROM blocks pb WHERE pb.blocker_id = $p.author_id AND pb.blocked_id = $v)
-			AND NOT EXISTS (SELECT 1 FROM blocks pb WHERE pb.blocker_id = $v AND pb.blocked_id = $p.author_id))))`
+		OR (NOT EXISTS (SELECT 1 FROM blocks pb WHERE pb.blocker_id = $a AND pb.blocked_id = $v)
+			AND NOT EXISTS (SELECT 1 FROM blocks pb WHERE pb.blocker_id = $v AND pb.blocked_id = $a)))`
 
 // visibleSQL is the condition under which the viewer may see the post:
 // post is the alias of its posts row, viewer an SQL expression for the
 // viewer's actor id, such as a parameter.
 func visibleSQL(post, viewer string) string {
-	return strings.NewReplacer("$p", post, "$v", viewer).Replace(visibleTemplate)
+	return strings.NewReplacer("$p", post, "$a", post+".author_id", "$v", viewer).Replace(visibleTemplate)
+}
+
+// blockFreeTo is the condition that the account whose id is the SQL
+// expression account and the viewer are in no block, with the arguments
+// of its placeholders.
+func blockFreeTo(account, viewerID string) (string, []any) {
+	args := make([]any, strings.Count(blockFreeTemplate, "$v"))
+	for i := range args {
+		args[i] = viewerID
+	}
+	return strings.NewReplacer("$a", account, "$v", "?").Replace(blockFreeTemplate), args
 }
 
 // visibleTo is visibleSQL for the posts aliased p and the viewer, with

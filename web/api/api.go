@@ -97,6 +97,16 @@ func New(db *storage.DB, fed *federation.Federator, cfg Config, log *slog.Logger
 // share a router of their own, whose unknown paths and wrong methods
 // answer JSON, behind guard. Each area adds its routes with one line.
 func (a *API) Routes(r *mux.Router) {
+	h := a.guard(a.router())
+	r.PathPrefix("/api/").Handler(h)
+	r.Path("/oauth/token").Handler(h)
+	r.Path("/oauth/revoke").Handler(h)
+	r.Path("/.well-known/oauth-authorization-server").Handler(h)
+}
+
+// router is the API's own router, with every path of the API; its
+// unknown paths and wrong methods answer JSON.
+func (a *API) router() *mux.Router {
 	own := mux.NewRouter()
 	own.NotFoundHandler = http.HandlerFunc(notFound)
 	own.MethodNotAllowedHandler = http.HandlerFunc(methodNotAllowed)
@@ -114,12 +124,7 @@ func (a *API) Routes(r *mux.Router) {
 	a.mediaRoutes(own)
 	a.searchRoutes(own)
 	a.stubRoutes(own)
-
-	h := a.guard(own)
-	r.PathPrefix("/api/").Handler(h)
-	r.Path("/oauth/token").Handler(h)
-	r.Path("/oauth/revoke").Handler(h)
-	r.Path("/.well-known/oauth-authorization-server").Handler(h)
+	return own
 }
 
 // guard is around every API request: a panic answers 500 JSON, the rate

@@ -24,8 +24,15 @@ import (
 // served by the test.
 func startStatusAPI(t *testing.T) *testAPI {
 	t.Helper()
+	return startStatusAPIWith(t, Config{})
+}
+
+// startStatusAPIWith is startStatusAPI with the configuration cfg,
+// whose address it sets.
+func startStatusAPIWith(t *testing.T, cfg Config) *testAPI {
+	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
-	cfg := Config{Scheme: "http", Domain: srv.Listener.Addr().String()}
+	cfg.Scheme, cfg.Domain = "http", srv.Listener.Addr().String()
 	site := storage.Site{Scheme: cfg.Scheme, Domain: cfg.Domain}
 	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "tidings.db"), site)
 	if err != nil {

@@ -2,9 +2,11 @@ package api
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/coder/websocket"
 )
@@ -39,6 +41,13 @@ func (a *API) streamWebSocket(w http.ResponseWriter, r *http.Request, c *caller)
 			return
 		}
 		first = &sub
+	}
+	if !isWebSocketHandshake(r) {
+		// websocket.Accept would refuse it in plain text, which apps'
+		// libraries cannot read.
+		w.Header().Set("Upgrade", "websocket")
+		writeError(w, http.StatusUpgradeRequired, "This stream is a WebSocket: connect with an upgrade, or use /api/v1/streaming/:stream.")
+		return
 	}
 	s, err := a.streams.open(c.Member.ID)
 	if err != nil {
@@ -76,6 +85,29 @@ func (a *API) streamWebSocket(w http.ResponseWriter, r *http.Request, c *caller)
 	if errors.Is(err, errStreamEnded) {
 		conn.Close(websocket.StatusGoingAway, "stream ended")
 	}
+}
+
+// isWebSocketHandshake reports whether the request asks for a WebSocket
+// as RFC 6455 says: an upgrade to websocket, version 13, with a key of 16
+// bytes.
+func isWebSocketHandshake(r *http.Request) bool {
+	key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(r.Header.Get("Sec-WebSocket-Key")))
+	return headerHasToken(r.Header, "Connection", "upgrade") && headerHasToken(r.Header, "Upgrade", "websocket") &&
+		r.Header.Get("Sec-WebSocket-Version") == "13" && len(r.Header.Values("Sec-WebSocket-Key")) == 1 &&
+		err == nil && len(key) == 16
+}
+
+// headerHasToken reports whether a comma-separated header lists the
+// token, in any case.
+func headerHasToken(h http.Header, name, token string) bool {
+	for _, v := range h.Values(name) {
+		for _, t := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(t), token) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // readStreamRequests applies the client's subscribe and unsubscribe
