@@ -106,12 +106,7 @@ func TestOnlyPostsForEveryoneMayBeBoosted(t *testing.T) {
 func TestHomeFeedListsBoostsAsEntriesOfTheirOwn(t *testing.T) {
 	db, clock := openTestDB(t)
 	ctx := context.Background()
-	alice := mustCreateMember(t, db, "alice")
-	bob := mustCreateMember(t, db, "bob")
-	carol := mustCreateMember(t, db, "carol")
-	if _, err := db.Follow(ctx, carol.ID, bob.ID); err != nil {
-		t.Fatal(err)
-	}
+	alice, bob, carol := bobsFollower(t, db)
 	old, _ := db.Publish(ctx, PostCreate{AuthorID: alice.ID, Kind: KindDiscussion, Headline: "Old news", Text: "T"})
 	clock.Advance(time.Minute)
 	own, _ := db.Publish(ctx, PostCreate{AuthorID: bob.ID, Kind: KindDiscussion, Headline: "Bob's", Text: "T"})
@@ -172,12 +167,7 @@ func TestHomeFeedListsBoostsAsEntriesOfTheirOwn(t *testing.T) {
 func TestBoostsOfPostsOneMayNotSeeAreNotInTheFeed(t *testing.T) {
 	db, _ := openTestDB(t)
 	ctx := context.Background()
-	alice := mustCreateMember(t, db, "alice")
-	bob := mustCreateMember(t, db, "bob")
-	carol := mustCreateMember(t, db, "carol")
-	if _, err := db.Follow(ctx, carol.ID, bob.ID); err != nil {
-		t.Fatal(err)
-	}
+	alice, bob, carol := bobsFollower(t, db)
 	post, _ := db.Publish(ctx, PostCreate{AuthorID: alice.ID, Kind: KindDiscussion, Headline: "H", Text: "T"})
 	if err := db.BoostPost(ctx, bob.ID, post.ID); err != nil {
 		t.Fatal(err)
@@ -192,6 +182,16 @@ func TestBoostsOfPostsOneMayNotSeeAreNotInTheFeed(t *testing.T) {
 	if countPost(feed.Posts, post.ID) != 0 {
 		t.Error("carol sees, through bob's boost, a post of alice, who blocked her")
 	}
+}
+
+// bobsFollower makes alice, bob and carol, who follows bob.
+func bobsFollower(t *testing.T, db *DB) (alice, bob, carol *Member) {
+	t.Helper()
+	alice, bob, carol = mustCreateMember(t, db, "alice"), mustCreateMember(t, db, "bob"), mustCreateMember(t, db, "carol")
+	if _, err := db.Follow(context.Background(), carol.ID, bob.ID); err != nil {
+		t.Fatal(err)
+	}
+	return alice, bob, carol
 }
 
 // countPost counts the entries of a post.

@@ -29,11 +29,7 @@ func TestInstanceV2(t *testing.T) {
 	if _, err := ta.db.SetInstanceRules(ctx, mustAdminID(t, ta), []string{"Be kind.", "Cite sources."}); err != nil {
 		t.Fatal(err)
 	}
-	a := ta.call(http.MethodGet, "/api/v2/instance", "", "", "")
-	wantJSONAnswer(t, a, http.StatusOK)
-	var v any
-	a.json(t, &v)
-	host := strings.TrimPrefix(ta.URL, "http://")
+	v, host := ta.instanceAnswer("/api/v2/instance")
 	tests := []struct {
 		keys []string
 		want any
@@ -127,14 +123,21 @@ func TestInstanceRegistrationsFollowTheSignUpMode(t *testing.T) {
 	}
 }
 
+// instanceAnswer reads an instance entity, which must be JSON, and
+// gives it with the host it names itself by.
+func (ta *testAPI) instanceAnswer(path string) (any, string) {
+	ta.t.Helper()
+	a := ta.call(http.MethodGet, path, "", "", "")
+	wantJSONAnswer(ta.t, a, http.StatusOK)
+	var v any
+	a.json(ta.t, &v)
+	return v, strings.TrimPrefix(ta.URL, "http://")
+}
+
 func TestInstanceV1(t *testing.T) {
 	ta := startAPI(t, Config{InstanceName: "Tidings Test", Contact: "https://news.example/contact"})
 	ta.remoteAccount(storage.KindPerson, "carol", "remote.example", nil)
-	a := ta.call(http.MethodGet, "/api/v1/instance", "", "", "")
-	wantJSONAnswer(t, a, http.StatusOK)
-	var v any
-	a.json(t, &v)
-	host := strings.TrimPrefix(ta.URL, "http://")
+	v, host := ta.instanceAnswer("/api/v1/instance")
 	tests := []struct {
 		keys []string
 		want any
