@@ -150,17 +150,25 @@ func TestDeleteStatus(t *testing.T) {
 	wantJSONAnswer(t, ta.call(http.MethodGet, "/api/v1/statuses/"+p.ID, "", "", ""), http.StatusNotFound)
 }
 
-func TestListsAreJoinedSubwikis(t *testing.T) {
-	ta := startStatusAPI(t)
+// climateJoinedByBob makes alice, the subwiki climate she moderates,
+// and bob, who joined it.
+func (ta *testAPI) climateJoinedByBob() (alice, bob *storage.Member, climate *storage.Subwiki) {
+	ta.t.Helper()
 	ctx := context.Background()
-	alice, bob := ta.signedUpMember("alice"), ta.signedUpMember("bob")
+	alice, bob = ta.signedUpMember("alice"), ta.signedUpMember("bob")
 	climate, err := ta.db.CreateSubwiki(ctx, storage.SubwikiCreate{Name: "climate", Title: "Climate"}, alice.ID)
 	if err != nil {
-		t.Fatal(err)
+		ta.t.Fatal(err)
 	}
 	if _, err := ta.db.Follow(ctx, bob.ID, climate.ID); err != nil {
-		t.Fatal(err)
+		ta.t.Fatal(err)
 	}
+	return alice, bob, climate
+}
+
+func TestListsAreJoinedSubwikis(t *testing.T) {
+	ta := startStatusAPI(t)
+	alice, bob, climate := ta.climateJoinedByBob()
 	inside := ta.publish(alice, "Glaciers melt", climate.ID)
 	ta.publish(alice, "Outside the subwiki", "")
 	token := ta.tokenOf(bob, "read write")

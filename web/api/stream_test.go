@@ -400,14 +400,7 @@ func TestParseSubscription(t *testing.T) {
 func TestStreamListWithQueryToken(t *testing.T) {
 	ta := startStatusAPI(t)
 	ctx := context.Background()
-	alice, bob := ta.signedUpMember("alice"), ta.signedUpMember("bob")
-	climate, err := ta.db.CreateSubwiki(ctx, storage.SubwikiCreate{Name: "climate", Title: "Climate"}, alice.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ta.db.Follow(ctx, bob.ID, climate.ID); err != nil {
-		t.Fatal(err)
-	}
+	alice, bob, climate := ta.climateJoinedByBob()
 	dial, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	conn, _, err := websocket.Dial(dial, "ws"+strings.TrimPrefix(ta.URL, "http")+"/api/v1/streaming?stream=list&list="+
